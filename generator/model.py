@@ -1,0 +1,70 @@
+"""Plain, immutable data that flows from one pipeline stage to the next.
+
+Relations between articles are by id, never object references, so every stage can
+return new values with ``dataclasses.replace`` and nothing is shared or mutated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A topic: ``key`` matches spelling variants, ``label`` is what readers see."""
+
+    key: str
+    label: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One story from one source: a saved article or a feed item."""
+
+    id: str
+    slug: str
+    title: str
+    published: datetime  # aware, in UTC
+    source: str
+    origin: str  # where it came from: a file relative to the site folder, or a feed URL
+    url: str = ""  # the original, when known (http or https only)
+    body_html: str = ""  # sanitized
+    summary: str = ""  # plain text
+    lang: str = ""
+    dir: str = "rtl"
+    given_tags: tuple[str, ...] = ()  # as written by the user or the feed, before cleaning
+    tags: tuple[Tag, ...] = ()
+    explicit_related: tuple[str, ...] = ()  # slugs named in front matter; they come first
+    related: tuple[str, ...] = ()  # article ids
+    same_story: tuple[str, ...] = ()  # ids of other sources' versions of this story
+    source_url: str = ""  # the source's home page, when known
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """What a digest lists: a headline article and the other sources that reported it."""
+
+    headline: str  # article id
+    also_reported_by: tuple[str, ...] = ()  # article ids
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The stories of one local day in the site's time zone, newest first."""
+
+    date: date
+    stories: tuple[Story, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.date.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the built site: a path relative to the output folder and its bytes."""
+
+    path: str
+    content: bytes

@@ -1,0 +1,1 @@
+"""The default theme: Jinja templates and static files, shipped inside the wheel."""
