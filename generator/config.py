@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,3 +96,217 @@ def text_direction(language: str) -> str:
     except (ValueError, UnknownLocaleError):
         return "ltr"
     return "rtl" if locale.character_order == "right-to-left" else "ltr"
+
+
+CONFIG_FILE = "config.yaml"
+
+# Plain-language descriptions of the value types, for error messages.
+_TYPE_WORDS = {
+    str: "text",
+    int: "a whole number, like 7",
+    float: "a number, like 0.5",
+    bool: "yes or no (true or false)",
+}
+_REQUIRED_HINTS = {
+    "title": "the name of the site, shown on every page",
+    "base_url": "the address where the site is published, like "
+    "https://example.github.io/news-digest/",
+    "url": "the address of the feed (https://...) or a file in the site folder",
+}
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read and validate ``config.yaml`` in ``site_dir``; raise ConfigError with every problem."""
+    path = site_dir / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            [f"There is no {CONFIG_FILE} in {site_dir}. Run 'digest init' to create a new site,"
+             " or give the site folder with --site."]
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{CONFIG_FILE}: the file is not saved as UTF-8 text."]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        raise ConfigError(
+            [f"{CONFIG_FILE}, line {line}: this is not valid YAML ({error.problem}). Check the"
+             " indentation, and put text that contains ':' or '#' in quotes."]
+        ) from None
+    if node is None:
+        raise ConfigError([f"{CONFIG_FILE} is empty: it needs at least 'title' and 'base_url'."])
+    errors: list[str] = []
+    values = _read_dataclass(SiteConfig, node, "", errors)
+    if values is not None:
+        _check_site(values, node, errors)
+    if errors:
+        raise ConfigError(sorted(errors, key=_line_of))
+    return SiteConfig(**values, root=site_dir.resolve())
+
+
+def _line_of(message: str) -> int:
+    return int(re.search(r"line (\d+)", message).group(1))
+
+
+def _error(node: yaml.Node, message: str) -> str:
+    return f"{CONFIG_FILE}, line {node.start_mark.line + 1}: {message}"
+
+
+def _settings(cls: type) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+
+
+def _read_dataclass(cls: type, node: yaml.Node, where: str, errors: list[str]) -> dict | None:
+    """The values of a settings block as keyword arguments for ``cls``, or None if unusable."""
+    if not isinstance(node, yaml.MappingNode):
+        errors.append(_error(node, f"{where or 'the file'} should be a list of settings"
+                                   " written as 'name: value'."))
+        return None
+    known = _settings(cls)
+    hints = typing.get_type_hints(cls)
+    values: dict = {}
+    for key_node, value_node in node.value:
+        key = key_node.value
+        label = f"{where}{key}"
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            suggestion = f" Did you mean '{where}{close[0]}'?" if close else (
+                f" The settings here are: {', '.join(sorted(known))}.")
+            errors.append(_error(key_node, f"'{label}' is not a setting I know.{suggestion}"))
+            continue
+        if key in values:
+            errors.append(_error(key_node, f"'{label}' is given twice; keep one."))
+            continue
+        value = _read_value(hints[key], value_node, label, errors)
+        if value is not None:
+            values[key] = value
+    for name, spec in known.items():
+        required = dataclasses.MISSING is spec.default and dataclasses.MISSING is (
+            spec.default_factory
+        )
+        if required and name not in values and not any(k.value == name for k, _ in node.value):
+            hint = _REQUIRED_HINTS.get(name, "")
+            errors.append(_error(node, f"the setting '{where}{name}' is missing"
+                                       + (f": {hint}." if hint else ".")))
+    return values
+
+
+def _read_value(kind: object, node: yaml.Node, label: str, errors: list[str]) -> object:
+    origin = typing.get_origin(kind)
+    if dataclasses.is_dataclass(kind):
+        values = _read_dataclass(kind, node, f"{label}.", errors)
+        return None if values is None else kind(**values)
+    if origin is tuple:
+        item_kind = typing.get_args(kind)[0]
+        if isinstance(node, yaml.ScalarNode) and item_kind is str and node.value:
+            return (node.value,)
+        if not isinstance(node, yaml.SequenceNode):
+            errors.append(_error(node, f"'{label}' should be a list (one '- item' per line,"
+                                       " or [a, b])."))
+            return None
+        items = [_read_value(item_kind, item, label, errors) for item in node.value]
+        return tuple(item for item in items if item is not None)
+    if origin is dict:
+        if not isinstance(node, yaml.MappingNode):
+            errors.append(_error(node, f"'{label}' should be a list of 'name: value' lines."))
+            return None
+        key_kind, value_kind = typing.get_args(kind)
+        result = {}
+        for key_node, value_node in node.value:
+            key = _read_value(key_kind, key_node, label, errors)
+            value = _read_value(value_kind, value_node, f"{label}.{key_node.value}", errors)
+            if key is not None and value is not None:
+                result[key] = value
+        return result
+    if not isinstance(node, yaml.ScalarNode):
+        errors.append(_error(node, f"'{label}' should be a single value, not a list."))
+        return None
+    if origin is Literal:
+        choices = typing.get_args(kind)
+        if node.value in choices:
+            return node.value
+        shown = " or ".join(f"'{c}'" for c in choices if c)
+        errors.append(_error(node, f"'{label}' should be {shown}, not '{node.value}'."))
+        return None
+    return _read_scalar(kind, node, label, errors)
+
+
+def _read_scalar(kind: object, node: yaml.ScalarNode, label: str, errors: list[str]) -> object:
+    text = node.value
+    try:
+        if kind is str:
+            return text.strip()
+        if kind is bool:
+            value = yaml.safe_load(text) if node.style is None else text
+            if isinstance(value, bool):
+                return value
+            raise ValueError
+        if kind is int and node.style is None:
+            return int(text)
+        if kind is float and node.style is None:
+            return float(text)
+    except ValueError:
+        pass
+    errors.append(_error(node, f"'{label}' should be {_TYPE_WORDS[kind]}, not '{text}'."))
+    return None
+
+
+def _find(node: yaml.MappingNode, key: str) -> yaml.Node:
+    """The node of a setting's value, to point error messages at its line."""
+    for key_node, value_node in node.value:
+        if key_node.value == key:
+            return value_node
+    return node
+
+
+def _check_site(values: dict, node: yaml.MappingNode, errors: list[str]) -> None:
+    """Checks beyond types: addresses, time zone, language, numbers in range."""
+    base_url = values.get("base_url")
+    if base_url is not None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            errors.append(_error(_find(node, "base_url"), "'base_url' should be a full address"
+                                 " starting with https://, like https://example.github.io/news/."))
+    timezone = values.get("timezone")
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            errors.append(_error(_find(node, "timezone"), f"'{timezone}' is not a time zone I"
+                                 " know. Use a name like Asia/Riyadh, Africa/Cairo or UTC."))
+    language = values.get("language")
+    if language is not None and not _known_language(language):
+        errors.append(_error(_find(node, "language"), f"'{language}' is not a language code I"
+                             " know. Use a code like ar, en, fa, he or ur."))
+    for name in ("digests_per_page", "feed_items"):
+        if name in values and values[name] < 1:
+            errors.append(_error(_find(node, name), f"'{name}' should be 1 or more."))
+    feeds_node = _find(node, "feeds")
+    for index, feed in enumerate(values.get("feeds", ())):
+        feed_node = feeds_node.value[index] if isinstance(feeds_node, yaml.SequenceNode) else node
+        _check_feed(feed, feed_node, errors)
+
+
+def _check_feed(feed: FeedConfig, node: yaml.Node, errors: list[str]) -> None:
+    if not feed.url:
+        errors.append(_error(node, "a feed has an empty 'url'."))
+    elif re.match(r"^[a-z][a-z0-9+.-]*://", feed.url, re.IGNORECASE) and urlsplit(
+        feed.url
+    ).scheme.lower() not in {"http", "https"}:
+        errors.append(_error(_find(node, "url"), f"the feed address '{feed.url}' should start"
+                             " with http:// or https://, or be a file in the site folder."))
+    if feed.lang and not _known_language(feed.lang):
+        errors.append(_error(_find(node, "lang"), f"'{feed.lang}' is not a language code I know."))
+
+
+def _known_language(code: str) -> bool:
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
