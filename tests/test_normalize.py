@@ -1,0 +1,79 @@
+from pathlib import Path
+
+import pytest
+import stopwordsiso
+import yaml
+
+from generator.normalize import (
+    STOP_WORDS,
+    display_form,
+    is_stop_word,
+    match_key,
+    strip_clitics,
+    tokenize,
+)
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalize.yaml").read_text("utf-8"))
+
+
+def _ids(cases):
+    return [case["why"] for case in cases]
+
+
+@pytest.mark.parametrize("case", CASES["match_key"], ids=_ids(CASES["match_key"]))
+def test_match_key(case):
+    assert match_key(case["text"]) == case["want"]
+
+
+@pytest.mark.parametrize("case", CASES["tokenize"], ids=_ids(CASES["tokenize"]))
+def test_tokenize(case):
+    assert tokenize(case["text"]) == case["want"]
+
+
+@pytest.mark.parametrize("case", CASES["display_form"], ids=_ids(CASES["display_form"]))
+def test_display_form(case):
+    assert display_form(case["text"]) == case["want"]
+
+
+def test_display_form_follows_a_given_language():
+    assert display_form("کتاب پارسی", lang="ar") == "كتاب پارسي"
+    assert display_form("الکوری", lang="fa") == "الکوری"
+
+
+def test_match_key_is_idempotent_and_display_form_keeps_the_key():
+    for case in CASES["match_key"] + CASES["display_form"]:
+        key = match_key(case["text"])
+        assert match_key(key) == key
+        assert match_key(display_form(case["text"])) == key
+
+
+@pytest.mark.parametrize("pair", CASES["strip_clitics"]["same"], ids=" = ".join)
+def test_strip_clitics_gives_one_key_with_or_without_proclitics(pair):
+    plain, with_clitic = pair
+    assert strip_clitics(plain) == strip_clitics(with_clitic)
+
+
+@pytest.mark.parametrize("word", CASES["strip_clitics"]["kept"])
+def test_strip_clitics_keeps_short_words(word):
+    assert strip_clitics(word) == word
+
+
+def test_strip_clitics_tells_different_words_apart():
+    keys = {strip_clitics(word) for word in ("كوريا", "روسيا", "لبنان", "بكين", "كره", "القدم")}
+    assert len(keys) == 6
+
+
+@pytest.mark.parametrize("word", CASES["stop_words"]["stop"])
+def test_stop_words(word):
+    assert is_stop_word(word)
+
+
+@pytest.mark.parametrize("word", CASES["stop_words"]["content"])
+def test_content_words_are_not_stop_words(word):
+    assert not is_stop_word(word)
+
+
+def test_stop_words_come_from_the_maintained_list():
+    listed = {match_key(word) for word in stopwordsiso.stopwords("ar")}
+    assert len(listed & STOP_WORDS) > 300
+    assert all(word == match_key(word) for word in STOP_WORDS)
