@@ -34,6 +34,7 @@ class FeedConfig:
     dir: Literal["", "rtl", "ltr"] = ""  # overrides the direction that follows from lang
     tags: tuple[str, ...] = ()  # given to every item of the feed
     refresh: str = "1h"  # do not fetch again before this much time has passed
+    keep_days: int = 0  # forget stored items published longer ago; 0 keeps them all
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,292 @@
+"""Fetching feeds over HTTP, politely and within firm limits.
+
+Many feeds are fetched at once, but at most two from one host; every request names the
+tool and the site; a feed that has not changed costs a 304; a slow, huge or hostile
+server costs at most the time and memory budgets below. Nothing here parses: the bytes
+and headers go back to the caller, and a failure is a value, never an exception.
+
+Compressed bodies are decompressed here, chunk by bounded chunk, so the size limit holds
+for the decompressed bytes and a compression bomb stops at the limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import brotli
+import httpx
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_PIECE = 64 * 1024  # most bytes one decompression step may produce
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+)
+
+
+def parse_duration(text: str) -> timedelta:
+    """A period such as ``30m``, ``1h``, ``1d`` or ``2w`` (``s`` for seconds also works)."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(
+            f"{text!r} is not a period of time: write a number and a unit, "
+            "like 30m (minutes), 1h (hours), 1d (days) or 1w (weeks)"
+        )
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    """The limits of one run. Times are in seconds; ``total_timeout`` covers retries too."""
+
+    user_agent: str
+    concurrency: int = 8
+    per_host: int = 2
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    retries: int = 2
+    backoff: float = 1.0  # first pause between tries; doubled each time
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    url: str
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What came back: ``status`` 0 means no usable HTTP answer, and ``error`` says why."""
+
+    url: str
+    status: int = 0
+    content: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    final_url: str = ""
+    moved_to: str = ""  # the new address, when every redirect on the way was permanent
+    error: str = ""
+    transient: bool = False  # a timeout or a dropped connection: worth another try
+    attempts: int = 0
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def user_agent(version: str, site_url: str) -> str:
+    return f"digest/{version} (+{site_url})"
+
+
+def fetch_all(
+    requests: Sequence[FetchRequest],
+    policy: FetchPolicy,
+    *,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[FetchResult, ...]:
+    """Fetch every request concurrently; results come back in the order of the requests."""
+    if not requests:
+        return ()
+    return asyncio.run(_fetch_all(requests, policy, progress))
+
+
+async def _fetch_all(
+    requests: Sequence[FetchRequest], policy: FetchPolicy, progress: Callable[[str], None]
+) -> tuple[FetchResult, ...]:
+    overall = asyncio.Semaphore(policy.concurrency)
+    hosts = {urlsplit(r.url).netloc: asyncio.Semaphore(policy.per_host) for r in requests}
+    timeout = httpx.Timeout(
+        connect=policy.connect_timeout, read=policy.read_timeout, write=policy.read_timeout,
+        pool=policy.total_timeout,
+    )  # fmt: skip
+    limits = httpx.Limits(max_connections=policy.concurrency, max_keepalive_connections=8)
+    headers = {
+        "User-Agent": policy.user_agent,
+        "Accept": ACCEPT,
+        "Accept-Encoding": "gzip, deflate, br",
+    }
+    async with httpx.AsyncClient(
+        headers=headers, timeout=timeout, limits=limits, follow_redirects=True,
+        max_redirects=policy.max_redirects,
+    ) as client:  # fmt: skip
+
+        async def one(request: FetchRequest) -> FetchResult:
+            async with overall, hosts[urlsplit(request.url).netloc]:
+                result = await _fetch_with_budget(client, request, policy)
+            progress(f"fetched {request.url}: {result.error or result.status}")
+            return result
+
+        return tuple(await asyncio.gather(*(one(r) for r in requests)))
+
+
+async def _fetch_with_budget(
+    client: httpx.AsyncClient, request: FetchRequest, policy: FetchPolicy
+) -> FetchResult:
+    deadline = time.monotonic() + policy.total_timeout
+    attempts = 0
+    try:
+        async with asyncio.timeout(policy.total_timeout):
+            while True:
+                attempts += 1
+                result = await _fetch_once(client, request, policy)
+                wait = _retry_wait(result, attempts, policy)
+                if wait is None or time.monotonic() + wait >= deadline:
+                    return replace(result, attempts=attempts)
+                await asyncio.sleep(wait)
+    except TimeoutError:
+        return FetchResult(
+            url=request.url,
+            error=f"no complete answer within {policy.total_timeout:g} seconds",
+            attempts=attempts,
+        )
+
+
+def _retry_wait(result: FetchResult, attempts: int, policy: FetchPolicy) -> float | None:
+    """Seconds to wait before trying again, or None when another try is pointless."""
+    if not (result.transient or result.status in _RETRY_STATUSES) or attempts > policy.retries:
+        return None
+    backoff = policy.backoff * 2 ** (attempts - 1)
+    return max(backoff, _retry_after(result.headers.get("retry-after", "")))
+
+
+def _retry_after(value: str) -> float:
+    """The server's Retry-After, in seconds from now (a number or an HTTP date)."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, moment.timestamp() - time.time())
+
+
+async def _fetch_once(
+    client: httpx.AsyncClient, request: FetchRequest, policy: FetchPolicy
+) -> FetchResult:
+    conditional = {}
+    if request.etag:
+        conditional["If-None-Match"] = request.etag
+    if request.last_modified:
+        conditional["If-Modified-Since"] = request.last_modified
+    try:
+        async with client.stream("GET", request.url, headers=conditional) as response:
+            headers = {name.lower(): value for name, value in response.headers.items()}
+            common = {
+                "url": request.url,
+                "status": response.status_code,
+                "headers": headers,
+                "final_url": str(response.url),
+                "moved_to": _moved_to(response),
+            }
+            if response.status_code != 200:
+                return FetchResult(**common)
+            content = await _read_body(response, headers.get("content-encoding", ""), policy)
+            return FetchResult(**common, content=content)
+    except _TooLarge:
+        return FetchResult(
+            url=request.url, error=f"the feed is larger than {policy.max_bytes // 1024} KiB"
+        )
+    except httpx.TimeoutException:
+        return FetchResult(url=request.url, error="the server timed out", transient=True)
+    except httpx.TooManyRedirects:
+        return FetchResult(url=request.url, error="too many redirects")
+    except httpx.TransportError as error:
+        return FetchResult(url=request.url, error=f"could not connect ({error})", transient=True)
+    except (httpx.HTTPError, zlib.error, brotli.error) as error:
+        return FetchResult(url=request.url, error=f"could not be fetched ({error})")
+
+
+def _moved_to(response: httpx.Response) -> str:
+    """The final address if every redirect was permanent (301/308): config should say it."""
+    history = response.history
+    if history and all(step.status_code in (301, 308) for step in history):
+        return str(response.url)
+    return ""
+
+
+async def _read_body(response: httpx.Response, encoding: str, policy: FetchPolicy) -> bytes:
+    decode = _decoder(encoding.strip().lower())
+    chunks: list[bytes] = []
+    size = 0
+
+    def keep(pieces: Iterator[bytes]) -> None:
+        nonlocal size
+        for piece in pieces:
+            size += len(piece)
+            if size > policy.max_bytes:
+                raise _TooLarge
+            chunks.append(piece)
+
+    async for raw in response.aiter_raw():
+        keep(decode(raw))
+    keep(decode(b""))
+    return b"".join(chunks)
+
+
+def _decoder(encoding: str) -> Callable[[bytes], Iterator[bytes]]:
+    """A stateful decompressor that yields pieces of at most ``_PIECE`` bytes, lazily.
+
+    Being lazy is the point: the caller counts each piece and stops at its limit before
+    the next one is made. An empty input means the end of the body.
+    """
+    if encoding in ("", "identity"):
+        return lambda data: iter((data,) if data else ())
+    if encoding in ("gzip", "x-gzip"):
+        return _Inflater(16 + zlib.MAX_WBITS).pieces
+    if encoding == "deflate":
+        return _Inflater(0).pieces
+    if encoding == "br":
+        return _Unbrotli().pieces
+    raise httpx.DecodingError(f"unknown content encoding {encoding!r}")
+
+
+class _Inflater:
+    """gzip or deflate; ``wbits`` 0 means "deflate": zlib-wrapped or raw, as the data shows."""
+
+    def __init__(self, wbits: int) -> None:
+        self._wbits = wbits
+        self._inflater: zlib._Decompress | None = None
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        if self._inflater is None:
+            if not data:
+                return
+            wbits = self._wbits or (zlib.MAX_WBITS if _has_zlib_header(data) else -zlib.MAX_WBITS)
+            self._inflater = zlib.decompressobj(wbits)
+        inflater = self._inflater
+        piece = inflater.decompress(data, _PIECE)
+        while piece:
+            yield piece
+            piece = inflater.decompress(inflater.unconsumed_tail, _PIECE)
+        if not data:
+            yield inflater.flush()
+
+
+def _has_zlib_header(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] * 256 + data[1]) % 31 == 0
+
+
+class _Unbrotli:
+    def __init__(self) -> None:
+        self._decompressor = brotli.Decompressor()
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        piece = self._decompressor.process(data, output_buffer_limit=_PIECE)
+        while piece:
+            yield piece
+            if self._decompressor.can_accept_more_data():
+                return
+            piece = self._decompressor.process(b"", output_buffer_limit=_PIECE)
