@@ -49,6 +49,16 @@ class TagsConfig:
 class RelatedConfig:
     count: int = 5
     min_score: float = 0.1
+    weight_text: float = 1.0  # words of title and body
+    weight_tags: float = 0.5  # shared tags
+    weight_time: float = 0.3  # how much a story far apart in time loses, at most
+    time_scale_days: float = 14.0  # after this many days apart, half of weight_time is lost
+
+
+@dataclass(frozen=True, slots=True)
+class SameStoryConfig:
+    window_hours: int = 48  # versions of one story are published at most this far apart
+    threshold: float = 0.2  # share of the wording two versions have in common, 0 to 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,7 @@ class SiteConfig:
     feeds: tuple[FeedConfig, ...] = ()
     tags: TagsConfig = field(default_factory=TagsConfig)
     related: RelatedConfig = field(default_factory=RelatedConfig)
+    same_story: SameStoryConfig = field(default_factory=SameStoryConfig)
     # Filled in by the loader, not read from the file:
     root: Path = field(default=Path("."), metadata={"internal": True})
 
