@@ -209,8 +209,9 @@ def _read_dataclass(cls: type, node: yaml.Node, where: str, errors: list[str]) -
 def _read_value(kind: object, node: yaml.Node, label: str, errors: list[str]) -> object:
     origin = typing.get_origin(kind)
     if dataclasses.is_dataclass(kind):
+        errors_before = len(errors)
         values = _read_dataclass(kind, node, f"{label}.", errors)
-        return None if values is None else kind(**values)
+        return None if values is None or len(errors) > errors_before else kind(**values)
     if origin is tuple:
         item_kind = typing.get_args(kind)[0]
         if isinstance(node, yaml.ScalarNode) and item_kind is str and node.value:

@@ -68,3 +68,16 @@ class OutputFile:
 
     path: str
     content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """How one feed is doing, for the sources page and the build summary."""
+
+    name: str
+    url: str
+    status: str
+    new_items: int
+    total_items: int
+    last_success: datetime | None
+    last_problem: str

@@ -1,0 +1,132 @@
+"""The one place that knows the order of the stages.
+
+``build`` reads top to bottom like the pipeline: each stage's result is a named local,
+handed on explicitly. Everything is gathered and computed before anything is written,
+and the site is then written all at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+
+from . import urls
+from .articles import read_saved_articles
+from .config import SiteConfig
+from .dedupe import group_same_stories
+from .digests import group_into_digests
+from .feeds import collect_feed_articles
+from .model import Article, OutputFile
+from .problems import Problem
+from .related import find_related
+from .render import THEME_DIR, Site, render_pages
+from .slugs import unique_slugs
+from .syndication import site_feed, sitemap, tag_feed
+from .tags import assign_tags
+from .write import write_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    articles: int
+    digests: int
+    tags: int
+    pages: int
+    files: int
+    problems: tuple[Problem, ...]
+    site: Site
+
+
+def build(
+    config: SiteConfig,
+    *,
+    now: datetime,
+    offline: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+) -> BuildResult:
+    progress("reading saved articles")
+    saved, saved_problems = read_saved_articles(config)
+    progress("reading feeds")
+    fed = collect_feed_articles(config, now=now, offline=offline, progress=progress)
+    articles = _with_unique_slugs((*saved, *fed.articles))
+    link_problems = _unknown_related(articles)
+    progress(f"tagging {len(articles)} articles")
+    tagged, site_tags = assign_tags(articles, config.tags)
+    progress("grouping stories reported by several sources")
+    grouped, stories = group_same_stories(tagged, config.same_story)
+    progress("finding related stories")
+    related = find_related(grouped, config.related)
+    by_id = MappingProxyType({article.id: article for article in related})
+    digests = group_into_digests(stories, by_id, config.tz)
+    site = Site(config=config, articles=by_id, digests=digests, tags=site_tags,
+                sources=fed.health)
+    progress("rendering pages")
+    pages = render_pages(site)
+    files = (*pages, *_feeds(site), *_extras(site, pages), *static_files(config.root))
+    progress(f"writing {len(files)} files")
+    written = write_site(files, config.output_dir)
+    return BuildResult(
+        articles=len(by_id),
+        digests=len(digests),
+        tags=len(site_tags),
+        pages=len(pages),
+        files=written,
+        problems=(*saved_problems, *fed.problems, *link_problems),
+        site=site,
+    )
+
+
+def _with_unique_slugs(articles: tuple[Article, ...]) -> tuple[Article, ...]:
+    """Two articles with the same title still get two pages; each keeps its slug stably."""
+    final = unique_slugs([(article.id, article.slug) for article in articles])
+    return tuple(
+        article if final[article.id] == article.slug
+        else dataclasses.replace(article, slug=final[article.id])
+        for article in sorted(articles, key=lambda a: a.id)
+    )
+
+
+def _unknown_related(articles: tuple[Article, ...]) -> tuple[Problem, ...]:
+    slugs = {article.slug for article in articles}
+    return tuple(
+        Problem(article.origin, None, f"'related' names '{name}', but there is no saved"
+                " article with that file name", "the link was left out")
+        for article in articles
+        for name in article.explicit_related
+        if name not in slugs
+    )
+
+
+def _feeds(site: Site) -> tuple[OutputFile, ...]:
+    tagged = site.tag_articles()
+    return (
+        site_feed(site.config, site.digests, site.articles),
+        *(tag_feed(site.config, tag, tagged.get(tag.key, ())) for tag in site.tags),
+    )
+
+
+def _extras(site: Site, pages: tuple[OutputFile, ...]) -> tuple[OutputFile, ...]:
+    link = urls.Urls(site.config.base_url)
+    page_paths = [
+        page.path.removesuffix("index.html") for page in pages if page.path != "404.html"
+    ]
+    robots = f"User-agent: *\nAllow: /\nSitemap: {link.absolute('sitemap.xml')}\n"
+    return (
+        OutputFile(".nojekyll", b""),
+        OutputFile("robots.txt", robots.encode("utf-8")),
+        sitemap(site.config, page_paths),
+    )
+
+
+def static_files(site_root: Path) -> tuple[OutputFile, ...]:
+    """The theme's static files, with the site's own ``templates/static/`` taking precedence."""
+    found: dict[str, bytes] = {}
+    for folder in (THEME_DIR / "static", site_root / "templates" / "static"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                found[f"static/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+    return tuple(OutputFile(path, content) for path, content in sorted(found.items()))

@@ -1,0 +1,30 @@
+"""Stories grouped into daily digests by their local date in the site's time zone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from .model import Article, Digest, Story
+
+
+def group_into_digests(
+    stories: Sequence[Story], articles: Mapping[str, Article], zone: ZoneInfo
+) -> tuple[Digest, ...]:
+    """Newest day first; inside a day, newest story first (ties by id, for stable output)."""
+    by_day: dict[date, list[Story]] = defaultdict(list)
+    for story in stories:
+        by_day[articles[story.headline].published.astimezone(zone).date()].append(story)
+    return tuple(
+        Digest(
+            date=day,
+            stories=tuple(sorted(day_stories, key=lambda s: _newest_first(articles[s.headline]))),
+        )
+        for day, day_stories in sorted(by_day.items(), reverse=True)
+    )
+
+
+def _newest_first(article: Article) -> tuple[float, str]:
+    return (-article.published.timestamp(), article.id)

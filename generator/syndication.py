@@ -1,0 +1,155 @@
+"""RSS 2.0 feeds and the sitemap, built as XML by code (never by text templates).
+
+Links are absolute (from ``base_url``), dates RFC 822 in English, ids stable, and
+nothing depends on the wall clock: ``lastBuildDate`` is the newest item's date.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from email.utils import format_datetime
+from html import escape
+from xml.sax.saxutils import XMLGenerator
+
+from . import urls
+from .config import SiteConfig
+from .localize import Localizer
+from .model import Article, Digest, OutputFile, Tag
+
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    title: str
+    link: str
+    guid: str
+    published: datetime
+    description: str
+    content_html: str
+    categories: tuple[str, ...] = ()
+
+
+def site_feed(
+    config: SiteConfig, digests: Iterable[Digest], articles: Mapping[str, Article]
+) -> OutputFile:
+    """One item per digest, its stories in ``content:encoded``, newest digests first."""
+    link = urls.Urls(config.base_url)
+    localizer = Localizer(config.language, config.timezone, config.digits)
+    items = []
+    for digest in list(digests)[: config.feed_items]:
+        stories = [articles[story.headline] for story in digest.stories]
+        newest = max(article.published for article in stories)
+        url = link.absolute(urls.digest_path(digest.slug))
+        items.append(FeedItem(
+            title=f"{config.title}: {localizer.full_date(digest.date)}",
+            link=url,
+            guid=url,
+            published=max(newest, _local_midnight(digest, config)),
+            description=" · ".join(article.title for article in stories),
+            content_html="".join(_story_html(article, link) for article in stories),
+        ))
+    return OutputFile(urls.FEED_PATH, _rss(
+        config, config.title, config.description or config.title,
+        link.absolute(""), link.absolute(urls.FEED_PATH), items))
+
+
+def tag_feed(config: SiteConfig, tag: Tag, tagged: Iterable[Article]) -> OutputFile:
+    """The newest articles carrying a tag, one item each."""
+    link = urls.Urls(config.base_url)
+    items = [
+        FeedItem(
+            title=article.title,
+            link=link.absolute(urls.article_path(article.slug)),
+            guid=link.absolute(urls.article_path(article.slug)),
+            published=article.published,
+            description=article.summary,
+            content_html=article.body_html,
+            categories=tuple(t.label for t in article.tags),
+        )
+        for article in list(tagged)[: config.feed_items]
+    ]
+    path = urls.tag_feed_path(tag.slug)
+    return OutputFile(path, _rss(
+        config, f"{config.title}: {tag.label}", f"{config.title}: {tag.label}",
+        link.absolute(urls.tag_path(tag.slug)), link.absolute(path), items))
+
+
+def sitemap(config: SiteConfig, page_paths: Iterable[str]) -> OutputFile:
+    link = urls.Urls(config.base_url)
+    out = io.StringIO()
+    xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
+    xml.startDocument()
+    xml.startElement("urlset", {"xmlns": SITEMAP})
+    for path in sorted(page_paths):
+        xml.startElement("url", {})
+        _text(xml, "loc", link.absolute(path))
+        xml.endElement("url")
+    xml.endElement("urlset")
+    xml.endDocument()
+    return OutputFile("sitemap.xml", (out.getvalue() + "\n").encode("utf-8"))
+
+
+def _local_midnight(digest: Digest, config: SiteConfig) -> datetime:
+    return datetime.combine(digest.date, time(), tzinfo=config.tz)
+
+
+def _story_html(article: Article, link: urls.Urls) -> str:
+    href = escape(link.absolute(urls.article_path(article.slug)))
+    source = f"<p>{escape(article.source)}</p>" if article.source else ""
+    summary = f"<p>{escape(article.summary)}</p>" if article.summary else ""
+    return f'<h3><a href="{href}">{escape(article.title)}</a></h3>{source}{summary}'
+
+
+def _rss(
+    config: SiteConfig, title: str, description: str, home: str, self_url: str,
+    items: list[FeedItem],
+) -> bytes:
+    out = io.StringIO()
+    xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
+    xml.startDocument()
+    xml.startElement("rss", {"version": "2.0", "xmlns:atom": ATOM, "xmlns:content": CONTENT})
+    xml.startElement("channel", {})
+    _text(xml, "title", title)
+    _text(xml, "link", home)
+    _text(xml, "description", description)
+    _text(xml, "language", config.language)
+    xml.startElement("atom:link", {"href": self_url, "rel": "self",
+                                   "type": "application/rss+xml"})
+    xml.endElement("atom:link")
+    if items:
+        _text(xml, "lastBuildDate", _rfc822(max(item.published for item in items)))
+    for item in items:
+        xml.startElement("item", {})
+        _text(xml, "title", item.title)
+        _text(xml, "link", item.link)
+        xml.startElement("guid", {"isPermaLink": "true"})
+        xml.characters(item.guid)
+        xml.endElement("guid")
+        _text(xml, "pubDate", _rfc822(item.published))
+        for category in item.categories:
+            _text(xml, "category", category)
+        _text(xml, "description", item.description)
+        _text(xml, "content:encoded", item.content_html)
+        xml.endElement("item")
+    xml.endElement("channel")
+    xml.endElement("rss")
+    xml.endDocument()
+    return (out.getvalue() + "\n").encode("utf-8")
+
+
+def _text(xml: XMLGenerator, name: str, value: str) -> None:
+    xml.startElement(name, {})
+    xml.characters(value)
+    xml.endElement(name)
+
+
+def _rfc822(moment: datetime) -> str:
+    """RFC 822 in UTC (``Wed, 13 Sep 2023 06:00:00 +0000``), independent of any locale."""
+    return format_datetime(moment.astimezone(UTC))
+

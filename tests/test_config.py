@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.config import load_config
+from generator.problems import ConfigError
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "config_errors.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_every_error_is_reported_with_its_line(tmp_path: Path, case: dict) -> None:
+    (tmp_path / "config.yaml").write_text(case["config"], encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert list(caught.value.messages) == case["errors"]
+
+
+def test_valid_config_fills_defaults_and_nested_settings(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(
+        "title: موجز\nbase_url: https://example.github.io/news-digest\n"
+        "timezone: Asia/Riyadh\nfeeds:\n  - url: https://example.org/rss\n    tags: عاجل\n"
+        "tags:\n  aliases:\n    كوريا الشمالية: [كوريا الديمقراطية]\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path)
+    assert config.base_path == "/news-digest/"
+    assert config.direction == "rtl"
+    assert config.feeds[0].url == "https://example.org/rss"
+    assert config.feeds[0].tags == ("عاجل",)
+    assert config.tags.aliases == {"كوريا الشمالية": ("كوريا الديمقراطية",)}
+    assert config.root == tmp_path.resolve()
+
+
+def test_missing_config_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert "digest init" in caught.value.messages[0]
