@@ -211,7 +211,11 @@ def _read_value(kind: object, node: yaml.Node, label: str, errors: list[str]) ->
     if dataclasses.is_dataclass(kind):
         errors_before = len(errors)
         values = _read_dataclass(kind, node, f"{label}.", errors)
-        return None if values is None or len(errors) > errors_before else kind(**values)
+        if values is None or len(errors) > errors_before:
+            return None
+        if kind is FeedConfig:
+            _check_feed(values, node, errors)
+        return kind(**values)
     if origin is tuple:
         item_kind = typing.get_args(kind)[0]
         if isinstance(node, yaml.ScalarNode) and item_kind is str and node.value:
@@ -297,22 +301,26 @@ def _check_site(values: dict, node: yaml.MappingNode, errors: list[str]) -> None
     for name in ("digests_per_page", "feed_items"):
         if name in values and values[name] < 1:
             errors.append(_error(_find(node, name), f"'{name}' should be 1 or more."))
-    feeds_node = _find(node, "feeds")
-    for index, feed in enumerate(values.get("feeds", ())):
-        feed_node = feeds_node.value[index] if isinstance(feeds_node, yaml.SequenceNode) else node
-        _check_feed(feed, feed_node, errors)
 
 
-def _check_feed(feed: FeedConfig, node: yaml.Node, errors: list[str]) -> None:
-    if not feed.url:
+def _check_feed(values: dict, node: yaml.Node, errors: list[str]) -> None:
+    url, lang = values["url"], values.get("lang", "")
+    if not url:
         errors.append(_error(node, "a feed has an empty 'url'."))
-    elif re.match(r"^[a-z][a-z0-9+.-]*://", feed.url, re.IGNORECASE) and urlsplit(
-        feed.url
+    elif re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) and urlsplit(
+        url
     ).scheme.lower() not in {"http", "https"}:
-        errors.append(_error(_find(node, "url"), f"the feed address '{feed.url}' should start"
+        errors.append(_error(_find(node, "url"), f"the feed address '{url}' should start"
                              " with http:// or https://, or be a file in the site folder."))
-    if feed.lang and not _known_language(feed.lang):
-        errors.append(_error(_find(node, "lang"), f"'{feed.lang}' is not a language code I know."))
+    if lang and not _known_language(lang):
+        errors.append(_error(_find(node, "lang"), f"'{lang}' is not a language code I know."))
+    if "refresh" in values:
+        from .fetch import parse_duration  # the fetcher owns what a refresh period means
+
+        try:
+            parse_duration(values["refresh"])
+        except ValueError as error:
+            errors.append(_error(_find(node, "refresh"), f"'feeds.refresh': {error}."))
 
 
 def _known_language(code: str) -> bool:
