@@ -51,31 +51,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="digest", description=DESCRIPTION, epilog=EPILOG,
+        prog="digest",
+        description=DESCRIPTION,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     build = commands.add_parser(
-        "build", help="fetch feeds and build the site into site/",
+        "build",
+        help="fetch feeds and build the site into site/",
         description="Fetch the feeds (unless --offline), read the saved articles, and write "
         "the whole site to site/. The previous site/ is replaced only when the new one is "
         "complete.",
     )
     _site_option(build)
-    build.add_argument("--offline", action="store_true",
-                       help="do not fetch feeds; use the items stored in content/feeds/")
-    build.add_argument("--strict", action="store_true",
-                       help="exit with code 1 if any input had a problem")
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not fetch feeds; use the items stored in content/feeds/",
+    )
+    build.add_argument(
+        "--strict", action="store_true", help="exit with code 1 if any input had a problem"
+    )
     build.add_argument("--quiet", action="store_true", help="print only problems and errors")
     build.set_defaults(run=_build)
     return parser
 
 
 def _site_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                        help="the site folder, with config.yaml (default: the current folder)")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, with config.yaml (default: the current folder)",
+    )
 
 
 def _progress(quiet: bool) -> Callable[[str], None]:
@@ -91,15 +103,18 @@ def _build(args: argparse.Namespace) -> int:
 
     config = load_config(args.site)
     started = time.monotonic()
-    result = build(config, now=datetime.now(UTC), offline=args.offline,
-                   progress=_progress(args.quiet))
+    result = build(
+        config, now=datetime.now(UTC), offline=args.offline, progress=_progress(args.quiet)
+    )
     for problem in result.problems:
         print(f"problem: {problem}", file=sys.stderr)
     if not args.quiet:
         for source in result.site.sources:
-            print(f"feed {source.name}: {source.status}"
-                  + (f", {source.new_items} new" if source.new_items else "")
-                  + (f" ({source.last_problem})" if source.status == "failed" else ""))
+            print(
+                f"feed {source.name}: {source.status}"
+                + (f", {source.new_items} new" if source.new_items else "")
+                + (f" ({source.last_problem})" if source.status == "failed" else "")
+            )
         print(
             f"Built {config.output_dir} in {time.monotonic() - started:.1f} s: "
             f"{result.articles} articles, {result.digests} digests, {result.tags} tags, "
