@@ -62,8 +62,11 @@ def parse_saved_article(
     """One saved article from its text; raises _FrontMatterError for a file it cannot use."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != _FENCE:
-        raise _FrontMatterError(1, "the file should start with a '---' line, then the front"
-                                   " matter (title, date, ...), then another '---' line")
+        raise _FrontMatterError(
+            1,
+            "the file should start with a '---' line, then the front"
+            " matter (title, date, ...), then another '---' line",
+        )
     try:
         end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == _FENCE)
     except StopIteration:
@@ -76,8 +79,14 @@ def parse_saved_article(
     direction = _text(fields, "dir") or text_direction(lang)
     url = _text(fields, "url")
     if url and urlsplit(url).scheme not in {"http", "https"}:
-        warnings.append(Problem(origin, _line(fields["url"]), "'url' should start with http://"
-                                " or https://", "the link to the original was left out"))
+        warnings.append(
+            Problem(
+                origin,
+                _line(fields["url"]),
+                "'url' should start with http:// or https://",
+                "the link to the original was left out",
+            )
+        )
         url = ""
     body_html = clean_html(
         markdown.markdown("\n".join(lines[end + 1 :]), extensions=["extra", "sane_lists"])
@@ -135,8 +144,7 @@ def _read_fields(node: yaml.MappingNode, origin: str) -> tuple[dict, list[Proble
             continue
         close = difflib.get_close_matches(key, FRONT_MATTER_FIELDS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        warnings.append(Problem(origin, _line(key_node), f"unknown field '{key}'{hint}",
-                                "ignored"))
+        warnings.append(Problem(origin, _line(key_node), f"unknown field '{key}'{hint}", "ignored"))
     return fields, warnings
 
 
@@ -178,7 +186,8 @@ def _parse_date(fields: dict, name: str, node: yaml.Node, zone: ZoneInfo) -> dat
         value = datetime.fromisoformat(text)
     except ValueError:
         raise _FrontMatterError(
-            _line(fields[name]), f"'{text}' is not a date I can read; write it like"
+            _line(fields[name]),
+            f"'{text}' is not a date I can read; write it like"
             " 2023-09-13 or 2023-09-13T09:00:00+03:00",
         ) from None
     if isinstance(value, date) and not isinstance(value, datetime):

@@ -62,8 +62,7 @@ def build(
     related = find_related(grouped, config.related)
     by_id = MappingProxyType({article.id: article for article in related})
     digests = group_into_digests(stories, by_id, config.tz)
-    site = Site(config=config, articles=by_id, digests=digests, tags=site_tags,
-                sources=fed.health)
+    site = Site(config=config, articles=by_id, digests=digests, tags=site_tags, sources=fed.health)
     progress("rendering pages")
     pages = render_pages(site)
     files = (*pages, *_feeds(site), *_extras(site, pages), *static_files(config.root))
@@ -84,7 +83,8 @@ def _with_unique_slugs(articles: tuple[Article, ...]) -> tuple[Article, ...]:
     """Two articles with the same title still get two pages; each keeps its slug stably."""
     final = unique_slugs([(article.id, article.slug) for article in articles])
     return tuple(
-        article if final[article.id] == article.slug
+        article
+        if final[article.id] == article.slug
         else dataclasses.replace(article, slug=final[article.id])
         for article in sorted(articles, key=lambda a: a.id)
     )
@@ -93,8 +93,12 @@ def _with_unique_slugs(articles: tuple[Article, ...]) -> tuple[Article, ...]:
 def _unknown_related(articles: tuple[Article, ...]) -> tuple[Problem, ...]:
     slugs = {article.slug for article in articles}
     return tuple(
-        Problem(article.origin, None, f"'related' names '{name}', but there is no saved"
-                " article with that file name", "the link was left out")
+        Problem(
+            article.origin,
+            None,
+            f"'related' names '{name}', but there is no saved article with that file name",
+            "the link was left out",
+        )
         for article in articles
         for name in article.explicit_related
         if name not in slugs
@@ -111,9 +115,7 @@ def _feeds(site: Site) -> tuple[OutputFile, ...]:
 
 def _extras(site: Site, pages: tuple[OutputFile, ...]) -> tuple[OutputFile, ...]:
     link = urls.Urls(site.config.base_url)
-    page_paths = [
-        page.path.removesuffix("index.html") for page in pages if page.path != "404.html"
-    ]
+    page_paths = [page.path.removesuffix("index.html") for page in pages if page.path != "404.html"]
     robots = f"User-agent: *\nAllow: /\nSitemap: {link.absolute('sitemap.xml')}\n"
     return (
         OutputFile(".nojekyll", b""),

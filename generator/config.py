@@ -134,8 +134,10 @@ def load_config(site_dir: Path) -> SiteConfig:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            [f"There is no {CONFIG_FILE} in {site_dir}. Run 'digest init' to create a new site,"
-             " or give the site folder with --site."]
+            [
+                f"There is no {CONFIG_FILE} in {site_dir}. Run 'digest init' to create a new site,"
+                " or give the site folder with --site."
+            ]
         ) from None
     except UnicodeDecodeError:
         raise ConfigError([f"{CONFIG_FILE}: the file is not saved as UTF-8 text."]) from None
@@ -145,8 +147,10 @@ def load_config(site_dir: Path) -> SiteConfig:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         raise ConfigError(
-            [f"{CONFIG_FILE}, line {line}: this is not valid YAML ({error.problem}). Check the"
-             " indentation, and put text that contains ':' or '#' in quotes."]
+            [
+                f"{CONFIG_FILE}, line {line}: this is not valid YAML ({error.problem}). Check the"
+                " indentation, and put text that contains ':' or '#' in quotes."
+            ]
         ) from None
     if node is None:
         raise ConfigError([f"{CONFIG_FILE} is empty: it needs at least 'title' and 'base_url'."])
@@ -174,8 +178,12 @@ def _settings(cls: type) -> dict[str, dataclasses.Field]:
 def _read_dataclass(cls: type, node: yaml.Node, where: str, errors: list[str]) -> dict | None:
     """The values of a settings block as keyword arguments for ``cls``, or None if unusable."""
     if not isinstance(node, yaml.MappingNode):
-        errors.append(_error(node, f"{where or 'the file'} should be a list of settings"
-                                   " written as 'name: value'."))
+        errors.append(
+            _error(
+                node,
+                f"{where or 'the file'} should be a list of settings written as 'name: value'.",
+            )
+        )
         return None
     known = _settings(cls)
     hints = typing.get_type_hints(cls)
@@ -185,8 +193,11 @@ def _read_dataclass(cls: type, node: yaml.Node, where: str, errors: list[str]) -
         label = f"{where}{key}"
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
-            suggestion = f" Did you mean '{where}{close[0]}'?" if close else (
-                f" The settings here are: {', '.join(sorted(known))}.")
+            suggestion = (
+                f" Did you mean '{where}{close[0]}'?"
+                if close
+                else (f" The settings here are: {', '.join(sorted(known))}.")
+            )
             errors.append(_error(key_node, f"'{label}' is not a setting I know.{suggestion}"))
             continue
         if key in values:
@@ -201,8 +212,12 @@ def _read_dataclass(cls: type, node: yaml.Node, where: str, errors: list[str]) -
         )
         if required and name not in values and not any(k.value == name for k, _ in node.value):
             hint = _REQUIRED_HINTS.get(name, "")
-            errors.append(_error(node, f"the setting '{where}{name}' is missing"
-                                       + (f": {hint}." if hint else ".")))
+            errors.append(
+                _error(
+                    node,
+                    f"the setting '{where}{name}' is missing" + (f": {hint}." if hint else "."),
+                )
+            )
     return values
 
 
@@ -221,8 +236,9 @@ def _read_value(kind: object, node: yaml.Node, label: str, errors: list[str]) ->
         if isinstance(node, yaml.ScalarNode) and item_kind is str and node.value:
             return (node.value,)
         if not isinstance(node, yaml.SequenceNode):
-            errors.append(_error(node, f"'{label}' should be a list (one '- item' per line,"
-                                       " or [a, b])."))
+            errors.append(
+                _error(node, f"'{label}' should be a list (one '- item' per line, or [a, b]).")
+            )
             return None
         items = [_read_value(item_kind, item, label, errors) for item in node.value]
         return tuple(item for item in items if item is not None)
@@ -285,19 +301,34 @@ def _check_site(values: dict, node: yaml.MappingNode, errors: list[str]) -> None
     if base_url is not None:
         parts = urlsplit(base_url)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
-            errors.append(_error(_find(node, "base_url"), "'base_url' should be a full address"
-                                 " starting with https://, like https://example.github.io/news/."))
+            errors.append(
+                _error(
+                    _find(node, "base_url"),
+                    "'base_url' should be a full address"
+                    " starting with https://, like https://example.github.io/news/.",
+                )
+            )
     timezone = values.get("timezone")
     if timezone is not None:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            errors.append(_error(_find(node, "timezone"), f"'{timezone}' is not a time zone I"
-                                 " know. Use a name like Asia/Riyadh, Africa/Cairo or UTC."))
+            errors.append(
+                _error(
+                    _find(node, "timezone"),
+                    f"'{timezone}' is not a time zone I"
+                    " know. Use a name like Asia/Riyadh, Africa/Cairo or UTC.",
+                )
+            )
     language = values.get("language")
     if language is not None and not _known_language(language):
-        errors.append(_error(_find(node, "language"), f"'{language}' is not a language code I"
-                             " know. Use a code like ar, en, fa, he or ur."))
+        errors.append(
+            _error(
+                _find(node, "language"),
+                f"'{language}' is not a language code I"
+                " know. Use a code like ar, en, fa, he or ur.",
+            )
+        )
     for name in ("digests_per_page", "feed_items"):
         if name in values and values[name] < 1:
             errors.append(_error(_find(node, name), f"'{name}' should be 1 or more."))
@@ -310,8 +341,13 @@ def _check_feed(values: dict, node: yaml.Node, errors: list[str]) -> None:
     elif re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) and urlsplit(
         url
     ).scheme.lower() not in {"http", "https"}:
-        errors.append(_error(_find(node, "url"), f"the feed address '{url}' should start"
-                             " with http:// or https://, or be a file in the site folder."))
+        errors.append(
+            _error(
+                _find(node, "url"),
+                f"the feed address '{url}' should start"
+                " with http:// or https://, or be a file in the site folder.",
+            )
+        )
     if lang and not _known_language(lang):
         errors.append(_error(_find(node, "lang"), f"'{lang}' is not a language code I know."))
     if "refresh" in values:
@@ -329,5 +365,3 @@ def _known_language(code: str) -> bool:
     except (ValueError, UnknownLocaleError):
         return False
     return True
-
-

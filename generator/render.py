@@ -71,8 +71,10 @@ class Page:
 def render_pages(site: Site) -> tuple[OutputFile, ...]:
     env = _environment(site)
     return tuple(
-        OutputFile(urls.file_for(path) if path != "404" else "404.html",
-                   env.get_template(template).render(**context).encode("utf-8"))
+        OutputFile(
+            urls.file_for(path) if path != "404" else "404.html",
+            env.get_template(template).render(**context).encode("utf-8"),
+        )
         for path, template, context in _pages(site, env)
     )
 
@@ -147,69 +149,100 @@ def _pages(site: Site, env: Environment) -> Iterator[tuple[str, str, dict]]:
     chunks = [site.digests[i : i + per_page] for i in range(0, len(site.digests), per_page)]
     for number, chunk in enumerate(chunks or [()], start=1):
         path = urls.index_path(number)
-        yield path, "index.html", {
-            "page": page(path, "" if number == 1 else f"{labels['page']} {number}"),
-            "digests": chunk,
-            "articles": articles,
-            "pagination": {
-                "number": number,
-                "total": len(chunks),
-                "previous": link.href(urls.index_path(number - 1)) if number > 1 else "",
-                "next": link.href(urls.index_path(number + 1)) if number < len(chunks) else "",
+        yield (
+            path,
+            "index.html",
+            {
+                "page": page(path, "" if number == 1 else f"{labels['page']} {number}"),
+                "digests": chunk,
+                "articles": articles,
+                "pagination": {
+                    "number": number,
+                    "total": len(chunks),
+                    "previous": link.href(urls.index_path(number - 1)) if number > 1 else "",
+                    "next": link.href(urls.index_path(number + 1)) if number < len(chunks) else "",
+                },
             },
-        }
+        )
 
     for position, digest in enumerate(site.digests):
         path = urls.digest_path(digest.slug)
-        yield path, "digest.html", {
-            "page": page(path, env.globals["full_date"](digest.date)),
-            "digest": digest,
-            "articles": articles,
-            "newer": site.digests[position - 1] if position > 0 else None,
-            "older": site.digests[position + 1] if position + 1 < len(site.digests) else None,
-        }
+        yield (
+            path,
+            "digest.html",
+            {
+                "page": page(path, env.globals["full_date"](digest.date)),
+                "digest": digest,
+                "articles": articles,
+                "newer": site.digests[position - 1] if position > 0 else None,
+                "older": site.digests[position + 1] if position + 1 < len(site.digests) else None,
+            },
+        )
 
     for article in sorted(articles.values(), key=lambda a: a.id):
         path = urls.article_path(article.slug)
-        yield path, "article.html", {
-            "page": page(path, article.title),
-            "article": article,
-            "linked_tags": tags_with_pages,
-            "related": tuple(articles[i] for i in article.related if i in articles),
-            "same_story": tuple(articles[i] for i in article.same_story if i in articles),
-            "digest": digest_of.get(article.id),
-        }
+        yield (
+            path,
+            "article.html",
+            {
+                "page": page(path, article.title),
+                "article": article,
+                "linked_tags": tags_with_pages,
+                "related": tuple(articles[i] for i in article.related if i in articles),
+                "same_story": tuple(articles[i] for i in article.same_story if i in articles),
+                "digest": digest_of.get(article.id),
+            },
+        )
 
     for tag in site.tags:
         path = urls.tag_path(tag.slug)
         tag_feed = (f"{config.title}: {tag.label}", link.absolute(urls.tag_feed_path(tag.slug)))
-        yield path, "tag.html", {
-            "page": page(path, tag.label, tag_feed),
-            "tag": tag,
-            "tag_articles": tag_articles.get(tag.key, ()),
-        }
+        yield (
+            path,
+            "tag.html",
+            {
+                "page": page(path, tag.label, tag_feed),
+                "tag": tag,
+                "tag_articles": tag_articles.get(tag.key, ()),
+            },
+        )
 
-    yield urls.TAGS_PATH, "tags.html", {
-        "page": page(urls.TAGS_PATH, labels["tags"]),
-        "tags": tuple(
-            (tag, len(tag_articles.get(tag.key, ())))
-            for tag in sorted(site.tags, key=lambda t: (-len(tag_articles.get(t.key, ())), t.key))
-        ),
-    }
+    yield (
+        urls.TAGS_PATH,
+        "tags.html",
+        {
+            "page": page(urls.TAGS_PATH, labels["tags"]),
+            "tags": tuple(
+                (tag, len(tag_articles.get(tag.key, ())))
+                for tag in sorted(
+                    site.tags, key=lambda t: (-len(tag_articles.get(t.key, ())), t.key)
+                )
+            ),
+        },
+    )
 
     months: dict[tuple[int, int], list[Digest]] = defaultdict(list)
     for digest in site.digests:
         months[(digest.date.year, digest.date.month)].append(digest)
-    yield urls.ARCHIVE_PATH, "archive.html", {
-        "page": page(urls.ARCHIVE_PATH, labels["archive"]),
-        "months": tuple((chunk[0].date, tuple(chunk)) for _, chunk in sorted(
-            months.items(), reverse=True)),
-    }
+    yield (
+        urls.ARCHIVE_PATH,
+        "archive.html",
+        {
+            "page": page(urls.ARCHIVE_PATH, labels["archive"]),
+            "months": tuple(
+                (chunk[0].date, tuple(chunk)) for _, chunk in sorted(months.items(), reverse=True)
+            ),
+        },
+    )
 
     if site.sources:
-        yield urls.SOURCES_PATH, "sources.html", {
-            "page": page(urls.SOURCES_PATH, labels["sources"]),
-            "sources": site.sources,
-        }
+        yield (
+            urls.SOURCES_PATH,
+            "sources.html",
+            {
+                "page": page(urls.SOURCES_PATH, labels["sources"]),
+                "sources": site.sources,
+            },
+        )
 
     yield "404", "404.html", {"page": page("404.html", labels["not_found"])}

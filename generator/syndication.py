@@ -46,17 +46,27 @@ def site_feed(
         stories = [articles[story.headline] for story in digest.stories]
         newest = max(article.published for article in stories)
         url = link.absolute(urls.digest_path(digest.slug))
-        items.append(FeedItem(
-            title=f"{config.title}: {localizer.full_date(digest.date)}",
-            link=url,
-            guid=url,
-            published=max(newest, _local_midnight(digest, config)),
-            description=" · ".join(article.title for article in stories),
-            content_html="".join(_story_html(article, link) for article in stories),
-        ))
-    return OutputFile(urls.FEED_PATH, _rss(
-        config, config.title, config.description or config.title,
-        link.absolute(""), link.absolute(urls.FEED_PATH), items))
+        items.append(
+            FeedItem(
+                title=f"{config.title}: {localizer.full_date(digest.date)}",
+                link=url,
+                guid=url,
+                published=max(newest, _local_midnight(digest, config)),
+                description=" · ".join(article.title for article in stories),
+                content_html="".join(_story_html(article, link) for article in stories),
+            )
+        )
+    return OutputFile(
+        urls.FEED_PATH,
+        _rss(
+            config,
+            config.title,
+            config.description or config.title,
+            link.absolute(""),
+            link.absolute(urls.FEED_PATH),
+            items,
+        ),
+    )
 
 
 def tag_feed(config: SiteConfig, tag: Tag, tagged: Iterable[Article]) -> OutputFile:
@@ -75,9 +85,17 @@ def tag_feed(config: SiteConfig, tag: Tag, tagged: Iterable[Article]) -> OutputF
         for article in list(tagged)[: config.feed_items]
     ]
     path = urls.tag_feed_path(tag.slug)
-    return OutputFile(path, _rss(
-        config, f"{config.title}: {tag.label}", f"{config.title}: {tag.label}",
-        link.absolute(urls.tag_path(tag.slug)), link.absolute(path), items))
+    return OutputFile(
+        path,
+        _rss(
+            config,
+            f"{config.title}: {tag.label}",
+            f"{config.title}: {tag.label}",
+            link.absolute(urls.tag_path(tag.slug)),
+            link.absolute(path),
+            items,
+        ),
+    )
 
 
 def sitemap(config: SiteConfig, page_paths: Iterable[str]) -> OutputFile:
@@ -107,7 +125,11 @@ def _story_html(article: Article, link: urls.Urls) -> str:
 
 
 def _rss(
-    config: SiteConfig, title: str, description: str, home: str, self_url: str,
+    config: SiteConfig,
+    title: str,
+    description: str,
+    home: str,
+    self_url: str,
     items: list[FeedItem],
 ) -> bytes:
     out = io.StringIO()
@@ -119,8 +141,7 @@ def _rss(
     _text(xml, "link", home)
     _text(xml, "description", description)
     _text(xml, "language", config.language)
-    xml.startElement("atom:link", {"href": self_url, "rel": "self",
-                                   "type": "application/rss+xml"})
+    xml.startElement("atom:link", {"href": self_url, "rel": "self", "type": "application/rss+xml"})
     xml.endElement("atom:link")
     if items:
         _text(xml, "lastBuildDate", _rfc822(max(item.published for item in items)))
@@ -152,4 +173,3 @@ def _text(xml: XMLGenerator, name: str, value: str) -> None:
 def _rfc822(moment: datetime) -> str:
     """RFC 822 in UTC (``Wed, 13 Sep 2023 06:00:00 +0000``), independent of any locale."""
     return format_datetime(moment.astimezone(UTC))
-
