@@ -204,7 +204,9 @@ async def _fetch_once(
     except httpx.TooManyRedirects:
         return FetchResult(url=request.url, error="too many redirects")
     except httpx.TransportError as error:
-        return FetchResult(url=request.url, error=f"could not connect ({error})", transient=True)
+        return FetchResult(
+            url=request.url, error=f"the connection failed ({error})", transient=True
+        )
     except (httpx.HTTPError, zlib.error, brotli.error) as error:
         return FetchResult(url=request.url, error=f"could not be fetched ({error})")
 
@@ -287,6 +289,4 @@ class _Unbrotli:
         piece = self._decompressor.process(data, output_buffer_limit=_PIECE)
         while piece:
             yield piece
-            if self._decompressor.can_accept_more_data():
-                return
             piece = self._decompressor.process(b"", output_buffer_limit=_PIECE)
