@@ -1,0 +1,129 @@
+"""Same-story grouping: other sources' versions of one story become one digest entry.
+
+Agencies' wire copy is republished by many outlets with light edits, a new headline or
+a cut ending. Such versions share much of their wording, so each article is cut into
+overlapping word triples (shingles) and two articles from different sources published
+within ``window_hours`` of each other are one story when the cosine of their shingle
+sets reaches ``threshold``. A different story on the same topic shares words but few
+triples, so it stays apart (and shows up as related instead). Articles are compared
+only with those inside the time window (on date-sorted rows), never all with all.
+
+A source that publishes the very same text twice (same normalized title and body) is a
+repost: the earliest copy is kept and the others dropped without a word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import textindex
+from .config import SameStoryConfig
+from .model import Article, Story
+
+_SHINGLE = 3  # words per shingle: long enough to be wording, short enough to survive edits
+_MIN_SHARED = 3  # fewer shared shingles are chance, whatever the cosine of two tiny texts
+_VERSION = 1  # bump when the method changes, so cached results are not reused
+
+
+def group_same_stories(
+    articles: Sequence[Article],
+    config: SameStoryConfig,
+    *,
+    cache_dir: Path | None = None,
+) -> tuple[tuple[Article, ...], tuple[Story, ...]]:
+    """The articles without same-source reposts, each with ``same_story`` filled, and
+    one Story per group (single articles included), ordered by headline date and id."""
+    key = textindex.fingerprint(
+        "same-story",
+        _VERSION,
+        dataclasses.asdict(config),
+        [
+            (a.id, a.source, a.published.isoformat(), a.title, a.body_html, a.summary)
+            for a in articles
+        ],
+    )
+    groups = textindex.cached(cache_dir, "same-story", key, lambda: _groups(articles, config))
+    stories = tuple(Story(group[0], tuple(group[1:])) for group in groups)
+    others = {
+        member: tuple(other for other in group if other != member)
+        for group in groups
+        for member in group
+    }
+    kept = tuple(
+        dataclasses.replace(article, same_story=others[article.id])
+        for article in articles
+        if article.id in others
+    )
+    return kept, stories
+
+
+def _groups(articles: Sequence[Article], config: SameStoryConfig) -> list[list[str]]:
+    """Groups of article ids, each sorted by date then id (the headline first)."""
+    ordered = sorted(articles, key=lambda a: (a.published, a.id))
+    corpus = textindex.encode(ordered)
+    keep = _without_reposts(ordered, corpus)
+    ordered = [ordered[i] for i in keep]
+    shingles = textindex.count_matrix(
+        [_shingles(corpus.titles[i], corpus.bodies[i], len(corpus.words)) for i in keep]
+    )
+    shingles.data[:] = 1.0  # a set: repeated triples count once
+    sizes = np.asarray(shingles.sum(axis=1)).ravel()
+    times = np.array([a.published.timestamp() for a in ordered])
+    sources = np.array([a.source for a in ordered])
+    window = config.window_hours * 3600.0
+
+    parent = np.arange(len(ordered))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = int(parent[node])
+        return node
+
+    def span(start: int, end: int) -> tuple[int, int]:
+        return start, int(np.searchsorted(times, times[end - 1] + window, side="right"))
+
+    for start, low, block in textindex.row_blocks(shingles, shingles, span=span):
+        rows, cols, shared = block.row + start, block.col + low, block.data
+        cosine = shared / np.sqrt(sizes[rows] * sizes[cols])
+        match = (
+            (cols > rows)
+            & (shared >= _MIN_SHARED)
+            & (cosine >= config.threshold)
+            & (times[cols] - times[rows] <= window)
+            & (sources[rows] != sources[cols])
+        )
+        for row, col in zip(rows[match].tolist(), cols[match].tolist(), strict=True):
+            parent[root(col)] = root(row)
+
+    groups: dict[int, list[str]] = {}  # filled in date order, so headlines come first
+    for index, article in enumerate(ordered):
+        groups.setdefault(root(index), []).append(article.id)
+    return list(groups.values())
+
+
+def _without_reposts(ordered: Sequence[Article], corpus: textindex.Corpus) -> list[int]:
+    """Positions of the articles to keep: the first of each source's identical texts."""
+    seen: set[tuple[str, bytes, bytes]] = set()
+    keep = []
+    for index, article in enumerate(ordered):
+        text = (article.source, corpus.titles[index].tobytes(), corpus.bodies[index].tobytes())
+        if text not in seen:
+            seen.add(text)
+            keep.append(index)
+    return keep
+
+
+def _shingles(title: np.ndarray, body: np.ndarray, vocabulary_size: int) -> np.ndarray:
+    """Ids of the word triples of title and body (a number in base vocabulary_size;
+    beyond two million distinct words it wraps around, which only adds rare collisions)."""
+    parts = [
+        (words[:-2] * vocabulary_size + words[1:-1]) * vocabulary_size + words[2:]
+        for words in (title, body)
+        if len(words) >= _SHINGLE
+    ]
+    return np.concatenate([*parts, np.zeros(0, dtype=np.int64)])

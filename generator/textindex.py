@@ -1,0 +1,139 @@
+"""Articles turned into sparse vectors, shared by same-story grouping and related stories.
+
+Both stages compare every article with many others, so the text is tokenized once into
+integer ids and every comparison is a sparse matrix product done a block of rows at a
+time: memory stays bounded and no step visits all pairs of articles. Results are cached
+on disk by a fingerprint of their inputs, so an unchanged corpus is not compared again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from .model import Article
+from .normalize import tokenize
+
+_TAG = re.compile(r"<[^>]*>")
+_CHUNK = 512  # rows per matrix product: bounds the memory of one product
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """Each article's title and body as arrays of token ids, with one vocabulary."""
+
+    titles: tuple[np.ndarray, ...]
+    bodies: tuple[np.ndarray, ...]
+    words: tuple[str, ...]  # the token of each id
+
+
+def article_text(article: Article) -> str:
+    """The body as plain text; the HTML is already sanitized, so dropping tags is enough."""
+    body = html.unescape(_TAG.sub(" ", article.body_html)) if article.body_html else ""
+    return body or article.summary
+
+
+def encode(articles: Sequence[Article]) -> Corpus:
+    """Tokenize every article once; ids follow first appearance, so they are deterministic."""
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__  # a new word gets the next id
+
+    def ids(text: str) -> np.ndarray:
+        return np.fromiter(map(vocabulary.__getitem__, tokenize(text)), dtype=np.int64)
+
+    titles = tuple(ids(article.title) for article in articles)
+    bodies = tuple(ids(article_text(article)) for article in articles)
+    return Corpus(titles, bodies, tuple(vocabulary))
+
+
+def count_matrix(
+    rows: Sequence[np.ndarray], weights: Sequence[np.ndarray] | None = None
+) -> sparse.csr_matrix:
+    """Rows of feature ids (any int64 values) as a sparse matrix of summed weights
+    (1 per occurrence by default), with the columns renumbered compactly."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = np.concatenate([*rows, np.zeros(0, dtype=np.int64)])
+    values = np.concatenate([*weights, np.zeros(0)]) if weights is not None else np.ones(len(flat))
+    columns, inverse = np.unique(flat, return_inverse=True)
+    row_index = np.repeat(np.arange(len(rows)), lengths)
+    matrix = sparse.csr_matrix(
+        (values, (row_index, inverse)), shape=(len(rows), max(len(columns), 1))
+    )
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    return matrix
+
+
+def tfidf(counts: sparse.csr_matrix, *, max_df: float = 1.0) -> sparse.csr_matrix:
+    """Sublinear tf times smoothed idf, rows of unit length. Features in more than
+    ``max_df`` of the rows say little and would make every product dense: dropped."""
+    n_rows = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1 + n_rows) / (1 + df)) + 1.0
+    idf[df > max(max_df * n_rows, 1)] = 0.0
+    weighted = counts.astype(np.float64)
+    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    weighted.eliminate_zeros()
+    return normalize_rows(weighted)
+
+
+def normalize_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def row_blocks(
+    query: sparse.csr_matrix,
+    target: sparse.csr_matrix,
+    *,
+    span: Callable[[int, int], tuple[int, int]] | None = None,
+) -> Iterator[tuple[int, int, sparse.coo_matrix]]:
+    """``query @ target.T`` a block of rows at a time, as ``(first row, first column,
+    block)``. ``span(start, end)`` limits the target rows compared with query rows
+    ``start:end`` to a range (the caller's time window over date-sorted rows)."""
+    whole = sparse.csr_matrix(target.T) if span is None else None
+    for start in range(0, query.shape[0], _CHUNK):
+        end = min(start + _CHUNK, query.shape[0])
+        low, high = (0, target.shape[0]) if span is None else span(start, end)
+        columns = whole if whole is not None else target[low:high].T
+        yield start, low, sparse.coo_matrix(query[start:end] @ columns)
+
+
+def fingerprint(*parts: Any) -> str:
+    """A hash of everything a result depends on, to name its cache file."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def cached(cache_dir: Path | None, name: str, key: str, compute: Callable[[], Any]) -> Any:
+    """The JSON result stored under ``<name>-<key>.json``, computed and stored if missing.
+
+    Older results of the same name are removed, so the folder does not grow; a file
+    that cannot be read is computed again rather than trusted.
+    """
+    if cache_dir is None:
+        return compute()
+    path = cache_dir / f"{name}-{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    result = compute()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob(f"{name}-*.json"):
+        old.unlink(missing_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(path)
+    return result
