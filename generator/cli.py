@@ -8,10 +8,14 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import load_config
-from .problems import ConfigError
+from .problems import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from .feeds import FeedHealth
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG = 0, 1, 2
 
@@ -76,7 +80,41 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="exit with code 1 if any input had a problem"
     )
     build.add_argument("--quiet", action="store_true", help="print only problems and errors")
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="publish under this address instead of config.yaml's base_url "
+        "(the GitHub Pages workflow passes the address Pages gives)",
+    )
     build.set_defaults(run=_build)
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="fetch the feeds into the feed store, without building",
+        description="Fetch every feed that is due (see 'refresh' in config.yaml) and keep its "
+        "items in content/feeds/. Prints how each feed did.",
+    )
+    _site_option(fetch)
+    fetch.add_argument(
+        "--force", action="store_true", help="fetch every feed now, even within its refresh period"
+    )
+    fetch.set_defaults(run=_fetch)
+
+    import_ = commands.add_parser(
+        "import",
+        help="turn saved news pages into saved articles",
+        description="Turn saved news pages (plain text copied from a news site, saved HTML "
+        "pages, or web addresses) into Markdown articles in content/articles/. Existing files "
+        "are never overwritten.",
+    )
+    _site_option(import_)
+    import_.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="a .txt or .html file, or an https:// address"
+    )
+    import_.add_argument(
+        "--dry-run", action="store_true", help="show what would be written, and write nothing"
+    )
+    import_.set_defaults(run=_import)
     return parser
 
 
@@ -101,7 +139,7 @@ def _progress(quiet: bool) -> Callable[[str], None]:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    config = load_config(args.site)
+    config = load_config(args.site, base_url=args.base_url)
     started = time.monotonic()
     result = build(
         config, now=datetime.now(UTC), offline=args.offline, progress=_progress(args.quiet)
@@ -121,6 +159,40 @@ def _build(args: argparse.Namespace) -> int:
             f"{result.pages} pages, {len(result.problems)} problems."
         )
     return EXIT_PROBLEMS if args.strict and result.problems else EXIT_OK
+
+
+def _report_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+
+
+def _report_feeds(health: Sequence[FeedHealth]) -> None:
+    for feed in health:
+        new = f", {feed.new_items} new" if feed.new_items else ""
+        why = f" ({feed.last_problem})" if feed.status == "failed" else ""
+        print(f"feed {feed.name}: {feed.status}{new}, {feed.total_items} stored{why}")
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from .feeds import collect_feed_articles
+
+    config = load_config(args.site)
+    result = collect_feed_articles(
+        config, now=datetime.now(UTC), offline=False, progress=_progress(False), force=args.force
+    )
+    _report_problems(result.problems)
+    _report_feeds(result.health)
+    failed = sum(feed.status == "failed" for feed in result.health)
+    print(
+        f"Fetched {len(result.health)} feeds: {failed} failed, {len(result.articles)} items stored."
+    )
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import run_import
+
+    return run_import(load_config(args.site), args.inputs, dry_run=args.dry_run)
 
 
 if __name__ == "__main__":

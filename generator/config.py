@@ -127,8 +127,12 @@ _REQUIRED_HINTS = {
 }
 
 
-def load_config(site_dir: Path) -> SiteConfig:
-    """Read and validate ``config.yaml`` in ``site_dir``; raise ConfigError with every problem."""
+def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
+    """Read and validate ``config.yaml`` in ``site_dir``; raise ConfigError with every problem.
+
+    ``base_url`` replaces the file's own, for a build published elsewhere (a CI preview, the
+    address GitHub Pages reports); it is checked like the file's.
+    """
     path = site_dir / CONFIG_FILE
     try:
         text = path.read_text(encoding="utf-8")
@@ -154,6 +158,8 @@ def load_config(site_dir: Path) -> SiteConfig:
         ) from None
     if node is None:
         raise ConfigError([f"{CONFIG_FILE} is empty: it needs at least 'title' and 'base_url'."])
+    if base_url is not None:
+        node = _with_base_url(node, base_url)
     errors: list[str] = []
     values = _read_dataclass(SiteConfig, node, "", errors)
     if values is not None:
@@ -161,6 +167,18 @@ def load_config(site_dir: Path) -> SiteConfig:
     if errors:
         raise ConfigError(sorted(errors, key=_line_of))
     return SiteConfig(**values, root=site_dir.resolve())
+
+
+def _with_base_url(node: yaml.Node, base_url: str) -> yaml.Node:
+    """The document with ``base_url`` replaced; errors about it point at the original line."""
+    if not isinstance(node, yaml.MappingNode):
+        return node
+    kept = [(key, value) for key, value in node.value if key.value != "base_url"]
+    given = yaml.ScalarNode(
+        "tag:yaml.org,2002:str", base_url, start_mark=_find(node, "base_url").start_mark
+    )
+    key = yaml.ScalarNode("tag:yaml.org,2002:str", "base_url", start_mark=given.start_mark)
+    return yaml.MappingNode(node.tag, [*kept, (key, given)], start_mark=node.start_mark)
 
 
 def _line_of(message: str) -> int:

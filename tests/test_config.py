@@ -37,3 +37,15 @@ def test_missing_config_file_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
     assert "digest init" in caught.value.messages[0]
+
+
+def test_base_url_given_on_the_command_line_replaces_the_file_and_is_checked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "config.yaml").write_text(
+        "title: موجز\nbase_url: https://example.github.io/news/\n", encoding="utf-8"
+    )
+    assert load_config(tmp_path, base_url="https://news.example.org").base_path == "/"
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path, base_url="news.example.org")
+    assert caught.value.messages[0].startswith("config.yaml, line 2: 'base_url' should be")
