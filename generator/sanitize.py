@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
 import nh3
 
@@ -34,6 +33,9 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Bidi embeddings, overrides and isolates: in a title they can reorder what a reader sees.
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# Control characters (Unicode category Cc: C0, DEL and C1) become spaces; a table, not a
+# per-character loop, because every article body passes through here.
+_CONTROLS = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
 _SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -52,8 +54,7 @@ def clean_html(html: str) -> str:
 
 def clean_text(text: str) -> str:
     """One line of plain text: no control or bidi override characters, spaces collapsed."""
-    text = text.translate(_BIDI_CONTROLS)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    text = text.translate(_BIDI_CONTROLS).translate(_CONTROLS)
     return _SPACES.sub(" ", text).strip()
 
 
