@@ -96,6 +96,8 @@ class ParsedFeed:
 def canonical_url(link: str, base: str = "") -> str:
     """An absolute http(s) URL without tracking parameters, or "" if there is none."""
     link = link.strip()
+    if not link:
+        return ""
     try:
         parts = urlsplit(urljoin(base, link) if base else link)
         host, port = parts.hostname, parts.port
