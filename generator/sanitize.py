@@ -32,10 +32,10 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Bidi embeddings, overrides and isolates: in a title they can reorder what a reader sees.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-# Control characters (Unicode category Cc: C0, DEL and C1) become spaces; a table, not a
-# per-character loop, because every article body passes through here.
-_CONTROLS = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Control characters (Unicode category Cc: C0, DEL and C1) become spaces. Regular
+# expressions, not a per-character loop: every article body passes through here.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -54,7 +54,7 @@ def clean_html(html: str) -> str:
 
 def clean_text(text: str) -> str:
     """One line of plain text: no control or bidi override characters, spaces collapsed."""
-    text = text.translate(_BIDI_CONTROLS).translate(_CONTROLS)
+    text = _CONTROLS.sub(" ", _BIDI_CONTROLS.sub("", text))
     return _SPACES.sub(" ", text).strip()
 
 
