@@ -44,6 +44,7 @@ _PERSIAN_TO_ARABIC = str.maketrans({"ی": "ي", "ک": "ك"})
 _NOT_ARABIC_LETTERS = frozenset("پچژگٹڈڑںے\u200c")
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W_]+")
+_WRITTEN_WORD = re.compile(f"(?:[^\\W_]|[{_ARABIC_MARKS}{_TATWEEL}{_JOINERS}])+")
 
 # Proclitics written joined to the next word: a conjunction, then a preposition, then
 # the article (ل + ال is written لل). Longest first, so the greediest reading wins.
@@ -89,6 +90,12 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(match_key(text))
 
 
+def written_words(text: str) -> list[str]:
+    """The words of a text as written, diacritics included: what ``tokenize`` finds,
+    before folding, for showing a phrase in the spelling its writers used."""
+    return _WRITTEN_WORD.findall(text)
+
+
 def display_form(text: str, *, lang: str = "") -> str:
     """The text as written, tidied for readers: NFC, no invisible controls or tatweel,
     single spaces, and Persian-keyboard ی ک replaced in Arabic text. Hamza forms and
@@ -119,6 +126,23 @@ def strip_clitics(token: str) -> str:
                 stripped = True
                 break
     return token
+
+
+def clitic_readings(token: str) -> tuple[str, ...]:
+    """A normalized token and what it could be with joined proclitics taken off, one
+    letter at a time (وبالصين, بالصين, الصين), three letters kept; لل also reads as ال
+    (للصين: الصين).
+
+    The article ال is never taken off on its own: القدم and قدم are different words.
+    Which reading is right depends on the corpus; the caller chooses.
+    """
+    readings = [token]
+    while len(token) > _MIN_STEM and token[0] in "وفبكل":
+        if token.startswith("لل"):
+            readings.append("ا" + token[1:])
+        token = token[1:]
+        readings.append(token)
+    return tuple(readings)
 
 
 def _stop_words() -> frozenset[str]:

@@ -1,0 +1,338 @@
+"""Topic tags: the ones writers and feeds gave, cleaned and merged, plus key phrases.
+
+Given tags arrive in every spelling (diacritics, Persian keyboards, hamza or not); they
+are merged by their match key and shown in their most frequent spelling. Articles with
+fewer given tags than ``max_per_article`` get key phrases of one to three words, scored
+against the whole site (TF-IDF), so a tag links articles about the same subject rather
+than repeating words every article uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .config import TagsConfig
+from .model import Article, Tag
+from .normalize import (
+    clitic_readings,
+    display_form,
+    is_stop_word,
+    tokenize,
+    written_words,
+)
+from .sanitize import clean_text, html_to_text
+from .slugs import slugify, unique_slugs
+
+_MAX_WORDS = 3
+_BODY_WORDS = 400  # the lead of a news story names its subject; the rest repeats it
+_TITLE_BONUS = 2.0  # a title occurrence counts as this many more occurrences
+_KNOWN_TAG_BONUS = 2.0  # a phrase that is a given tag elsewhere on the site
+_CANDIDATES = 8  # phrases considered per free place, best first
+_PRONOUN_SUFFIX = re.compile(r"...(?:ها|هم|هما|هن|كم|كما)$")
+# Sentence and clause boundaries: a phrase never spans one.
+_BOUNDARY = re.compile(r"[.!?؟،,;؛:()\[\]{}\"'«»“”„‘’…|/\\\n\t*#•·–—]+|\s-+\s|-{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """One article's text as tokens, split at sentence boundaries."""
+
+    title: tuple[tuple[str, ...], ...]
+    body: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The ``tags:`` settings as match keys."""
+
+    canonical: Mapping[str, str]  # synonym key -> canonical key
+    labels: Mapping[str, str]  # canonical key -> its configured label
+    ignore: frozenset[str]
+    max_per_article: int
+    min_articles: int
+
+    @classmethod
+    def from_config(cls, config: TagsConfig) -> _Rules:
+        canonical: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        for name, synonyms in sorted(config.aliases.items()):
+            key = _key(name)
+            labels[key] = display_form(clean_text(name))
+            for synonym in (name, *synonyms):
+                canonical[_key(synonym)] = key
+        ignore = frozenset(_key(name) for name in config.ignore)
+        return cls(canonical, labels, ignore, config.max_per_article, config.min_articles)
+
+    def resolve(self, key: str) -> str | None:
+        """The tag a key stands for, or None when it is ignored."""
+        key = self.canonical.get(key, key)
+        return None if not key or key in self.ignore else key
+
+
+def assign_tags(
+    articles: Sequence[Article], config: TagsConfig
+) -> tuple[tuple[Article, ...], tuple[Tag, ...]]:
+    """Every article with its tags, and the tags carried by at least ``min_articles``
+    articles (those get a page), sorted by label."""
+    rules = _Rules.from_config(config)
+    given = tuple(_given_keys(article, rules) for article in articles)
+    labels = _given_labels(articles, rules)
+    extracted, new_labels = _extract(articles, given, rules)
+    carried = Counter(key for keys in (*given, *extracted) for key in keys)
+    chosen = tuple(
+        (*keys, *(k for k in more if carried[k] >= rules.min_articles))[: rules.max_per_article]
+        if len(keys) < rules.max_per_article
+        else keys[: rules.max_per_article]
+        for keys, more in zip(given, extracted, strict=True)
+    )
+    labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
+    used = sorted({key for keys in chosen for key in keys})
+    slugs = unique_slugs([(key, slugify(labels[key]) or key) for key in used])
+    tags = {key: Tag(key=key, label=labels[key], slug=slugs[key]) for key in used}
+    tagged = tuple(
+        dataclasses.replace(article, tags=tuple(tags[key] for key in keys))
+        for article, keys in zip(articles, chosen, strict=True)
+    )
+    counts = Counter(key for keys in chosen for key in keys)
+    with_pages = sorted(
+        (tag for key, tag in tags.items() if counts[key] >= rules.min_articles),
+        key=lambda tag: (tag.label, tag.key),
+    )
+    return tagged, tuple(with_pages)
+
+
+def _key(text: str) -> str:
+    return " ".join(tokenize(text))
+
+
+def _given_keys(article: Article, rules: _Rules) -> tuple[str, ...]:
+    keys = (rules.resolve(_key(name)) for name in article.given_tags)
+    return tuple(dict.fromkeys(key for key in keys if key))
+
+
+def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:
+    """Each given tag's most frequent spelling (alphabetical first on a tie)."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        for name in article.given_tags:
+            label = display_form(clean_text(name), lang=article.lang)
+            key = rules.resolve(_key(label))
+            if key:
+                spellings[key][label] += 1
+    return {
+        key: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+        for key, counts in spellings.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """One article's words as written and as read for phrases (aligned; an empty token
+    marks a clause boundary or a stop word), and its phrase counts."""
+
+    words: list[str]
+    tokens: list[str]
+    counts: Counter[str]  # in the title and the body
+    title: Counter[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Corpus:
+    """Counts over the whole site: how each word is read and spelled, how many
+    articles each phrase occurs in, and the text of the articles needing phrases."""
+
+    reading: Mapping[str, str]  # token -> its most frequent reading without proclitics
+    spelling: Mapping[str, str]  # token -> its most frequent written form
+    key_of: Mapping[str, str]  # written word -> token
+    texts: tuple[_Text | None, ...]
+    document_frequency: Counter[str]
+
+    @classmethod
+    def read(cls, articles: Sequence[Article], wanted: Sequence[bool]) -> _Corpus:
+        words = tuple(_words(article) for article in articles)
+        written: Counter[str] = Counter()
+        for title, body in words:
+            written.update(title)
+            written.update(body)
+        del written[""]
+        key_of = {word: "".join(tokenize(word)) for word in written}
+        frequency: Counter[str] = Counter()
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        for word, count in written.items():
+            frequency[key_of[word]] += count
+            spellings[key_of[word]][display_form(word)] += count
+        reading = {
+            token: max(clitic_readings(token), key=lambda r: (frequency.get(r, 0), len(r)))
+            for token in frequency
+        }
+        spelling = {
+            token: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+            for token, counts in spellings.items()
+        }
+        topical = {token: not _is_untopical(token) for token in set(reading.values())}
+        token_of = {
+            word: reading[key] for word, key in key_of.items() if key and topical[reading[key]]
+        }
+        texts: list[_Text | None] = []
+        document_frequency: Counter[str] = Counter()
+        for (title, body), keep in zip(words, wanted, strict=True):
+            title_tokens = [token_of.get(word, "") for word in title]
+            body_tokens = [token_of.get(word, "") for word in body]
+            in_title = _phrases(title_tokens)
+            counts = _phrases(body_tokens)
+            counts.update(in_title)
+            document_frequency.update(counts.keys())
+            texts.append(
+                _Text(title + body, title_tokens + body_tokens, counts, in_title) if keep else None
+            )
+        return cls(reading, spelling, key_of, tuple(texts), document_frequency)
+
+    def phrase_of(self, key: str) -> str:
+        """A tag key read the way phrases are: each word without its proclitics."""
+        return " ".join(self.reading.get(token, token) for token in key.split())
+
+    def written(self, text: _Text, phrase: str) -> str:
+        """How an article writes a phrase: its own spelling of each word (عملة, where
+        the site's most frequent spelling of that key is عمله), except where proclitics
+        were read off (والصين: الصين)."""
+        joined = " ".join(text.tokens)
+        start = joined[: f" {joined} ".index(f" {phrase} ")].count(" ")
+        tokens = phrase.split()
+        return " ".join(
+            display_form(word) if self.key_of[word] == token else self.spelling[token]
+            for word, token in zip(text.words[start : start + len(tokens)], tokens, strict=True)
+        )
+
+
+def _is_untopical(token: str) -> bool:
+    """Stop words, and words with an attached pronoun (دورها، إصلاحاتهم): "her role"
+    is never the subject of a story."""
+    return is_stop_word(token) or bool(_PRONOUN_SUFFIX.search(token))
+
+
+def _words(article: Article) -> tuple[list[str], list[str]]:
+    """The written words of the title and of the lead of the body, an empty string
+    between clauses."""
+    body = html_to_text(article.body_html) if article.body_html else article.summary
+    return _clauses(article.title, len(article.title)), _clauses(body, _BODY_WORDS)
+
+
+def _clauses(text: str, limit: int) -> list[str]:
+    words: list[str] = []
+    for part in _BOUNDARY.split(text):
+        words += written_words(part)
+        words.append("")
+        if len(words) > limit:
+            break
+    return words
+
+
+def _phrases(tokens: list[str]) -> Counter[str]:
+    """Every run of one to three words without a stop word or clause boundary in it
+    (those are empty strings in ``tokens``, which ends with one)."""
+    found = Counter(token for token in tokens if len(token) > 2)
+    found.update([f"{a} {b}" for a, b in itertools.pairwise(tokens) if a and b])
+    triples = zip(tokens, tokens[1:], tokens[2:], strict=False)
+    found.update([f"{a} {b} {c}" for a, b, c in triples if a and b and c])
+    return found
+
+
+def _extract(
+    articles: Sequence[Article], given: Sequence[tuple[str, ...]], rules: _Rules
+) -> tuple[tuple[tuple[str, ...], ...], dict[str, str]]:
+    """Key phrases per article (as tag keys, best first) and the labels of new tags."""
+    wanted = tuple(len(keys) < rules.max_per_article for keys in given)
+    if not any(wanted):
+        return tuple(() for _ in articles), {}
+    corpus = _Corpus.read(articles, wanted)
+    known: dict[str, str] = {}  # phrase -> the tag key it stands for
+    for key in sorted({*(k for keys in given for k in keys), *rules.canonical, *rules.ignore}):
+        known.setdefault(corpus.phrase_of(key), key)
+    total = len(articles)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    found: list[tuple[str, ...]] = []
+    for text, keys in zip(corpus.texts, given, strict=True):
+        if text is None:
+            found.append(())
+            continue
+        scored = []
+        for phrase, count in text.counts.items():
+            frequency = corpus.document_frequency[phrase]
+            if frequency < 2 or count < 2:
+                continue
+            weight = count + _TITLE_BONUS * text.title[phrase]
+            bonus = _KNOWN_TAG_BONUS if phrase in known else 1.0
+            scored.append((-weight * math.log(1 + total / frequency) * bonus, phrase))
+        ranked = []
+        room = rules.max_per_article - len(keys)
+        for _, phrase in sorted(scored)[: _CANDIDATES * room]:
+            key = rules.resolve(known.get(phrase, phrase))
+            if key is not None and key not in keys:
+                ranked.append((phrase, key))
+        picked = _pick(ranked, text.counts, room)
+        for phrase, key in picked:
+            if phrase not in known:
+                spellings[key][corpus.written(text, phrase)] += 1
+        found.append(tuple(key for _, key in picked))
+    labels = {
+        key: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+        for key, counts in spellings.items()
+    }
+    return tuple(found), labels
+
+
+def _pick(ranked: list[tuple[str, str]], counts: Counter[str], room: int) -> list[tuple[str, str]]:
+    """The best ``(phrase, key)`` pairs that do not repeat each other. A longer phrase
+    takes the place of the shorter ones inside it when it is at least half as frequent
+    (كوريا الجنوبية rather than كوريا and الجنوبية)."""
+    picked: list[tuple[str, str, tuple[str, ...]]] = []
+    for phrase, key in ranked:
+        words = _bare(phrase)
+        vocabulary = set(words)
+        clashing = [
+            index
+            for index, (_, other_key, other) in enumerate(picked)
+            if other_key == key or (not vocabulary.isdisjoint(other) and _overlaps(words, other))
+        ]
+        if not clashing:
+            if len(picked) < room:
+                picked.append((phrase, key, words))
+        elif all(
+            _inside(picked[index][2], words) and 2 * counts[phrase] >= counts[picked[index][0]]
+            for index in clashing
+        ):
+            picked[clashing[0]] = (phrase, key, words)
+            for index in reversed(clashing[1:]):
+                del picked[index]
+    return [(phrase, key) for phrase, key, _ in picked]
+
+
+def _bare(phrase: str) -> tuple[str, ...]:
+    """The words without the article, to tell that قرية and القرية repeat each other."""
+    return tuple(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in phrase.split())
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether ``long`` has more words and ``short`` is a run of them."""
+    size = len(short)
+    return size < len(long) and any(
+        long[start : start + size] == short for start in range(len(long) - size + 1)
+    )
+
+
+def _overlaps(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether two phrases share a run of words: equal, one inside the other, or one
+    ending where the other begins (مؤشر أسعار, أسعار المستهلكين)."""
+    shortest = min(len(one), len(other))
+    return (
+        one == other
+        or _inside(one, other)
+        or _inside(other, one)
+        or any(one[-n:] == other[:n] or other[-n:] == one[:n] for n in range(1, shortest + 1))
+    )
