@@ -123,7 +123,8 @@ async def _fetch_all(
     ) as client:  # fmt: skip
 
         async def one(request: FetchRequest) -> FetchResult:
-            async with overall, hosts[urlsplit(request.url).netloc]:
+            # The host's turn first, so a feed waiting for its host holds no overall slot.
+            async with hosts[urlsplit(request.url).netloc], overall:
                 result = await _fetch_with_budget(client, request, policy)
             progress(f"fetched {request.url}: {result.error or result.status}")
             return result
