@@ -25,7 +25,7 @@ from . import __version__
 from .articles import read_saved_articles
 from .config import SiteConfig
 from .dates import DateError, parse_date
-from .normalize import match_key
+from .normalize import tokenize
 from .saved_page import PageError, SavedPage, parse_saved_page, split_keywords
 from .slugs import short_hash, slugify
 
@@ -357,7 +357,7 @@ def _known_articles(config: SiteConfig) -> tuple[_Known, ...]:
             slug=Path(article.id).name,
             path=folder / f"{article.id}.md",
             url=_url_key(article.url),
-            title_key=match_key(article.title),
+            title_key=_title_key(article.title),
             day=article.published.astimezone(config.tz).date(),
         )
         for article in articles
@@ -369,9 +369,14 @@ def _known(item: _Planned, tz: tzinfo) -> _Known:
         slug=item.slug,
         path=item.path,
         url=_url_key(item.article.url),
-        title_key=match_key(item.article.title),
+        title_key=_title_key(item.article.title),
         day=item.article.published.astimezone(tz).date(),
     )
+
+
+def _title_key(title: str) -> str:
+    """The title's words only: quote marks and punctuation vary between copies."""
+    return " ".join(tokenize(title))
 
 
 def _url_key(url: str) -> str:
@@ -403,7 +408,7 @@ def _plan(
 
 def _find(article: ImportedArticle, known: Sequence[_Known], tz: tzinfo) -> _Known | None:
     url = _url_key(article.url)
-    title_key = match_key(article.title)
+    title_key = _title_key(article.title)
     day = article.published.astimezone(tz).date()
     return next(
         (
