@@ -107,6 +107,10 @@ def run_import(
         try:
             articles, notes = read_input(name, config)
             planned = _plan(articles, folder, known, config.tz)
+            main, *related = planned
+            if main.existing and any(not item.existing for item in related):
+                notes.append(f"{_shown(main.path, config)} is left unchanged, so it does not"
+                             " link to its new related stories")  # fmt: skip
             for note in notes:
                 echo(f"  {note}")
             for item in planned:

@@ -333,3 +333,21 @@ def test_files_are_written_inside_the_articles_folder(tmp_path: Path) -> None:
     [written] = (config.content_dir / "articles").iterdir()
     assert written.name == "etc-passwd-tmp-x-y-con.md"
     assert os.sep not in written.stem
+
+
+def test_related_stories_without_text_are_reported_not_saved(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "العنوان الرئيسي\nتاريخ النشر: 2023/09/13\nنص الخبر، وهو فقرة كاملة.\n"
+        "اقرأ أيضا: خبر بلا نص\nاقرأ أيضا: خبر له نص\nنص الخبر الثاني، وهو فقرة كاملة.\n",
+        encoding="utf-8",
+    )
+    config = site(tmp_path / "site")
+    code, output = run(config, page)
+    assert code == 0
+    assert "related story without text, not saved: خبر بلا نص" in output
+    assert sorted(articles(config)) == ["العنوان-الرئيسي.md", "خبر-له-نص.md"]
+    page.write_text(page.read_text("utf-8") + "اقرأ أيضا: خبر جديد\nنص جديد، وهو فقرة.\n", "utf-8")
+    code, output = run(config, page)
+    assert code == 0 and "does not link to its new related stories" in output
+    assert front_matter(articles(config)["خبر-جديد.md"])["related"] == ["العنوان-الرئيسي"]
