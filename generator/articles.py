@@ -22,6 +22,9 @@ from .sanitize import clean_html, clean_text, html_to_text
 from .slugs import slugify
 
 FRONT_MATTER_FIELDS = ("title", "date", "source", "url", "tags", "related", "lang", "dir")
+# Written by `digest import` when a related story took its date or source from the page it
+# was saved with: a note for the curator, with no effect on the site.
+NOTE_FIELDS = ("date_inherited", "source_inherited")
 _FENCE = "---"
 _SUMMARY_WORDS = 45
 
@@ -141,6 +144,8 @@ def _read_fields(node: yaml.MappingNode, origin: str) -> tuple[dict, list[Proble
         key = key_node.value
         if key in FRONT_MATTER_FIELDS:
             fields[key] = value_node
+            continue
+        if key in NOTE_FIELDS:
             continue
         close = difflib.get_close_matches(key, FRONT_MATTER_FIELDS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
