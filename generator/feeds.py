@@ -446,6 +446,13 @@ def apply_answer(
 # --- the edge: disk and network ------------------------------------------------------
 
 
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return path
+
+
 def _read_local(feed: FeedConfig, root: Path) -> FetchResult:
     path = root / feed.url
     try:
@@ -489,7 +496,7 @@ def collect_feed_articles(
     stored: dict[str, StoredFeed] = {}
     for feed in config.feeds:
         stored[feed.url], damaged = read_feed(feed_folder(store_dir, feed.url), feed.url)
-        problems.extend(damaged)
+        problems.extend(replace(p, origin=_relative(p.origin, config.root)) for p in damaged)
 
     to_fetch: list[FeedConfig] = []
     answers: dict[str, FetchResult] = {}

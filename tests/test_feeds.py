@@ -404,3 +404,15 @@ def test_the_same_item_in_two_feeds_is_shown_once(tmp_path):
     assert len(result.articles) == 3
     assert {a.origin for a in result.articles} == {"a.xml"}
     assert len([p for p in result.problems if p.action == "shown once"]) == 3
+
+
+def test_a_damaged_store_line_is_reported_relative_to_the_site(tmp_path):
+    (tmp_path / "news.xml").write_bytes(fixture("synthetic/mixed-direction.xml"))
+    config = site(tmp_path, FeedConfig(url="news.xml"))
+    collect(config)
+    month = next(feed_folder(tmp_path / "content" / "feeds", "news.xml").glob("*.jsonl"))
+    month.write_text("{oops\n" + month.read_text(encoding="utf-8"), encoding="utf-8")
+    result = collect(config)
+    damaged = [p for p in result.problems if p.message == "a damaged line"]
+    assert [(p.origin, p.line) for p in damaged] == [(month.relative_to(tmp_path).as_posix(), 1)]
+    assert len(result.articles) == 3
