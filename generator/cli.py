@@ -15,7 +15,7 @@ from .config import load_config
 from .problems import ConfigError, Problem
 
 if TYPE_CHECKING:
-    from .feeds import FeedHealth
+    from .model import FeedHealth
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG = 0, 1, 2
 

@@ -35,7 +35,7 @@ from .feedstore import (
     write_states,
 )
 from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, parse_duration, user_agent
-from .model import Article
+from .model import Article, FeedHealth
 from .problems import Problem
 from .sanitize import clean_html, clean_text, html_to_text
 from .slugs import short_hash, slugify
@@ -51,19 +51,6 @@ _TRACKING = re.compile(
 _CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.I | re.S)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedHealth:
-    """How one feed is doing: for the build summary and the sources page."""
-
-    name: str
-    url: str
-    status: str  # 'new items', 'not modified', 'failed', 'skipped (refresh)' or 'offline'
-    new_items: int
-    total_items: int
-    last_success: datetime | None
-    last_problem: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,12 +71,12 @@ class OutputFile:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceHealth:
-    """How one feed is doing, for the sources page and the build summary."""
+class FeedHealth:
+    """How one feed is doing: for the build summary and the sources page."""
 
     name: str
     url: str
-    status: str
+    status: str  # 'new items', 'not modified', 'failed', 'skipped (refresh)' or 'offline'
     new_items: int
     total_items: int
     last_success: datetime | None

@@ -27,7 +27,7 @@ from jinja2 import (
 from . import urls
 from .config import SiteConfig
 from .localize import Localizer
-from .model import Article, Digest, OutputFile, SourceHealth, Tag
+from .model import Article, Digest, FeedHealth, OutputFile, Tag
 
 THEME_DIR = Path(str(files("generator.theme")))
 LABELS_FILE = "labels.yaml"
@@ -41,7 +41,7 @@ class Site:
     articles: Mapping[str, Article]  # by id
     digests: tuple[Digest, ...]  # newest first
     tags: tuple[Tag, ...]  # the tags that have a page
-    sources: tuple[SourceHealth, ...] = ()
+    sources: tuple[FeedHealth, ...] = ()
 
     def tag_articles(self) -> Mapping[str, tuple[Article, ...]]:
         """Tag key → its articles, newest first."""

@@ -19,9 +19,17 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1100,1400"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1100,1400",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     yield driver
@@ -36,14 +44,18 @@ def browser():
         ("", "index.png"),
     ],
 )
-def test_pages_are_right_to_left_in_a_browser(browser, served_example: str, page: str,
-                                              shot: str) -> None:
+def test_pages_are_right_to_left_in_a_browser(
+    browser, served_example: str, page: str, shot: str
+) -> None:
     browser.get(served_example + page)
     assert browser.execute_script("return document.dir") == "rtl"
-    assert browser.execute_script(
-        "return getComputedStyle(document.body).direction") == "rtl"
-    assert browser.execute_script(
-        "return document.styleSheets.length && document.styleSheets[0].cssRules.length") > 10
+    assert browser.execute_script("return getComputedStyle(document.body).direction") == "rtl"
+    assert (
+        browser.execute_script(
+            "return document.styleSheets.length && document.styleSheets[0].cssRules.length"
+        )
+        > 10
+    )
     # the site title sits at the right edge in a right-to-left page
     title = browser.find_element("css selector", ".site-title").rect
     assert title["x"] > browser.execute_script("return document.body.clientWidth") / 2
@@ -54,5 +66,6 @@ def test_pages_are_right_to_left_in_a_browser(browser, served_example: str, page
 def test_english_article_is_left_to_right_inside_the_rtl_site(browser, served_example) -> None:
     browser.get(served_example + "articles/kim-in-russia/")
     direction = browser.execute_script(
-        "return getComputedStyle(document.querySelector('article')).direction")
+        "return getComputedStyle(document.querySelector('article')).direction"
+    )
     assert direction == "ltr"

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import GOLDEN_SITE, build_site, copy_example_site
 
 
@@ -36,17 +35,26 @@ def test_example_site_matches_golden_output(built_example, update_golden: bool) 
 def test_example_site_has_every_kind_of_page(built_example) -> None:
     site_dir, result = built_example
     out = site_dir / "site"
-    for path in ("index.html", "404.html", ".nojekyll", "robots.txt", "sitemap.xml",
-                 "feed.xml", "tags/index.html", "archive/index.html", "static/style.css",
-                 "digests/2023-09-13/index.html", "articles/بوتين-يلتقي-كيم/index.html"):
+    for path in (
+        "index.html",
+        "404.html",
+        ".nojekyll",
+        "robots.txt",
+        "sitemap.xml",
+        "feed.xml",
+        "tags/index.html",
+        "archive/index.html",
+        "static/style.css",
+        "digests/2023-09-13/index.html",
+        "articles/بوتين-يلتقي-كيم/index.html",
+    ):
         assert (out / path).is_file(), path
     assert result.digests == len(list((out / "digests").iterdir()))
     # the feed item published 23:30 UTC on the 13th is on the 14th in Riyadh
     oil = (out / "digests/2023-09-14/index.html").read_text("utf-8")
     assert "أسعار النفط ترتفع" in oil
     # the broken article is reported with its file and line, and the build went on
-    assert any(p.origin == "content/articles/broken.md" and p.line == 3
-               for p in result.problems)
+    assert any(p.origin == "content/articles/broken.md" and p.line == 3 for p in result.problems)
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
@@ -76,7 +84,9 @@ def test_site_templates_override_one_block_of_the_theme(tmp_path: Path) -> None:
     (site_dir / "templates").mkdir()
     (site_dir / "templates" / "base.html").write_text(
         '{% extends "theme/base.html" %}{% block content %}<p id="mine">override</p>'
-        "{{ super() }}{% endblock %}", encoding="utf-8")
+        "{{ super() }}{% endblock %}",
+        encoding="utf-8",
+    )
     build_site(site_dir)
     page = (site_dir / "site" / "index.html").read_text("utf-8")
     assert '<p id="mine">override</p>' in page
@@ -87,7 +97,9 @@ def test_cli_build_prints_a_summary(tmp_path: Path) -> None:
     site_dir = copy_example_site(tmp_path / "site-src")
     done = subprocess.run(
         [sys.executable, "-m", "generator.cli", "build", "--offline", "--site", str(site_dir)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
     assert done.returncode == 0, done.stderr
     assert "articles" in done.stdout and "digests" in done.stdout and "problems" in done.stdout
@@ -98,7 +110,9 @@ def test_cli_invalid_config_exits_2_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "config.yaml").write_text("title: x\nbase_url: nowhere\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "generator.cli", "build", "--site", str(tmp_path)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.getcwd()},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
     assert done.returncode == 2
     assert "config.yaml, line 2: 'base_url' should be a full address" in done.stderr
