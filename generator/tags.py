@@ -33,7 +33,10 @@ _MAX_WORDS = 3
 _BODY_WORDS = 400  # the lead of a news story names its subject; the rest repeats it
 _TITLE_BONUS = 2.0  # a title occurrence counts as this many more occurrences
 _KNOWN_TAG_BONUS = 2.0  # a phrase that is a given tag elsewhere on the site
-_CANDIDATES = 8  # phrases considered per free place, best first
+_READING_ODDS = 2  # a reading without proclitics must be this much more frequent
+_CANDIDATES = 4  # phrases considered per place, best first
+# Phrases kept per free place: the best ones that other articles share become tags.
+_SPARE = 2
 _PRONOUN_SUFFIX = re.compile(r"...(?:ها|هم|هما|هن|كم|كما)$")
 # Sentence and clause boundaries: a phrase never spans one.
 _BOUNDARY = re.compile(r"[.!?؟،,;؛:()\[\]{}\"'«»“”„‘’…|/\\\n\t*#•·–—]+|\s-+\s|-{2,}")
@@ -84,11 +87,18 @@ def assign_tags(
     given = tuple(_given_keys(article, rules) for article in articles)
     labels = _given_labels(articles, rules)
     extracted, new_labels = _extract(articles, given, rules)
+    # A phrase of one article only would make a tag without a page: phrases are kept
+    # where other articles share them (as a given tag or among their best phrases), and
+    # then only those that enough articles carry in the end.
+    carried = Counter(key for keys in (*given, *extracted) for key in keys)
+    room = tuple(rules.max_per_article - len(keys) for keys in given)
+    extracted = tuple(
+        tuple(key for key in keys if carried[key] >= rules.min_articles)[:places]
+        for keys, places in zip(extracted, room, strict=True)
+    )
     carried = Counter(key for keys in (*given, *extracted) for key in keys)
     chosen = tuple(
-        (*keys, *(k for k in more if carried[k] >= rules.min_articles))[: rules.max_per_article]
-        if len(keys) < rules.max_per_article
-        else keys[: rules.max_per_article]
+        (*keys, *(key for key in more if carried[key] >= rules.min_articles))
         for keys, more in zip(given, extracted, strict=True)
     )
     labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
@@ -113,7 +123,7 @@ def _key(text: str) -> str:
 
 def _given_keys(article: Article, rules: _Rules) -> tuple[str, ...]:
     keys = (rules.resolve(_key(name)) for name in article.given_tags)
-    return tuple(dict.fromkeys(key for key in keys if key))
+    return tuple(dict.fromkeys(key for key in keys if key))[: rules.max_per_article]
 
 
 def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:
@@ -167,10 +177,7 @@ class _Corpus:
         for word, count in written.items():
             frequency[key_of[word]] += count
             spellings[key_of[word]][display_form(word)] += count
-        reading = {
-            token: max(clitic_readings(token), key=lambda r: (frequency.get(r, 0), len(r)))
-            for token in frequency
-        }
+        reading = {token: _reading(token, frequency) for token in frequency}
         spelling = {
             token: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
             for token, counts in spellings.items()
@@ -210,6 +217,15 @@ class _Corpus:
         )
 
 
+def _reading(token: str, frequency: Mapping[str, int]) -> str:
+    """The most frequent reading of a token without proclitics (لكرة: كرة), unless the
+    token as written is at least half as frequent: بيونغ stays, though يونغ is a name."""
+    return max(
+        clitic_readings(token),
+        key=lambda r: (frequency.get(r, 0) * (_READING_ODDS if r == token else 1), len(r)),
+    )
+
+
 def _is_untopical(token: str) -> bool:
     """Stop words, and words with an attached pronoun (دورها، إصلاحاتهم): "her role"
     is never the subject of a story."""
@@ -246,7 +262,8 @@ def _phrases(tokens: list[str]) -> Counter[str]:
 def _extract(
     articles: Sequence[Article], given: Sequence[tuple[str, ...]], rules: _Rules
 ) -> tuple[tuple[tuple[str, ...], ...], dict[str, str]]:
-    """Key phrases per article (as tag keys, best first) and the labels of new tags."""
+    """Key phrases per article (as tag keys, best first; twice as many as there is room
+    for) and the labels of new tags."""
     wanted = tuple(len(keys) < rules.max_per_article for keys in given)
     if not any(wanted):
         return tuple(() for _ in articles), {}
@@ -255,11 +272,10 @@ def _extract(
     for key in sorted({*(k for keys in given for k in keys), *rules.canonical, *rules.ignore}):
         known.setdefault(corpus.phrase_of(key), key)
     total = len(articles)
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    found: list[tuple[str, ...]] = []
+    picks: list[list[tuple[str, str]]] = []
     for text, keys in zip(corpus.texts, given, strict=True):
         if text is None:
-            found.append(())
+            picks.append([])
             continue
         scored = []
         for phrase, count in text.counts.items():
@@ -270,21 +286,53 @@ def _extract(
             bonus = _KNOWN_TAG_BONUS if phrase in known else 1.0
             scored.append((-weight * math.log(1 + total / frequency) * bonus, phrase))
         ranked = []
-        room = rules.max_per_article - len(keys)
+        room = _SPARE * (rules.max_per_article - len(keys))
         for _, phrase in sorted(scored)[: _CANDIDATES * room]:
             key = rules.resolve(known.get(phrase, phrase))
             if key is not None and key not in keys:
                 ranked.append((phrase, key))
-        picked = _pick(ranked, text.counts, room)
+        picks.append(_pick(ranked, text.counts, room))
+    picks = _prefer_longer(picks, corpus.texts)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for text, picked in zip(corpus.texts, picks, strict=True):
         for phrase, key in picked:
-            if phrase not in known:
+            if text is not None and phrase not in known:
                 spellings[key][corpus.written(text, phrase)] += 1
-        found.append(tuple(key for _, key in picked))
     labels = {
         key: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
         for key, counts in spellings.items()
     }
-    return tuple(found), labels
+    return tuple(tuple(key for _, key in picked) for picked in picks), labels
+
+
+def _prefer_longer(
+    picks: list[list[tuple[str, str]]], texts: Sequence[_Text | None]
+) -> list[list[tuple[str, str]]]:
+    """One tag where articles picked a phrase and a longer one holding it (صندوق النقد,
+    صندوق النقد الدولي): the longer one, in each article where it is at least half
+    as frequent as the shorter."""
+    key_of = {phrase: key for picked in picks for phrase, key in picked}
+    longer: dict[str, list[str]] = defaultdict(list)
+    for phrase in sorted(key_of):
+        words = phrase.split()
+        for size in range(1, len(words)):
+            for start in range(len(words) - size + 1):
+                longer[" ".join(words[start : start + size])].append(phrase)
+    result = []
+    for picked, text in zip(picks, texts, strict=True):
+        replaced: dict[str, tuple[str, str]] = {}
+        for phrase, key in picked:
+            holders = [
+                other
+                for other in longer.get(phrase, ())
+                if text is not None and 2 * text.counts[other] >= text.counts[phrase]
+            ]
+            if holders:
+                phrase = min(holders, key=lambda other: (-text.counts[other], other))
+                key = key_of[phrase]
+            replaced.setdefault(key, (phrase, key))
+        result.append(list(replaced.values()))
+    return result
 
 
 def _pick(ranked: list[tuple[str, str]], counts: Counter[str], room: int) -> list[tuple[str, str]]:

@@ -1,0 +1,172 @@
+import html
+import json
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.config import TagsConfig
+from generator.model import Article
+from generator.normalize import clitic_readings, is_stop_word, tokenize
+from generator.slugs import slugify
+from generator.tags import assign_tags
+
+HERE = Path(__file__).parent
+CASES = yaml.safe_load((HERE / "cases" / "tags.yaml").read_text("utf-8"))
+KOREA = ("AL-internationalNews-1838-20180708", "AL-internationalNews-1842-20180707")
+
+
+def _config(settings: dict) -> TagsConfig:
+    aliases = {name: tuple(synonyms) for name, synonyms in settings.get("aliases", {}).items()}
+    return TagsConfig(
+        aliases=aliases,
+        ignore=tuple(settings.get("ignore", ())),
+        **{k: v for k, v in settings.items() if k in {"max_per_article", "min_articles"}},
+    )
+
+
+def _article(number: int, *, title: str = "", body: str = "", tags=()) -> Article:
+    return Article(
+        id=f"a{number}",
+        slug=f"a{number}",
+        title=title,
+        published=datetime(2018, 7, 1, tzinfo=UTC),
+        source="test",
+        origin="test",
+        body_html=body,
+        given_tags=tuple(tags),
+    )
+
+
+def _fixture_articles(**given: tuple[str, ...]) -> list[Article]:
+    articles = []
+    lines = (HERE / "fixtures" / "tags" / "articles.jsonl").read_text("utf-8").splitlines()
+    for number, line in enumerate(lines):
+        row = json.loads(line)
+        body = "".join(f"<p>{html.escape(part)}</p>" for part in row["text"].split("\n"))
+        article = _article(number, title=row["title"], body=body, tags=given.get(row["id"], ()))
+        articles.append(Article(**{**_fields(article), "id": row["id"]}))
+    return articles
+
+
+def _fields(article: Article) -> dict:
+    return {name: getattr(article, name) for name in article.__slots__}
+
+
+def _labels(articles) -> dict[str, list[str]]:
+    return {article.id: [tag.label for tag in article.tags] for article in articles}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_given_tags(case):
+    articles = [_article(n, tags=tags) for n, tags in enumerate(case["articles"])]
+    tagged, site = assign_tags(articles, _config(case["config"]))
+    assert [[tag.label for tag in article.tags] for article in tagged] == case["want"]
+    assert [tag.label for tag in site] == case["site"]
+
+
+def test_one_tag_object_per_key_with_a_slug_that_keeps_arabic_letters():
+    articles = [_article(1, tags=["كوريا الشمالية"]), _article(2, tags=["کوریا الشمالیة"])]
+    tagged, site = assign_tags(articles, TagsConfig())
+    assert tagged[0].tags == tagged[1].tags == site
+    assert site[0].key == "كوريا الشماليه"
+    assert site[0].slug == slugify("كوريا الشمالية") == "كوريا-الشمالية"
+
+
+def test_slugs_that_collide_are_told_apart_and_do_not_depend_on_other_tags():
+    # Slugs are cut at 80 characters: these two labels differ after that.
+    long = "مؤتمر " * 16
+    clashing = [_article(n, tags=[f"{long}الأول", f"{long}الثاني"]) for n in (1, 2)]
+    _, site = assign_tags(clashing, TagsConfig())
+    assert len({tag.slug for tag in site}) == 2
+    more = [*clashing, _article(3, tags=["مصر"]), _article(4, tags=["مصر"])]
+    _, more_site = assign_tags(more, TagsConfig())
+    assert {tag.key: tag.slug for tag in site}.items() <= {
+        tag.key: tag.slug for tag in more_site
+    }.items()
+
+
+def test_extracted_phrases_on_real_articles():
+    tagged, site = assign_tags(_fixture_articles(), TagsConfig(min_articles=1))
+    labels = _labels(tagged)
+    for korea in KOREA:
+        assert {"كوريا الشمالية", "بومبيو"} <= set(labels[korea])
+    assert "نزع السلاح النووي" in labels["AL-internationalNews-1838-20180708"]
+    assert "كوريا الشمالية" in labels["AL-economy-870-20180623"]
+    for sport in ("AL-sport-1101-20180405", "AL-sport-1147-20180407"):
+        assert {"ليفربول", "صلاح"} <= set(labels[sport])
+    for economy in ("AL-economy-476-20180502", "AL-economy-648-20180523"):
+        assert {"صندوق النقد الدولي", "الإصلاحات"} <= set(labels[economy])
+    assert all(len(tags) <= 5 for tags in labels.values())
+    assert {"كوريا الشمالية", "بومبيو", "ليفربول", "صلاح"} <= {tag.label for tag in site}
+
+
+def test_extracted_phrases_are_shared_by_min_articles_articles():
+    for min_articles in (2, 3):
+        tagged, site = assign_tags(_fixture_articles(), TagsConfig(min_articles=min_articles))
+        carried = {tag.key: sum(tag in a.tags for a in tagged) for tag in site}
+        assert all(count >= min_articles for count in carried.values())
+        assert {tag for article in tagged for tag in article.tags} == set(site)
+        assert list(site) == sorted(site, key=lambda tag: tag.label)
+        shared = {"كوريا الشمالية", "بومبيو"} | (
+            {"ليفربول", "صلاح"} if min_articles == 2 else set()
+        )
+        assert shared <= {tag.label for tag in site}
+
+
+def test_extracted_phrases_occur_in_their_article_and_do_not_end_in_stop_words():
+    for article in assign_tags(_fixture_articles(), TagsConfig())[0]:
+        text = [
+            clitic_readings(token) for token in tokenize(f"{article.title} {article.body_html}")
+        ]
+        for tag in article.tags:
+            words = tag.key.split()
+            assert not is_stop_word(words[0]) and not is_stop_word(words[-1]), tag
+            assert any(
+                all(word in readings for word, readings in zip(words, text[start:], strict=False))
+                for start in range(len(text) - len(words) + 1)
+            ), (article.id, tag.label)
+
+
+def test_given_tags_come_first_and_extracted_ones_reuse_given_spellings():
+    # One article names the tag on a Persian keyboard; the others find it in their text.
+    given = {KOREA[0]: ("أخبار آسيا", "کوریا الشمالیة")}
+    tagged, _ = assign_tags(_fixture_articles(**given), TagsConfig(min_articles=1))
+    tags = {article.id: article.tags for article in tagged}
+    assert [tag.label for tag in tags[KOREA[0]][:2]] == ["أخبار آسيا", "كوريا الشمالية"]
+    assert len(tags[KOREA[0]]) == 5
+    korea = tags[KOREA[0]][1]
+    assert korea in tags[KOREA[1]] and korea in tags["AL-economy-870-20180623"]
+
+
+def test_aliases_and_ignore_apply_to_extracted_phrases():
+    config = TagsConfig(aliases={"مايك بومبيو": ("بومبيو",)}, ignore=("ليفربول",))
+    tagged, site = assign_tags(_fixture_articles(), config)
+    labels = _labels(tagged)
+    for korea in KOREA:
+        assert "مايك بومبيو" in labels[korea] and "بومبيو" not in labels[korea]
+    assert not any("ليفربول" in tags for tags in labels.values())
+    assert "مايك بومبيو" in {tag.label for tag in site}
+
+
+def test_articles_with_enough_given_tags_get_no_extracted_ones():
+    given = {KOREA[0]: ("أ", "ب")}
+    tagged, _ = assign_tags(_fixture_articles(**given), TagsConfig(max_per_article=2))
+    assert _labels(tagged)[KOREA[0]] == ["أ", "ب"]
+
+
+def test_the_same_articles_in_any_order_get_the_same_tags():
+    articles = _fixture_articles()
+    tagged, site = assign_tags(articles, TagsConfig())
+    shuffled = articles[:]
+    random.Random(7).shuffle(shuffled)
+    tagged_again, site_again = assign_tags(shuffled, TagsConfig())
+    assert {a.id: a.tags for a in tagged} == {a.id: a.tags for a in tagged_again}
+    assert site == site_again
+    assert [a.id for a in tagged_again] == [a.id for a in shuffled]
+
+
+def test_no_articles():
+    assert assign_tags([], TagsConfig()) == ((), ())
