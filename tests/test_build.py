@@ -83,7 +83,7 @@ def test_site_templates_override_one_block_of_the_theme(tmp_path: Path) -> None:
     site_dir = copy_example_site(tmp_path / "site-src")
     (site_dir / "templates").mkdir()
     (site_dir / "templates" / "base.html").write_text(
-        '{% extends "theme/base.html" %}{% block content %}<p id="mine">override</p>'
+        '{% extends "theme/base.html" %}{% block footer %}<p id="mine">override</p>'
         "{{ super() }}{% endblock %}",
         encoding="utf-8",
     )
