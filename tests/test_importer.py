@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import markdown
 import pytest
@@ -350,3 +351,22 @@ def test_related_stories_without_text_are_reported_not_saved(tmp_path: Path) -> 
     code, output = run(config, page)
     assert code == 0 and "does not link to its new related stories" in output
     assert front_matter(articles(config)["خبر-جديد.md"])["related"] == ["العنوان-الرئيسي"]
+
+
+def test_imported_seed_builds_into_linked_article_pages(tmp_path: Path) -> None:
+    """`digest import` then `digest build`: the article, its four tags, its related story."""
+    from generator.cli import main
+
+    (tmp_path / "config.yaml").write_text(
+        "title: موجز\nbase_url: https://example.org/news/\ntimezone: Asia/Riyadh\n"
+        "tags:\n  min_articles: 1\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "--site", str(tmp_path), str(SEED)]) == 0
+    assert main(["build", "--offline", "--quiet", "--site", str(tmp_path)]) == 0
+    page = (tmp_path / "site" / "articles" / MAIN / "index.html").read_text("utf-8")
+    for tag in ("بوتين", "روسيا", "كوريا الشمالية", "الزعيم الكوري الشمالي"):
+        assert f'rel="tag">{tag}</a>' in page
+    assert f"/news/articles/{quote(RELATED)}/" in page
+    other = (tmp_path / "site" / "articles" / RELATED / "index.html").read_text("utf-8")
+    assert f"/news/articles/{quote(MAIN)}/" in other
