@@ -1,0 +1,246 @@
+"""``digest init``: a new site folder that builds offline at once and publishes itself.
+
+The files come from ``scaffold_files/`` inside the package. Files ending in ``.in`` are
+templates with ``%{name}`` placeholders (``%`` because the workflow's own ``${{ }}``
+expressions must pass through untouched); every other file is copied as it is. Names
+starting with a dot would be left out of the wheel, so ``gitignore`` and ``github/``
+become ``.gitignore`` and ``.github/`` only when written.
+
+Nothing is ever overwritten: if any file already exists, init names them all and writes
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from email.utils import format_datetime
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from string import Template
+from zoneinfo import ZoneInfo
+
+from . import __version__
+from .config import SiteConfig, load_config
+from .model import OutputFile
+
+SCAFFOLD = files("generator") / "scaffold_files"
+DEFAULT_TITLE = "موجز الأخبار"
+DEFAULT_BASE_URL = "https://example.github.io/news-digest/"
+DEFAULT_CRON = "17 * * * *"  # hourly, away from the full hour when GitHub is busiest
+INSTALL_SPEC = f"digest=={__version__}"
+_DOTTED = {"gitignore": ".gitignore", "github": ".github"}
+
+
+def _config_default(name: str) -> str:
+    """A setting's default, defined once on SiteConfig."""
+    return next(field.default for field in dataclasses.fields(SiteConfig) if field.name == name)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    title: str = DEFAULT_TITLE
+    language: str = _config_default("language")
+    timezone: str = _config_default("timezone")
+    base_url: str = DEFAULT_BASE_URL
+    cron: str = DEFAULT_CRON
+    install: str = INSTALL_SPEC  # what the workflow installs with pip
+
+
+class _Placeholders(Template):
+    delimiter = "%"
+
+
+def scaffold_files(options: SiteOptions, today: date) -> tuple[OutputFile, ...]:
+    """Every file of a new site; the example items are dated ``today`` and the day before."""
+    values = {
+        **_option_values(options),
+        "today": today.isoformat(),
+        **_item_dates(today, ZoneInfo(options.timezone)),
+    }
+    return tuple(
+        OutputFile(path, _Placeholders(text).substitute(values).encode("utf-8"))
+        if template
+        else OutputFile(path, text.encode("utf-8"))
+        for path, text, template in _scaffold_sources(SCAFFOLD, "")
+    )
+
+
+def _option_values(options: SiteOptions) -> dict[str, str]:
+    return {
+        "title": json.dumps(options.title, ensure_ascii=False),  # a quoted YAML string
+        "base_url": options.base_url,
+        "language": options.language,
+        "timezone": options.timezone,
+        "cron": options.cron,
+        "install": options.install,
+        "version": __version__,
+    }
+
+
+def _item_dates(today: date, zone: ZoneInfo) -> dict[str, str]:
+    """RFC 822 dates for the example feed items, at plausible hours of the site's day."""
+    hours = {
+        "yesterday_morning": (-1, 9, 0),
+        "yesterday_evening": (-1, 20, 30),
+        "today_morning": (0, 8, 0),
+        "today_morning_later": (0, 8, 40),
+        "today_noon": (0, 12, 0),
+        "today_noon_later": (0, 12, 45),
+    }
+    return {
+        name: format_datetime(
+            datetime.combine(today + timedelta(days=days), time(hour, minute), tzinfo=zone)
+        )
+        for name, (days, hour, minute) in hours.items()
+    }
+
+
+def _scaffold_sources(folder: Traversable, prefix: str) -> list[tuple[str, str, bool]]:
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        name = _DOTTED.get(entry.name, entry.name) if not prefix else entry.name
+        if entry.is_dir():
+            found.extend(_scaffold_sources(entry, f"{prefix}{name}/"))
+        elif entry.name.endswith(".in"):
+            found.append((prefix + name.removesuffix(".in"), entry.read_text("utf-8"), True))
+        elif entry.name != "__pycache__":
+            found.append((prefix + name, entry.read_text("utf-8"), False))
+    return found
+
+
+def existing_files(site_dir: Path, new_files: tuple[OutputFile, ...]) -> tuple[str, ...]:
+    """The files init would overwrite: it writes nothing if there is any."""
+    return tuple(file.path for file in new_files if (site_dir / file.path).exists())
+
+
+def validate(options: SiteOptions) -> SiteConfig:
+    """Load the new config.yaml exactly as a build will, so a bad option fails before writing.
+
+    Raises ConfigError, whose messages name the setting (``'Mars/Base' is not a time zone``).
+    """
+    text = _Placeholders((SCAFFOLD / "config.yaml.in").read_text("utf-8"))
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "config.yaml").write_text(
+            text.substitute(_option_values(options)), encoding="utf-8"
+        )
+        return load_config(Path(folder))
+
+
+def write_files(site_dir: Path, new_files: tuple[OutputFile, ...]) -> None:
+    for file in new_files:
+        target = site_dir / file.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("xb") as stream:  # never overwrite, even in a race
+            stream.write(file.content)
+
+
+_CRON_FIELD = re.compile(r"^[\d*/,-]+$")
+
+
+def _cron(text: str) -> str:
+    fields = text.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a schedule: give five fields (minute hour day month weekday),"
+            " like '17 * * * *' for every hour or '0 */6 * * *' for every six hours"
+        )
+    return " ".join(fields)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser(
+        "init",
+        help="create a new site folder, ready to build and to publish on GitHub Pages",
+        description="Create a new site in DIR: a commented config.yaml, two example feeds "
+        "(local files, so the site builds offline at once), an example article, a "
+        "templates/ folder for your overrides, a .gitignore and a GitHub Actions workflow "
+        "that builds and publishes the site every hour. Existing files are never "
+        "overwritten.",
+    )
+    init.add_argument(
+        "directory",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        metavar="DIR",
+        help="the new site's folder (default: the current folder)",
+    )
+    defaults = SiteOptions()
+    init.add_argument(
+        "--title", default=defaults.title, help=f"the site's name (default: {defaults.title})"
+    )
+    init.add_argument(
+        "--language",
+        default=defaults.language,
+        help=f"the site's language code; its direction follows (default: {defaults.language})",
+    )
+    init.add_argument(
+        "--timezone",
+        default=defaults.timezone,
+        help="the time zone of the daily digests, like Asia/Riyadh or Africa/Cairo "
+        f"(default: {defaults.timezone})",
+    )
+    init.add_argument(
+        "--base-url",
+        default=defaults.base_url,
+        help=f"where the site will be published (default: {defaults.base_url})",
+    )
+    init.add_argument(
+        "--cron",
+        type=_cron,
+        default=defaults.cron,
+        help=f"when the workflow builds, in UTC, as a cron schedule (default: '{defaults.cron}',"
+        " every hour)",
+    )
+    init.add_argument(
+        "--install",
+        default=defaults.install,
+        metavar="SPEC",
+        help=f"what the workflow installs with pip (default: {defaults.install})",
+    )
+    init.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = SiteOptions(
+        title=args.title,
+        language=args.language,
+        timezone=args.timezone,
+        base_url=args.base_url,
+        cron=args.cron,
+        install=args.install,
+    )
+    site_dir: Path = args.directory
+    if site_dir.exists() and not site_dir.is_dir():
+        print(f"{site_dir} is a file, not a folder; choose another name.", file=sys.stderr)
+        return 1
+    validate(options)
+    new_files = scaffold_files(options, date.today())
+    clashes = existing_files(site_dir, new_files)
+    if clashes:
+        print(
+            f"{site_dir} already has these files; init writes nothing rather than replace them:",
+            file=sys.stderr,
+        )
+        for path in clashes:
+            print(f"  {path}", file=sys.stderr)
+        return 1
+    write_files(site_dir, new_files)
+    print(f"Created a new site in {site_dir}:")
+    for file in new_files:
+        print(f"  {file.path}")
+    where = "" if site_dir == Path(".") else f"cd {site_dir} && "
+    print(
+        f"\nNext: {where}digest build --offline && digest serve\n"
+        "Then replace the example feeds in config.yaml by real ones, and publish the site on "
+        "GitHub Pages (see .github/workflows/digest.yml)."
+    )
+    return 0

@@ -1,0 +1,185 @@
+"""``digest init``: a new site that builds offline at once, never overwriting anything."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import __version__, scaffold
+from generator.build import build
+from generator.config import load_config
+from generator.problems import ConfigError
+
+
+def _init(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    scaffold.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["init", *argv])
+    return args.run(args)
+
+
+def _workflow(site: Path) -> dict:
+    return yaml.safe_load((site / ".github/workflows/digest.yml").read_text("utf-8"))
+
+
+def test_a_new_site_builds_offline_with_its_example_feeds(tmp_path: Path) -> None:
+    site = tmp_path / "news"
+    assert _init(str(site)) == 0
+    config = load_config(site)
+    assert [feed.url for feed in config.feeds] == ["feeds/example-1.xml", "feeds/example-2.xml"]
+    items = sum((site / feed.url).read_text("utf-8").count("<item>") for feed in config.feeds)
+    saved = len(list((site / "content/articles").glob("*.md")))
+
+    result = build(config, now=datetime.now(UTC), offline=True)
+
+    assert result.problems == ()
+    assert result.articles == items + saved
+    assert (site / "site/articles/welcome/index.html").is_file()
+    assert (site / f"site/digests/{date.today().isoformat()}/index.html").is_file()
+    assert list((site / "content/feeds").rglob("*.jsonl"))  # the feed store to commit
+    assert (site / "templates/README.md").is_file()
+    ignored = (site / ".gitignore").read_text("utf-8").split()
+    assert {"site/", ".cache/", ".venv/"} <= set(ignored)
+    assert "content/feeds/" not in ignored
+
+
+def test_the_options_end_up_in_a_valid_config(tmp_path: Path) -> None:
+    title = 'أخبار: "المدينة" #1'  # quotes, a colon and a hash must survive YAML
+    assert (
+        _init(
+            str(tmp_path),
+            "--title",
+            title,
+            "--language",
+            "en",
+            "--timezone",
+            "Africa/Cairo",
+            "--base-url",
+            "https://news.example.com/",
+        )
+        == 0
+    )
+    config = load_config(tmp_path)
+    assert (config.title, config.language, config.timezone, config.base_url) == (
+        title,
+        "en",
+        "Africa/Cairo",
+        "https://news.example.com/",
+    )
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config.yaml").write_text("mine", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("mine too", encoding="utf-8")
+
+    assert _init(str(tmp_path)) == 1
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".gitignore", "config.yaml"]
+    assert (tmp_path / "config.yaml").read_text("utf-8") == "mine"
+    listed = capsys.readouterr().err.split()
+    assert "config.yaml" in listed and ".gitignore" in listed
+    assert "feeds/example-1.xml" not in listed
+
+
+def test_a_bad_option_is_a_config_error_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="Mars/Olympus"):
+        _init(str(tmp_path / "news"), "--timezone", "Mars/Olympus")
+    assert not (tmp_path / "news").exists()
+
+
+@pytest.mark.parametrize("cron", ["every hour", "0 * * *", "0 * * * * *"])
+def test_a_schedule_needs_five_cron_fields(tmp_path: Path, cron: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        _init(str(tmp_path), "--cron", cron)
+    assert stopped.value.code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_workflow_builds_on_schedule_push_and_by_hand(tmp_path: Path) -> None:
+    assert _init(str(tmp_path), "--cron", "5 */6 * * *") == 0
+    workflow = _workflow(tmp_path)
+    triggers = workflow[True]  # YAML 1.1 reads the key 'on' as true
+    assert triggers["schedule"] == [{"cron": "5 */6 * * *"}]
+    assert triggers["push"] == {"branches": ["main"]}
+    assert "workflow_dispatch" in triggers
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    assert workflow["permissions"] == {}
+
+    build_job, deploy_job = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build_job["permissions"]["contents"] == "write"
+    assert deploy_job["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy_job["needs"] == "build"
+    assert deploy_job["environment"]["name"] == "github-pages"
+
+    steps = {step.get("uses", "").split("@")[0]: step for step in build_job["steps"]}
+    assert steps["actions/setup-python"]["with"]["cache"] == "pip"
+    assert steps["actions/cache"]["with"]["path"] == ".cache"
+    assert "github.run_id" in steps["actions/cache"]["with"]["key"]
+    assert steps["actions/upload-pages-artifact"]["with"]["path"] == "site"
+    scripts = "\n".join(step.get("run", "") for step in build_job["steps"])
+    assert f'pip install "digest=={__version__}"' in scripts
+    assert 'digest build --base-url "$BASE_URL/"' in scripts
+    assert re.search(r"git diff --cached --quiet", scripts)
+    assert "git add --all -- content/feeds" in scripts
+
+
+def test_the_workflow_can_install_from_elsewhere(tmp_path: Path) -> None:
+    spec = "git+https://github.com/OWNER/digest@v0.1.0"
+    assert _init(str(tmp_path), "--install", spec) == 0
+    scripts = "\n".join(
+        step.get("run", "") for step in _workflow(tmp_path)["jobs"]["build"]["steps"]
+    )
+    assert f'pip install "{spec}"' in scripts
+
+
+@pytest.mark.parametrize("cron", [scaffold.DEFAULT_CRON, "0 6 * * 1-5"])
+def test_the_generated_workflow_passes_actionlint(tmp_path: Path, cron: str) -> None:
+    actionlint = shutil.which("actionlint")
+    assert actionlint, "install the test extra: pip install -e '.[test]'"
+    assert _init(str(tmp_path), "--cron", cron) == 0
+    checked = subprocess.run(
+        [actionlint, "-no-color", ".github/workflows/digest.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_actionlint_does_fail_on_a_broken_workflow(tmp_path: Path) -> None:
+    """The check above can fail: a workflow with a mistake is refused."""
+    assert _init(str(tmp_path)) == 0
+    path = tmp_path / ".github/workflows/digest.yml"
+    path.write_text(
+        path.read_text("utf-8").replace("steps.pages.outputs", "steps.page.outputs"), "utf-8"
+    )
+    checked = subprocess.run(
+        [shutil.which("actionlint") or "actionlint", "-no-color", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 1
+    assert "page" in checked.stdout
+
+
+def test_example_items_are_dated_in_the_sites_time_zone() -> None:
+    files = {
+        file.path: file.content.decode("utf-8")
+        for file in scaffold.scaffold_files(
+            scaffold.SiteOptions(timezone="Asia/Riyadh"), date(2026, 3, 1)
+        )
+    }
+    assert "<pubDate>Sun, 01 Mar 2026 08:00:00 +0300</pubDate>" in files["feeds/example-1.xml"]
+    assert "date: 2026-03-01" in files["content/articles/welcome.md"]
+    assert not any("%{" in text for text in files.values())
