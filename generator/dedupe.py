@@ -4,8 +4,12 @@ Agencies' wire copy is republished by many outlets with light edits, a new headl
 a cut ending. Such versions share much of their wording, so each article is cut into
 overlapping word triples (shingles) and two articles from different sources published
 within ``window_hours`` of each other are one story when the cosine of their shingle
-sets reaches ``threshold``. A different story on the same topic shares words but few
-triples, so it stays apart (and shows up as related instead). Articles are compared
+sets reaches ``threshold``. Only the headline and the lead (the first 80 words) are
+compared: that is where versions of one story agree, while the background paragraphs
+further down are repeated, word for word, by different stories on the same topic
+(measured on labelled pairs: the whole text tells them apart far worse). A different
+story on the same topic shares words but few triples, so it stays apart (and shows up
+as related instead). Articles are compared
 only with those inside the time window (on date-sorted rows), never all with all.
 
 A source that publishes the very same text twice (same normalized title and body) is a
@@ -15,16 +19,18 @@ repost: the earliest copy is kept and the others dropped without a word.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from . import textindex
 from .config import SameStoryConfig
 from .model import Article, Story
 
 _SHINGLE = 3  # words per shingle: long enough to be wording, short enough to survive edits
+_LEAD = 80  # body words compared: the lead, see the module docstring
 _MIN_SHARED = 3  # fewer shared shingles are chance, whatever the cosine of two tiny texts
 _VERSION = 1  # bump when the method changes, so cached results are not reused
 
@@ -34,9 +40,14 @@ def group_same_stories(
     config: SameStoryConfig,
     *,
     cache_dir: Path | None = None,
+    corpus: textindex.Corpus | None = None,
 ) -> tuple[tuple[Article, ...], tuple[Story, ...]]:
     """The articles without same-source reposts, each with ``same_story`` filled, and
-    one Story per group (single articles included), ordered by headline date and id."""
+    one Story per group (single articles included), ordered by headline date and id.
+
+    ``cache_dir`` keeps the result for unchanged inputs; ``corpus`` is these articles
+    already tokenized (``textindex.encode``), to share that work with related stories.
+    """
     key = textindex.fingerprint(
         "same-story",
         _VERSION,
@@ -46,7 +57,9 @@ def group_same_stories(
             for a in articles
         ],
     )
-    groups = textindex.cached(cache_dir, "same-story", key, lambda: _groups(articles, config))
+    groups = textindex.cached(
+        cache_dir, "same-story", key, lambda: _groups(articles, config, corpus)
+    )
     stories = tuple(Story(group[0], tuple(group[1:])) for group in groups)
     others = {
         member: tuple(other for other in group if other != member)
@@ -61,21 +74,26 @@ def group_same_stories(
     return kept, stories
 
 
-def _groups(articles: Sequence[Article], config: SameStoryConfig) -> list[list[str]]:
-    """Groups of article ids, each sorted by date then id (the headline first)."""
-    ordered = sorted(articles, key=lambda a: (a.published, a.id))
-    corpus = textindex.encode(ordered)
-    keep = _without_reposts(ordered, corpus)
-    ordered = [ordered[i] for i in keep]
-    shingles = textindex.count_matrix(
-        [_shingles(corpus.titles[i], corpus.bodies[i], len(corpus.words)) for i in keep]
+def similar_pairs(
+    articles: Sequence[Article],
+    config: SameStoryConfig,
+    *,
+    corpus: textindex.Corpus | None = None,
+) -> tuple[tuple[str, str, float], ...]:
+    """Every pair of versions of one story ``(earlier id, later id, similarity)``, in
+    date order: what grouping joins, exposed for measuring and tuning the threshold."""
+    ordered, shingles = _distinct(articles, corpus)
+    return tuple(
+        (ordered[row].id, ordered[col].id, cosine)
+        for row, col, cosine in sorted(_pairs(ordered, shingles, config))
     )
-    shingles.data[:] = 1.0  # a set: repeated triples count once
-    sizes = np.asarray(shingles.sum(axis=1)).ravel()
-    times = np.array([a.published.timestamp() for a in ordered])
-    sources = np.array([a.source for a in ordered])
-    window = config.window_hours * 3600.0
 
+
+def _groups(
+    articles: Sequence[Article], config: SameStoryConfig, corpus: textindex.Corpus | None
+) -> list[list[str]]:
+    """Groups of article ids, each sorted by date then id (the headline first)."""
+    ordered, shingles = _distinct(articles, corpus)
     parent = np.arange(len(ordered))
 
     def root(node: int) -> int:
@@ -84,10 +102,42 @@ def _groups(articles: Sequence[Article], config: SameStoryConfig) -> list[list[s
             node = int(parent[node])
         return node
 
+    for row, col, _ in _pairs(ordered, shingles, config):
+        parent[root(col)] = root(row)
+    groups: dict[int, list[str]] = {}  # filled in date order, so headlines come first
+    for index, article in enumerate(ordered):
+        groups.setdefault(root(index), []).append(article.id)
+    return list(groups.values())
+
+
+def _distinct(
+    articles: Sequence[Article], reuse: textindex.Corpus | None
+) -> tuple[list[Article], sparse.csr_matrix]:
+    """The articles sorted by date then id, reposts left out, and their shingle sets."""
+    ordered = sorted(articles, key=lambda a: (a.published, a.id))
+    corpus = textindex.encode(ordered, reuse=reuse)
+    keep = _without_reposts(ordered, corpus)
+    shingles = textindex.count_matrix(
+        [_shingles(corpus.titles[i], corpus.bodies[i][:_LEAD], len(corpus.words)) for i in keep]
+    )
+    shingles.data[:] = 1.0  # a set: repeated triples count once
+    return [ordered[i] for i in keep], shingles
+
+
+def _pairs(
+    ordered: list[Article], shingles: sparse.csr_matrix, config: SameStoryConfig
+) -> Iterator[tuple[int, int, float]]:
+    """Rows of matching versions, earlier first, compared only inside the time window."""
+    sizes = np.asarray(shingles.sum(axis=1)).ravel()
+    times = np.array([a.published.timestamp() for a in ordered])
+    sources = np.array([a.source for a in ordered])
+    window = config.window_hours * 3600.0
+
     def span(start: int, end: int) -> tuple[int, int]:
         return start, int(np.searchsorted(times, times[end - 1] + window, side="right"))
 
-    for start, low, block in textindex.row_blocks(shingles, shingles, span=span):
+    for start, low, product in textindex.row_blocks(shingles, shingles, span=span):
+        block = product.tocoo()
         rows, cols, shared = block.row + start, block.col + low, block.data
         cosine = shared / np.sqrt(sizes[rows] * sizes[cols])
         match = (
@@ -97,13 +147,9 @@ def _groups(articles: Sequence[Article], config: SameStoryConfig) -> list[list[s
             & (times[cols] - times[rows] <= window)
             & (sources[rows] != sources[cols])
         )
-        for row, col in zip(rows[match].tolist(), cols[match].tolist(), strict=True):
-            parent[root(col)] = root(row)
-
-    groups: dict[int, list[str]] = {}  # filled in date order, so headlines come first
-    for index, article in enumerate(ordered):
-        groups.setdefault(root(index), []).append(article.id)
-    return list(groups.values())
+        yield from zip(
+            rows[match].tolist(), cols[match].tolist(), cosine[match].tolist(), strict=True
+        )
 
 
 def _without_reposts(ordered: Sequence[Article], corpus: textindex.Corpus) -> list[int]:

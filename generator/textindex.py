@@ -32,6 +32,7 @@ _CHUNK = 512  # rows per matrix product: bounds the memory of one product
 class Corpus:
     """Each article's title and body as arrays of token ids, with one vocabulary."""
 
+    ids: tuple[str, ...]  # article ids, one per row
     titles: tuple[np.ndarray, ...]
     bodies: tuple[np.ndarray, ...]
     words: tuple[str, ...]  # the token of each id
@@ -43,8 +44,22 @@ def article_text(article: Article) -> str:
     return body or article.summary
 
 
-def encode(articles: Sequence[Article]) -> Corpus:
-    """Tokenize every article once; ids follow first appearance, so they are deterministic."""
+def encode(articles: Sequence[Article], *, reuse: Corpus | None = None) -> Corpus:
+    """Tokenize every article once; ids follow first appearance, so they are deterministic.
+
+    Tokenizing is the costly part, so a build encodes its articles once and passes the
+    result as ``reuse`` to both stages: its rows are taken when it has every article.
+    """
+    if reuse is not None:
+        row = {article_id: index for index, article_id in enumerate(reuse.ids)}
+        if all(article.id in row for article in articles):
+            picked = [row[article.id] for article in articles]
+            return Corpus(
+                tuple(reuse.ids[i] for i in picked),
+                tuple(reuse.titles[i] for i in picked),
+                tuple(reuse.bodies[i] for i in picked),
+                reuse.words,
+            )
     vocabulary: defaultdict[str, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__  # a new word gets the next id
 
@@ -53,7 +68,7 @@ def encode(articles: Sequence[Article]) -> Corpus:
 
     titles = tuple(ids(article.title) for article in articles)
     bodies = tuple(ids(article_text(article)) for article in articles)
-    return Corpus(titles, bodies, tuple(vocabulary))
+    return Corpus(tuple(a.id for a in articles), titles, bodies, tuple(vocabulary))
 
 
 def count_matrix(
@@ -93,21 +108,35 @@ def normalize_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
+def strongest(matrix: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
+    """Each row cut to its ``count`` largest values (ties: lower column), unit length
+    again: a profile of an article's most telling features, cheap to compare."""
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    order = np.lexsort((matrix.indices, -matrix.data, rows))
+    rank = np.arange(len(order)) - matrix.indptr[rows[order]]
+    keep = order[rank < count]
+    cut = sparse.csr_matrix(
+        (matrix.data[keep], (rows[keep], matrix.indices[keep])), shape=matrix.shape
+    )
+    cut.sort_indices()
+    return normalize_rows(cut)
+
+
 def row_blocks(
     query: sparse.csr_matrix,
     target: sparse.csr_matrix,
     *,
     span: Callable[[int, int], tuple[int, int]] | None = None,
-) -> Iterator[tuple[int, int, sparse.coo_matrix]]:
+) -> Iterator[tuple[int, int, sparse.csr_matrix]]:
     """``query @ target.T`` a block of rows at a time, as ``(first row, first column,
-    block)``. ``span(start, end)`` limits the target rows compared with query rows
+    block)``, CSR. ``span(start, end)`` limits the target rows compared with query rows
     ``start:end`` to a range (the caller's time window over date-sorted rows)."""
     whole = sparse.csr_matrix(target.T) if span is None else None
     for start in range(0, query.shape[0], _CHUNK):
         end = min(start + _CHUNK, query.shape[0])
         low, high = (0, target.shape[0]) if span is None else span(start, end)
         columns = whole if whole is not None else target[low:high].T
-        yield start, low, sparse.coo_matrix(query[start:end] @ columns)
+        yield start, low, sparse.csr_matrix(query[start:end] @ columns)
 
 
 def fingerprint(*parts: Any) -> str:

@@ -1,0 +1,146 @@
+"""Related stories: for each article, the others a reader of it would want next.
+
+Each article becomes one vector: TF-IDF over its words (stop words dropped, joined
+proclitics taken off, title words counted three times) and, beside it, TF-IDF over its
+tags. The dot product of two such vectors is the weighted mean of their word and tag
+similarity (``weight_text``, ``weight_tags``); it is then lowered by up to
+``weight_time`` for stories far apart in time (half of it after ``time_scale_days``).
+The ``count`` best above ``min_score`` are kept, after the links the article names
+itself. Other versions of the same story are left out: they are shown as "also
+reported by". Candidates come from sparse matrix products a block of rows at a time,
+and only articles that share a word or a tag are ever compared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from . import textindex
+from .config import RelatedConfig
+from .model import Article
+from .normalize import is_stop_word, strip_clitics
+
+_TITLE_WEIGHT = 3.0  # a title word counts as this many body words
+_MAX_DF = 0.05  # words in more articles than this share say little, and cost much
+_PROFILE = 30  # words per article kept for comparing: its most telling ones
+_VERSION = 1  # bump when the method changes, so cached results are not reused
+
+
+def find_related(
+    articles: Sequence[Article],
+    config: RelatedConfig,
+    *,
+    cache_dir: Path | None = None,
+    corpus: textindex.Corpus | None = None,
+) -> tuple[Article, ...]:
+    """The articles, in the same order, with ``related`` filled (article ids): the
+    ones named in front matter first, then the most similar, never padded.
+
+    ``cache_dir`` keeps the result for unchanged inputs; ``corpus`` is these articles
+    already tokenized (``textindex.encode``), to share that work with same-story grouping.
+    """
+    key = textindex.fingerprint(
+        "related",
+        _VERSION,
+        dataclasses.asdict(config),
+        [
+            (a.id, a.slug, a.published.isoformat(), a.title, a.body_html, a.summary,
+             [tag.key for tag in a.tags], a.explicit_related, a.same_story)
+            for a in articles
+        ],
+    )  # fmt: skip
+    links = textindex.cached(cache_dir, "related", key, lambda: _links(articles, config, corpus))
+    return tuple(dataclasses.replace(a, related=tuple(links[a.id])) for a in articles)
+
+
+def _links(
+    articles: Sequence[Article], config: RelatedConfig, reuse: textindex.Corpus | None
+) -> dict[str, list[str]]:
+    ordered = sorted(articles, key=lambda a: (a.published, a.id))
+    position = {article.id: index for index, article in enumerate(ordered)}
+    by_slug: dict[str, str] = {}
+    for article in ordered:
+        by_slug.setdefault(article.slug, article.id)
+    vectors = _vectors(textindex.encode(ordered, reuse=reuse), ordered, config)
+    days = np.array([a.published.timestamp() for a in ordered]) / 86400.0
+
+    links = {}
+    for start, _, block in textindex.row_blocks(vectors, vectors):
+        for offset in range(block.shape[0]):
+            row = start + offset
+            found = slice(block.indptr[offset], block.indptr[offset + 1])
+            candidates = block.indices[found]
+            scores = block.data[found] * _time_factor(abs(days[candidates] - days[row]), config)
+            keep = scores >= config.min_score
+            candidates, scores = candidates[keep], scores[keep]
+            best = candidates[np.lexsort((candidates, -scores))]  # ties: earlier, then id
+            links[ordered[row].id] = _choose(ordered, row, best, by_slug, position, config)
+    return links
+
+
+def _choose(
+    ordered: list[Article],
+    row: int,
+    best: np.ndarray,
+    by_slug: dict[str, str],
+    position: dict[str, int],
+    config: RelatedConfig,
+) -> list[str]:
+    """The named links (known slugs, in their order), then the best computed ones."""
+    article = ordered[row]
+    named = (by_slug[slug] for slug in article.explicit_related if slug in by_slug)
+    chosen = list(dict.fromkeys(i for i in named if i != article.id))
+    left_out = {position[i] for i in (*chosen, *article.same_story) if i in position}
+    left_out.add(row)
+    for index in best.tolist():
+        if len(chosen) >= config.count:
+            break
+        if index not in left_out:
+            chosen.append(ordered[index].id)
+    return chosen
+
+
+def _time_factor(days_apart: np.ndarray, config: RelatedConfig) -> np.ndarray:
+    half_lives = days_apart / max(config.time_scale_days, 1e-9)
+    return (1.0 - config.weight_time) + config.weight_time * np.exp2(-half_lives)
+
+
+def _vectors(
+    corpus: textindex.Corpus, ordered: list[Article], config: RelatedConfig
+) -> sparse.csr_matrix:
+    """One row per article: its word vector and its tag vector side by side, scaled so
+    that a dot product is the weighted mean of word and tag cosine similarity."""
+    stems: dict[str, int] = {}
+    feature = np.array(
+        [-1 if is_stop_word(word) else stems.setdefault(strip_clitics(word), len(stems))
+         for word in corpus.words] or [-1],
+        dtype=np.int64,
+    )  # fmt: skip
+    rows, weights = [], []
+    for title, body in zip(corpus.titles, corpus.bodies, strict=True):
+        ids = np.concatenate([feature[title], feature[body]])
+        weight = np.concatenate([np.full(len(title), _TITLE_WEIGHT), np.ones(len(body))])
+        rows.append(ids[ids >= 0])
+        weights.append(weight[ids >= 0])
+    words = textindex.strongest(
+        textindex.tfidf(textindex.count_matrix(rows, weights), max_df=_MAX_DF), _PROFILE
+    )
+    tag_ids: dict[str, int] = {}
+    tags = textindex.tfidf(
+        textindex.count_matrix(
+            [
+                np.array([tag_ids.setdefault(t.key, len(tag_ids)) for t in a.tags], dtype=np.int64)
+                for a in ordered
+            ]
+        ),
+        max_df=_MAX_DF,
+    )
+    total = config.weight_text + config.weight_tags
+    text_share = config.weight_text / total if total > 0 else 0.0
+    tag_share = config.weight_tags / total if total > 0 else 0.0
+    return sparse.hstack([np.sqrt(text_share) * words, np.sqrt(tag_share) * tags], format="csr")
