@@ -1,0 +1,369 @@
+"""``digest serve``: preview the site on this computer exactly where GitHub Pages puts it.
+
+A project site lives under a sub-path (``/news-digest/``), so the preview serves it there
+too: a link that forgets the base path breaks here as it would when published. Requests
+are answered as GitHub Pages answers them (``x/`` serves ``x/index.html``, ``x`` redirects
+to ``x/`` when it is a folder, a missing page gets the site's own ``404.html``).
+
+While it serves, changes to ``config.yaml``, ``content/`` or ``templates/`` rebuild the
+site, and open pages reload themselves: a small script, added to HTML pages as they are
+sent and never to the built files, asks ``/__digest/version`` every second whether a
+newer build is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import mimetypes
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote, unquote
+
+from watchfiles import Change, DefaultFilter, watch
+
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .problems import ConfigError
+
+VERSION_PATH = "/__digest/version"
+RELOAD_SCRIPT = (
+    "<script>/* added by digest serve, not part of the site */(() => {let seen = null;"
+    "setInterval(async () => {try {const answer = await fetch("
+    f'"{VERSION_PATH}", {{cache: "no-store"}}); const now = await answer.text();'
+    "if (seen !== null && now !== seen) location.reload(); seen = now;} catch (e) {}}, 1000);"
+    "})();</script>\n"
+).encode()
+
+Kind = Literal["file", "dir"] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """How to answer one request: send a site file, or redirect."""
+
+    status: int  # 200, 301 or 404
+    file: str = ""  # the site file to send: the page, or 404.html (empty: none)
+    location: str = ""  # where a 301 points
+
+
+def route(raw_path: str, base_path: str, kind: Callable[[str], Kind]) -> Route:
+    """Map a request path to a site file as GitHub Pages does for a site under ``base_path``.
+
+    ``kind`` tells whether a site-relative path is a file, a folder or nothing; it is the
+    only contact with the disk, so the mapping itself can be tested without one.
+    """
+    path, _, query = raw_path.partition("?")
+    path = path.partition("#")[0]
+    base = unquote(base_path)
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return _missing(kind)
+    if decoded + "/" == base or (decoded == "/" and base != "/"):
+        return Route(301, location=quote(base, safe="/"))
+    if not decoded.startswith(base):
+        return _missing(kind)
+    relative = decoded[len(base) :]
+    if "\\" in relative or "\x00" in relative or {".", ".."} & set(relative.split("/")):
+        return _missing(kind)
+    if relative == "" or relative.endswith("/"):
+        index = relative + "index.html"
+        return Route(200, index) if kind(index) == "file" else _missing(kind)
+    found = kind(relative)
+    if found == "file":
+        return Route(200, relative)
+    if found == "dir":
+        return Route(301, location=path + "/" + (f"?{query}" if query else ""))
+    if kind(relative + ".html") == "file":
+        return Route(200, relative + ".html")
+    return _missing(kind)
+
+
+def _missing(kind: Callable[[str], Kind]) -> Route:
+    return Route(404, "404.html" if kind("404.html") == "file" else "")
+
+
+def site_kind(site_dir: Path) -> Callable[[str], Kind]:
+    """``kind`` for ``route`` over a built site folder on disk."""
+
+    def kind(relative: str) -> Kind:
+        path = site_dir / relative
+        if path.is_file():
+            return "file"
+        return "dir" if path.is_dir() else None
+
+    return kind
+
+
+def with_reload(html: bytes) -> bytes:
+    """The page with the reload script just before ``</body>`` (or at the end)."""
+    at = html.lower().rfind(b"</body>")
+    return html + RELOAD_SCRIPT if at < 0 else html[:at] + RELOAD_SCRIPT + html[at:]
+
+
+class _Live:
+    """What the server shows: the base path and the number of the build it serves."""
+
+    def __init__(self, base_path: str) -> None:
+        self._lock = threading.Lock()
+        self.version = 1
+        self.base_path = base_path
+
+    def rebuilt(self, base_path: str) -> None:
+        with self._lock:
+            self.version += 1
+            self.base_path = base_path
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, site_dir: Path, live: _Live, reload: bool) -> None:
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.site_dir = site_dir
+        self.live = live
+        self.reload = reload
+        super().__init__((host, port), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._answer(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(with_body=False)
+
+    def _answer(self, with_body: bool) -> None:
+        if self.path.partition("?")[0] == VERSION_PATH:
+            self._send(
+                200, "text/plain; charset=utf-8", str(self.server.live.version).encode(), with_body
+            )
+            return
+        found = route(self.path, self.server.live.base_path, site_kind(self.server.site_dir))
+        if found.status == 301:
+            self.send_response(301)
+            self.send_header("Location", found.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if not found.file:
+            self._send(404, "text/plain; charset=utf-8", b"Not found\n", with_body)
+            return
+        try:
+            body = (self.server.site_dir / found.file).read_bytes()
+        except OSError:  # the site folder is being swapped by a rebuild
+            self._send(503, "text/plain; charset=utf-8", b"Rebuilding, reload\n", with_body)
+            return
+        kind = mimetypes.guess_type(found.file)[0] or "application/octet-stream"
+        if kind == "text/html" and self.server.reload:
+            body = with_reload(body)
+        if kind.startswith("text/") or kind.endswith("xml"):
+            kind += "; charset=utf-8"
+        self._send(found.status, kind, body, with_body)
+
+    def _send(self, status: int, kind: str, body: bytes, with_body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: a preview has one reader, who sees the answers in the browser."""
+
+
+class Preview:
+    """A running preview: the HTTP server and, given ``rebuild``, watchers that call it.
+
+    ``rebuild`` builds the site again and returns the config it used (the base path may
+    have changed); its errors are printed and the previous site stays served.
+    """
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        rebuild: Callable[[], SiteConfig] | None = None,
+    ) -> None:
+        self._live = _Live(config.base_path)
+        self._server = _Server(host, port, config.output_dir, self._live, rebuild is not None)
+        self._stop = threading.Event()
+        self._build_lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._server.serve_forever, daemon=True)]
+        if rebuild is not None:
+            sources = [path for path in _watched_folders(config.root) if path.is_dir()]
+            self._threads += [
+                threading.Thread(
+                    target=self._watch, args=(paths, recursive, rebuild, config.root), daemon=True
+                )
+                for paths, recursive in (((config.root,), False), (tuple(sources), True))
+                if paths
+            ]
+        for thread in self._threads:
+            thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else host
+        return f"http://{shown}:{port}{quote(unquote(self._live.base_path), safe='/')}"
+
+    @property
+    def version(self) -> int:
+        return self._live.version
+
+    def _watch(
+        self,
+        paths: tuple[Path, ...],
+        recursive: bool,
+        rebuild: Callable[[], SiteConfig],
+        root: Path,
+    ) -> None:
+        for _changes in watch(
+            *paths,
+            recursive=recursive,
+            watch_filter=_source_filter(root),
+            debounce=300,
+            stop_event=self._stop,
+            raise_interrupt=False,
+        ):
+            with self._build_lock:
+                try:
+                    config = rebuild()
+                except ConfigError as error:
+                    print(
+                        "config.yaml has problems; still serving the previous site:",
+                        file=sys.stderr,
+                    )
+                    for message in error.messages:
+                        print(f"  {message}", file=sys.stderr)
+                    continue
+                except Exception as error:  # a broken template must not stop the preview
+                    print(
+                        f"The rebuild failed ({error}); still serving the previous site.",
+                        file=sys.stderr,
+                    )
+                    continue
+                self._live.rebuilt(config.base_path)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> Preview:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _watched_folders(root: Path) -> tuple[Path, ...]:
+    return (root / "content", root / "templates")
+
+
+def _source_filter(root: Path) -> Callable[[Change, str], bool]:
+    """The site's sources, leaving out the feed store, which the build itself writes."""
+    editors = DefaultFilter()
+    config_file = root / CONFIG_FILE
+    feed_store = root / "content" / "feeds"
+
+    def is_source(change: Change, name: str) -> bool:
+        path = Path(name)
+        if path == config_file:
+            return True
+        inside = any(folder in path.parents for folder in _watched_folders(root))
+        return (
+            inside
+            and feed_store != path
+            and feed_store not in path.parents
+            and editors(change, name)
+        )
+
+    return is_source
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    from .cli import _site_option
+
+    serve = commands.add_parser(
+        "serve",
+        help="build the site and preview it at http://127.0.0.1:8000/, rebuilding on changes",
+        description="Build the site (as 'digest build' does), then serve site/ on this computer "
+        "under the path of base_url, as GitHub Pages will. Changes to config.yaml, content/ "
+        "and templates/ rebuild the site, and open pages reload themselves. Ctrl+C stops.",
+    )
+    _site_option(serve)
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this computer only)",
+    )
+    serve.add_argument(
+        "--offline", action="store_true", help="do not fetch feeds; use the stored items"
+    )
+    serve.add_argument(
+        "--no-build",
+        action="store_true",
+        help="serve site/ as it is: no build, no watching for changes",
+    )
+    serve.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+
+    def rebuild() -> SiteConfig:
+        fresh = load_config(args.site)
+        build_and_tell(fresh, offline=args.offline)
+        return fresh
+
+    if not args.no_build:
+        config = rebuild()
+    elif not config.output_dir.is_dir():
+        print(f"There is no {config.output_dir} yet: run 'digest build' first.", file=sys.stderr)
+        return 1
+    try:
+        preview = Preview(
+            config, host=args.host, port=args.port, rebuild=None if args.no_build else rebuild
+        )
+    except OSError as error:
+        print(
+            f"Cannot listen on {args.host} port {args.port} ({error.strerror}); "
+            "choose another with --port.",
+            file=sys.stderr,
+        )
+        return 1
+    with preview:
+        if args.host not in {"127.0.0.1", "localhost", "::1"}:
+            print(f"Listening on {args.host}: other computers can see this preview.")
+        print(f"Serving {config.output_dir} at {preview.url} (Ctrl+C stops)", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("Stopped.")
+    return 0
+
+
+def build_and_tell(config: SiteConfig, *, offline: bool) -> None:
+    from .build import build
+
+    result = build(config, now=datetime.now(UTC), offline=offline)
+    for problem in result.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(f"Built {result.pages} pages, {len(result.problems)} problems.", flush=True)
