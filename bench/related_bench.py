@@ -16,12 +16,14 @@ import dataclasses
 import gzip
 import html
 import json
+import multiprocessing
 import random
 import resource
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -65,6 +67,11 @@ def load_articles(corpus_dir: Path, limit: int) -> list[Article]:
             )
     articles.sort(key=lambda a: (a.published, a.id))
     return articles[:limit]
+
+
+def tag(articles: list[Article]) -> list[tuple]:
+    tagged, _ = assign_tags(articles, TagsConfig())
+    return [article.tags for article in tagged]
 
 
 def peak_mb() -> float:
@@ -228,7 +235,11 @@ def main() -> None:
     if options.show_pairs:
         show_pairs(articles, textindex.encode(articles), options.show_pairs, rng)
         return
-    articles, _ = timed("tags (for context: not this stage)", assign_tags, articles, TagsConfig())
+    # Tags are computed in another process, so that the peak memory printed below is
+    # that of grouping and related stories (with the corpus loaded), not of tagging.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        tags = timed("tags, in another process (not this stage)", pool.submit(tag, articles).result)
+    articles = [dataclasses.replace(a, tags=t) for a, t in zip(articles, tags, strict=True)]
     print(f"{len(articles)} articles")
     total = time.perf_counter()
     corpus = timed("tokenize once (textindex.encode)", textindex.encode, articles)

@@ -1,14 +1,16 @@
 """Related stories: for each article, the others a reader of it would want next.
 
 Each article becomes one vector: TF-IDF over its words (stop words dropped, joined
-proclitics taken off, title words counted three times) and, beside it, TF-IDF over its
-tags. The dot product of two such vectors is the weighted mean of their word and tag
-similarity (``weight_text``, ``weight_tags``); it is then lowered by up to
-``weight_time`` for stories far apart in time (half of it after ``time_scale_days``).
+proclitics taken off, title words counted three times, only its 30 most telling words
+kept) and, beside it, TF-IDF over its tags. The dot product of two such vectors is the
+weighted mean of their word and tag similarity (``weight_text``, ``weight_tags``); it
+is then lowered by up to ``weight_time`` for stories far apart in time (half of that
+after ``time_scale_days``).
 The ``count`` best above ``min_score`` are kept, after the links the article names
-itself. Other versions of the same story are left out: they are shown as "also
-reported by". Candidates come from sparse matrix products a block of rows at a time,
-and only articles that share a word or a tag are ever compared.
+itself. Other versions of the article's own story are left out (they are shown as
+"also reported by"), and of another story only its best-matching version is linked.
+Candidates come from sparse matrix products a block of rows at a time, and only
+articles that share a word or a tag are ever compared.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from .model import Article
 from .normalize import is_stop_word, strip_clitics
 
 _TITLE_WEIGHT = 3.0  # a title word counts as this many body words
-_MAX_DF = 0.05  # words in more articles than this share say little, and cost much
+_MAX_DF = 0.05  # words in more articles than this share say little, and cost much,
+_MAX_DF_FLOOR = 100  # but on a small site a word in this many articles still counts
 _PROFILE = 30  # words per article kept for comparing: its most telling ones
 _VERSION = 1  # bump when the method changes, so cached results are not reused
 
@@ -91,7 +94,8 @@ def _choose(
     position: dict[str, int],
     config: RelatedConfig,
 ) -> list[str]:
-    """The named links (known slugs, in their order), then the best computed ones."""
+    """The named links (known slugs, in their order), then the best computed ones,
+    one per story."""
     article = ordered[row]
     named = (by_slug[slug] for slug in article.explicit_related if slug in by_slug)
     chosen = list(dict.fromkeys(i for i in named if i != article.id))
@@ -102,6 +106,8 @@ def _choose(
             break
         if index not in left_out:
             chosen.append(ordered[index].id)
+            # one link per story: its other versions would say the same again
+            left_out.update(position[i] for i in ordered[index].same_story if i in position)
     return chosen
 
 
@@ -121,6 +127,7 @@ def _vectors(
          for word in corpus.words] or [-1],
         dtype=np.int64,
     )  # fmt: skip
+    max_df = max(_MAX_DF, _MAX_DF_FLOOR / max(len(ordered), 1))
     rows, weights = [], []
     for title, body in zip(corpus.titles, corpus.bodies, strict=True):
         ids = np.concatenate([feature[title], feature[body]])
@@ -128,7 +135,7 @@ def _vectors(
         rows.append(ids[ids >= 0])
         weights.append(weight[ids >= 0])
     words = textindex.strongest(
-        textindex.tfidf(textindex.count_matrix(rows, weights), max_df=_MAX_DF), _PROFILE
+        textindex.tfidf(textindex.count_matrix(rows, weights), max_df=max_df), _PROFILE
     )
     tag_ids: dict[str, int] = {}
     tags = textindex.tfidf(
@@ -138,7 +145,7 @@ def _vectors(
                 for a in ordered
             ]
         ),
-        max_df=_MAX_DF,
+        max_df=max_df,
     )
     total = config.weight_text + config.weight_tags
     text_share = config.weight_text / total if total > 0 else 0.0
