@@ -40,13 +40,14 @@ def group_same_stories(
     config: SameStoryConfig,
     *,
     cache_dir: Path | None = None,
-    corpus: textindex.Corpus | None = None,
+    corpus: textindex.Reusable = None,
 ) -> tuple[tuple[Article, ...], tuple[Story, ...]]:
     """The articles without same-source reposts, each with ``same_story`` filled, and
     one Story per group (single articles included), ordered by headline date and id.
 
     ``cache_dir`` keeps the result for unchanged inputs; ``corpus`` is these articles
-    already tokenized (``textindex.encode``), to share that work with related stories.
+    already tokenized (``textindex.encode``, or a function making it), to share that
+    work with related stories.
     """
     key = textindex.fingerprint(
         "same-story",
@@ -78,7 +79,7 @@ def similar_pairs(
     articles: Sequence[Article],
     config: SameStoryConfig,
     *,
-    corpus: textindex.Corpus | None = None,
+    corpus: textindex.Reusable = None,
 ) -> tuple[tuple[str, str, float], ...]:
     """Every pair of versions of one story ``(earlier id, later id, similarity)``, in
     date order: what grouping joins, exposed for measuring and tuning the threshold."""
@@ -90,7 +91,7 @@ def similar_pairs(
 
 
 def _groups(
-    articles: Sequence[Article], config: SameStoryConfig, corpus: textindex.Corpus | None
+    articles: Sequence[Article], config: SameStoryConfig, corpus: textindex.Reusable
 ) -> list[list[str]]:
     """Groups of article ids, each sorted by date then id (the headline first)."""
     ordered, shingles = _distinct(articles, corpus)
@@ -111,7 +112,7 @@ def _groups(
 
 
 def _distinct(
-    articles: Sequence[Article], reuse: textindex.Corpus | None
+    articles: Sequence[Article], reuse: textindex.Reusable
 ) -> tuple[list[Article], sparse.csr_matrix]:
     """The articles sorted by date then id, reposts left out, and their shingle sets."""
     ordered = sorted(articles, key=lambda a: (a.published, a.id))

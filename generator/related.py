@@ -39,13 +39,14 @@ def find_related(
     config: RelatedConfig,
     *,
     cache_dir: Path | None = None,
-    corpus: textindex.Corpus | None = None,
+    corpus: textindex.Reusable = None,
 ) -> tuple[Article, ...]:
     """The articles, in the same order, with ``related`` filled (article ids): the
     ones named in front matter first, then the most similar, never padded.
 
     ``cache_dir`` keeps the result for unchanged inputs; ``corpus`` is these articles
-    already tokenized (``textindex.encode``), to share that work with same-story grouping.
+    already tokenized (``textindex.encode``, or a function making it), to share that
+    work with same-story grouping.
     """
     key = textindex.fingerprint(
         "related",
@@ -62,7 +63,7 @@ def find_related(
 
 
 def _links(
-    articles: Sequence[Article], config: RelatedConfig, reuse: textindex.Corpus | None
+    articles: Sequence[Article], config: RelatedConfig, reuse: textindex.Reusable
 ) -> dict[str, list[str]]:
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     position = {article.id: index for index, article in enumerate(ordered)}

@@ -44,12 +44,19 @@ def article_text(article: Article) -> str:
     return body or article.summary
 
 
-def encode(articles: Sequence[Article], *, reuse: Corpus | None = None) -> Corpus:
+Reusable = Corpus | Callable[[], Corpus] | None
+
+
+def encode(articles: Sequence[Article], *, reuse: Reusable = None) -> Corpus:
     """Tokenize every article once; ids follow first appearance, so they are deterministic.
 
     Tokenizing is the costly part, so a build encodes its articles once and passes the
     result as ``reuse`` to both stages: its rows are taken when it has every article.
+    ``reuse`` may also be a function that makes it (``functools.cache(lambda:
+    encode(articles))``), so that nothing is tokenized when both results are cached.
     """
+    if callable(reuse):
+        reuse = reuse()
     if reuse is not None:
         row = {article_id: index for index, article_id in enumerate(reuse.ids)}
         if all(article.id in row for article in articles):

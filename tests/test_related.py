@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import pytest
 from related_fixtures import CASES, FIXTURES, case_articles
@@ -98,3 +99,17 @@ def test_a_shared_corpus_gives_the_same_result():
     articles = list(FIXTURES.values())
     corpus = textindex.encode(articles[::-1])
     assert enrich(articles, corpus=corpus) == enrich(articles)
+
+
+def test_a_cached_result_needs_no_tokenizing(tmp_path):
+    articles = list(FIXTURES.values())
+    calls = []
+
+    def corpus():
+        calls.append(1)
+        return textindex.encode(articles)
+
+    first = enrich(articles, cache_dir=tmp_path, corpus=functools.cache(corpus))
+    again = enrich(articles, cache_dir=tmp_path, corpus=functools.cache(corpus))
+    assert first == again
+    assert len(calls) == 1  # once for both stages, then not at all
