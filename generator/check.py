@@ -1,0 +1,278 @@
+"""``digest check``: is the site ready to publish? Nothing is written.
+
+First the inputs, read exactly as a build reads them: config.yaml, the saved articles and
+the local feed files. Then, if ``site/`` has been built, the output as a visitor and a
+feed reader meet it: every internal link and asset of every page must lead to a file
+(resolved against the base path, as GitHub Pages resolves it), and every feed must be
+well-formed XML that feedparser reads without complaint, with absolute links and RFC 822
+dates. External links are not followed: the check works offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import feedparser
+
+from .articles import read_saved_articles
+from .config import SiteConfig, load_config
+from .problems import Problem
+from .serve import Kind, route, site_kind
+from .urls import Urls
+
+_RFC822 = re.compile(
+    r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
+    r"\d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UT)$"
+)
+_DATE_TAGS = {"pubDate", "lastBuildDate"}
+_ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
+_SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+_FIX_OUTPUT = "fix the template or the input that makes it, then build again"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteCheck:
+    pages: int
+    links: int
+    feeds: int
+    problems: tuple[Problem, ...]
+
+
+def check_inputs(config: SiteConfig) -> tuple[Problem, ...]:
+    """Problems with the saved articles and the local feed files."""
+    _, problems = read_saved_articles(config)
+    return (*problems, *(p for feed in config.feeds for p in _check_local_feed(config, feed.url)))
+
+
+def _check_local_feed(config: SiteConfig, url: str) -> tuple[Problem, ...]:
+    if urlsplit(url).scheme in {"http", "https"}:
+        return ()
+    try:
+        data = (config.root / url).read_bytes()
+    except OSError as error:
+        return (
+            Problem(
+                "config.yaml",
+                None,
+                f"the feed file '{url}' cannot be read ({error.strerror})",
+                "write the right file name in config.yaml",
+            ),
+        )
+    parsed = feedparser.parse(data)
+    if parsed.bozo:
+        return (
+            Problem(
+                url,
+                None,
+                f"this feed file is not well-formed ({parsed.bozo_exception})",
+                "its items may be read wrongly or not at all",
+            ),
+        )
+    return ()
+
+
+def check_site(config: SiteConfig) -> SiteCheck:
+    """Every page's links and every feed of the built site in ``config.output_dir``."""
+    site = _Site(config)
+    problems: list[Problem] = []
+    pages = links = feeds = 0
+    for path in sorted(config.output_dir.rglob("*")):
+        relative = path.relative_to(config.output_dir).as_posix()
+        origin = f"{config.output_dir.name}/{relative}"
+        if path.suffix == ".html":
+            found = _links(path.read_text("utf-8", errors="replace"))
+            pages += 1
+            links += len(found)
+            page_url = site.urls.absolute(relative.removesuffix("index.html"))
+            problems += [
+                problem
+                for line, link in found
+                if (problem := site.check_link(origin, line, link, page_url)) is not None
+            ]
+        elif path.suffix == ".xml":
+            feed_problems, is_feed = site.check_xml(origin, path.read_bytes())
+            feeds += is_feed
+            problems += feed_problems
+    return SiteCheck(pages, links, feeds, tuple(problems))
+
+
+class _Site:
+    """The built site as links see it: the base URL and the files under it."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.urls = Urls(config.base_url)
+        self.base = urlsplit(config.base_url)
+        self.kind: Callable[[str], Kind] = site_kind(config.output_dir)
+
+    def check_link(self, origin: str, line: int | None, link: str, page_url: str) -> Problem | None:
+        """A problem if ``link`` (found in ``origin``) points inside the site at nothing."""
+        target = urlsplit(urldefrag(urljoin(page_url, link.strip())).url)
+        if target.scheme not in {"http", "https"} or target.netloc != self.base.netloc:
+            return None  # another site, mailto:, data: ...: not ours to check offline
+        if not unquote(target.path).startswith(unquote(self.urls.base_path)):
+            return Problem(
+                origin,
+                line,
+                f"the link '{link}' is outside the site's path {self.urls.base_path}, so it "
+                "breaks on GitHub Pages",
+                _FIX_OUTPUT,
+            )
+        path = target.path + (f"?{target.query}" if target.query else "")
+        if route(path, self.urls.base_path, self.kind).status == 404:
+            return Problem(
+                origin,
+                line,
+                f"the link '{link}' leads to no page (there is no {unquote(target.path)})",
+                _FIX_OUTPUT,
+            )
+        return None
+
+    def check_xml(self, origin: str, data: bytes) -> tuple[list[Problem], bool]:
+        """Problems of one XML file, and whether it is a feed (RSS or Atom)."""
+        try:
+            root = ElementTree.fromstring(data)
+        except LookupError as error:  # an encoding Python does not know
+            return [Problem(origin, 1, f"this is not readable XML ({error})", _FIX_OUTPUT)], True
+        except ElementTree.ParseError as error:
+            line = error.position[0]
+            return [
+                Problem(origin, line, f"this is not well-formed XML ({error.msg})", _FIX_OUTPUT)
+            ], True
+        if root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset":
+            return [
+                problem
+                for loc in root.iter(_SITEMAP_LOC)
+                if (problem := self._absolute(origin, "a sitemap address", loc.text or ""))
+                is not None
+            ], False
+        problems = []
+        parsed = feedparser.parse(data)
+        if parsed.bozo:
+            problems.append(
+                Problem(
+                    origin,
+                    None,
+                    f"feed readers may refuse this feed ({parsed.bozo_exception})",
+                    _FIX_OUTPUT,
+                )
+            )
+        for element in root.iter():
+            problems += self._check_feed_element(origin, element)
+        return problems, True
+
+    def _check_feed_element(self, origin: str, element: ElementTree.Element) -> Iterator[Problem]:
+        text = (element.text or "").strip()
+        if element.tag in _DATE_TAGS and not _is_rfc822(text):
+            yield Problem(
+                origin,
+                None,
+                f"the date '{text}' in <{element.tag}> is not an RFC 822 date like"
+                " 'Wed, 13 Sep 2023 09:00:00 +0300'",
+                _FIX_OUTPUT,
+            )
+        elif element.tag == "link" or (
+            element.tag == "guid" and element.get("isPermaLink") != "false"
+        ):
+            yield from _some(self._absolute(origin, f"the <{element.tag}>", text))
+        elif element.tag == _ATOM_LINK:
+            yield from _some(
+                self._absolute(origin, "the feed's own address", element.get("href", ""))
+            )
+        elif element.tag in {"description", _CONTENT}:
+            for _, link in _links(text):
+                yield from _some(self._absolute(origin, "a link in an item's text", link))
+
+    def _absolute(self, origin: str, what: str, url: str) -> Problem | None:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            return Problem(
+                origin,
+                None,
+                f"{what} '{url}' is not a full address: feed readers cannot follow it",
+                _FIX_OUTPUT,
+            )
+        return self.check_link(origin, None, url, url)
+
+
+def _some(problem: Problem | None) -> tuple[Problem, ...]:
+    return () if problem is None else (problem,)
+
+
+def _is_rfc822(text: str) -> bool:
+    if not _RFC822.match(text):
+        return False
+    try:
+        parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"href", "src"} and value:
+                self.found.append((self.getpos()[0], value))
+
+
+def _links(html: str) -> list[tuple[int, str]]:
+    """Every href and src of a page, with its line."""
+    parser = _LinkParser()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    from .cli import _site_option
+
+    check = commands.add_parser(
+        "check",
+        help="check the config, the saved articles and the built site's links and feeds",
+        description="Check config.yaml, the saved articles and the local feed files without "
+        "writing anything; then, if site/ has been built, check that every link of every "
+        "page leads somewhere in the site and that every feed is valid. Exit code 0 when "
+        "all is well, 1 when something is wrong, 2 for an invalid config.yaml.",
+    )
+    _site_option(check)
+    check.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    problems = list(check_inputs(config))
+    built = config.output_dir.is_dir()
+    if built:
+        site = check_site(config)
+        problems += site.problems
+    for problem in problems:
+        print(f"problem: {problem}")
+    checked = (
+        f"{site.pages} pages with {site.links} links, and {site.feeds} feeds"
+        if built
+        else "config.yaml, the saved articles and the feed files"
+    )
+    count = len(problems)
+    print(
+        f"Checked {checked}: "
+        + (f"{count} problem{'s' * (count != 1)}." if count else "all is well.")
+    )
+    if not built:
+        print(
+            f"{config.output_dir} is not built yet: run 'digest build', then check again to check "
+            "its links and feeds too."
+        )
+    return 1 if problems else 0
