@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +18,11 @@ from generator import __version__, scaffold
 from generator.build import build
 from generator.config import load_config
 from generator.problems import ConfigError
+
+# Installed by the test extra, next to the Python that runs the tests.
+ACTIONLINT = shutil.which(
+    "actionlint", path=os.pathsep.join((str(Path(sys.executable).parent), os.environ["PATH"]))
+)
 
 
 def _init(*argv: str) -> int:
@@ -143,11 +150,10 @@ def test_the_workflow_can_install_from_elsewhere(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cron", [scaffold.DEFAULT_CRON, "0 6 * * 1-5"])
 def test_the_generated_workflow_passes_actionlint(tmp_path: Path, cron: str) -> None:
-    actionlint = shutil.which("actionlint")
-    assert actionlint, "install the test extra: pip install -e '.[test]'"
+    assert ACTIONLINT, "install the test extra: pip install -e '.[test]'"
     assert _init(str(tmp_path), "--cron", cron) == 0
     checked = subprocess.run(
-        [actionlint, "-no-color", ".github/workflows/digest.yml"],
+        [ACTIONLINT, "-no-color", ".github/workflows/digest.yml"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -164,7 +170,7 @@ def test_actionlint_does_fail_on_a_broken_workflow(tmp_path: Path) -> None:
         path.read_text("utf-8").replace("steps.pages.outputs", "steps.page.outputs"), "utf-8"
     )
     checked = subprocess.run(
-        [shutil.which("actionlint") or "actionlint", "-no-color", str(path)],
+        [ACTIONLINT or "actionlint", "-no-color", str(path)],
         capture_output=True,
         text=True,
         timeout=60,
