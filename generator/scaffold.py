@@ -75,10 +75,11 @@ def scaffold_files(options: SiteOptions, today: date) -> tuple[OutputFile, ...]:
 
 def _option_values(options: SiteOptions) -> dict[str, str]:
     return {
-        "title": json.dumps(options.title, ensure_ascii=False),  # a quoted YAML string
-        "base_url": options.base_url,
-        "language": options.language,
-        "timezone": options.timezone,
+        # Quoted YAML strings (JSON's are valid YAML), so no value can add a setting.
+        "title": json.dumps(options.title, ensure_ascii=False),
+        "base_url": json.dumps(options.base_url, ensure_ascii=False),
+        "language": json.dumps(options.language, ensure_ascii=False),
+        "timezone": json.dumps(options.timezone, ensure_ascii=False),
         "cron": options.cron,
         "install": options.install,
         "version": __version__,
@@ -111,7 +112,7 @@ def _scaffold_sources(folder: Traversable, prefix: str) -> list[tuple[str, str, 
             found.extend(_scaffold_sources(entry, f"{prefix}{name}/"))
         elif entry.name.endswith(".in"):
             found.append((prefix + name.removesuffix(".in"), entry.read_text("utf-8"), True))
-        elif entry.name != "__pycache__":
+        else:
             found.append((prefix + name, entry.read_text("utf-8"), False))
     return found
 
@@ -153,6 +154,16 @@ def _cron(text: str) -> str:
             " like '17 * * * *' for every hour or '0 */6 * * *' for every six hours"
         )
     return " ".join(fields)
+
+
+def _install_spec(text: str) -> str:
+    """A pip requirement for the workflow's shell line: nothing that would end the quotes."""
+    if not text.strip() or any(char in text for char in '"$`\\\n'):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' cannot go in the workflow: give a pip requirement such as "
+            f"{INSTALL_SPEC} or git+https://github.com/OWNER/digest@v{__version__}"
+        )
+    return text.strip()
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -202,6 +213,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     init.add_argument(
         "--install",
+        type=_install_spec,
         default=defaults.install,
         metavar="SPEC",
         help=f"what the workflow installs with pip (default: {defaults.install})",

