@@ -237,7 +237,7 @@ def _links(html: str) -> list[tuple[int, str]]:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    from .cli import _site_option
+    from .cli import site_option
 
     check = commands.add_parser(
         "check",
@@ -247,7 +247,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "page leads somewhere in the site and that every feed is valid. Exit code 0 when "
         "all is well, 1 when something is wrong, 2 for an invalid config.yaml.",
     )
-    _site_option(check)
+    site_option(check)
     check.set_defaults(run=run)
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, check, scaffold, serve
 from .config import load_config
 from .problems import ConfigError, Problem
 
@@ -30,8 +30,12 @@ examples:
   digest build --offline       build from the stored feed items only (no network)
   digest build --site my-news  build the site in the folder my-news
   digest import page.txt       turn a saved news page into a saved article
+  digest init my-news          start a new site in the folder my-news
+  digest serve                 build, then preview the site at http://127.0.0.1:8000/
+  digest check                 check the inputs and the built site's links and feeds
 
-Exit codes: 0 success, 1 problems (with --strict) or a failed build, 2 invalid config.yaml.
+Exit codes: 0 success, 1 problems (with --strict, or found by check) or a failed
+build, 2 invalid config.yaml. 'digest COMMAND --help' explains each command.
 """
 
 
@@ -70,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         "the whole site to site/. The previous site/ is replaced only when the new one is "
         "complete.",
     )
-    _site_option(build)
+    site_option(build)
     build.add_argument(
         "--offline",
         action="store_true",
@@ -94,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Fetch every feed that is due (see 'refresh' in config.yaml) and keep its "
         "items in content/feeds/. Prints how each feed did.",
     )
-    _site_option(fetch)
+    site_option(fetch)
     fetch.add_argument(
         "--force", action="store_true", help="fetch every feed now, even within its refresh period"
     )
@@ -107,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         "pages, or web addresses) into Markdown articles in content/articles/. Existing files "
         "are never overwritten.",
     )
-    _site_option(import_)
+    site_option(import_)
     import_.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="a .txt or .html file, or an https:// address"
     )
@@ -115,10 +119,14 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show what would be written, and write nothing"
     )
     import_.set_defaults(run=_import)
+
+    scaffold.register(commands)
+    serve.register(commands)
+    check.register(commands)
     return parser
 
 
-def _site_option(parser: argparse.ArgumentParser) -> None:
+def site_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--site",
         type=Path,

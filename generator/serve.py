@@ -298,7 +298,7 @@ def _source_filter(root: Path) -> Callable[[Change, str], bool]:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    from .cli import _site_option
+    from .cli import site_option
 
     serve = commands.add_parser(
         "serve",
@@ -307,7 +307,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "under the path of base_url, as GitHub Pages will. Changes to config.yaml, content/ "
         "and templates/ rebuild the site, and open pages reload themselves. Ctrl+C stops.",
     )
-    _site_option(serve)
+    site_option(serve)
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
     serve.add_argument(
         "--host",
