@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import stopwordsiso
 
@@ -44,7 +45,12 @@ _PERSIAN_TO_ARABIC = str.maketrans({"ی": "ي", "ک": "ك"})
 _NOT_ARABIC_LETTERS = frozenset("پچژگٹڈڑںے\u200c")
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W_]+")
-_WRITTEN_WORD = re.compile(f"(?:[^\\W_]|[{_ARABIC_MARKS}{_TATWEEL}{_JOINERS}])+")
+_NOT_IN_TOKEN = re.compile(r"[^\w\n]+|_+")
+# A word as written, or (matched as an empty group) a sentence or clause boundary.
+_WORD_OR_BOUNDARY = re.compile(
+    f"([\\w{_ARABIC_MARKS}{_TATWEEL}{_JOINERS}]+)"
+    r"|[.!?؟،,;؛:()\[\]{}\"'«»“”„‘’…|/\\\n\t*#•·–—]+|\s-+\s|-{2,}"
+)
 
 # Proclitics written joined to the next word: a conjunction, then a preposition, then
 # the article (ل + ال is written لل). Longest first, so the greediest reading wins.
@@ -92,10 +98,21 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(match_key(text))
 
 
+def word_keys(words: Sequence[str]) -> list[str]:
+    """The match key of each written word, without what ``tokenize`` would drop:
+    ``"".join(tokenize(word))`` for each, computed on all words at once because a site
+    has hundreds of thousands of distinct ones."""
+    folded = unicodedata.normalize("NFKC", "\n".join(words))
+    folded = _DROP_FOR_KEY.sub("", folded).translate(_KEY_LETTERS).casefold()
+    return _NOT_IN_TOKEN.sub("", folded).split("\n") if words else []
+
+
 def written_words(text: str) -> list[str]:
-    """The words of a text as written, diacritics included: what ``tokenize`` finds,
-    before folding, for showing a phrase in the spelling its writers used."""
-    return _WRITTEN_WORD.findall(text)
+    """The words of a text as written, diacritics included, and an empty string at each
+    sentence or clause boundary (punctuation, a dash between spaces): what ``tokenize``
+    finds, before folding, so that a phrase can be shown as its writers spelled it and
+    is never taken across a boundary."""
+    return _WORD_OR_BOUNDARY.findall(text.replace("_", " "))
 
 
 def display_form(text: str, *, lang: str = "") -> str:

@@ -24,6 +24,7 @@ from .normalize import (
     display_form,
     is_stop_word,
     tokenize,
+    word_keys,
     written_words,
 )
 from .sanitize import clean_text, html_to_text
@@ -31,15 +32,14 @@ from .slugs import slugify, unique_slugs
 
 _MAX_WORDS = 3
 _BODY_WORDS = 400  # the lead of a news story names its subject; the rest repeats it
+_CHARACTERS_PER_WORD = 7  # about, in Arabic news, with the space
 _TITLE_BONUS = 2.0  # a title occurrence counts as this many more occurrences
 _KNOWN_TAG_BONUS = 2.0  # a phrase that is a given tag elsewhere on the site
 _READING_ODDS = 2  # a reading without proclitics must be this much more frequent
-_CANDIDATES = 4  # phrases considered per place, best first
+_CANDIDATES = 3  # phrases considered per place, best first
 # Phrases kept per free place: the best ones that other articles share become tags.
 _SPARE = 2
 _PRONOUN_SUFFIX = re.compile(r"...(?:ها|هم|هما|هن|كم|كما)$")
-# Sentence and clause boundaries: a phrase never spans one.
-_BOUNDARY = re.compile(r"[.!?؟،,;؛:()\[\]{}\"'«»“”„‘’…|/\\\n\t*#•·–—]+|\s-+\s|-{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,20 +87,7 @@ def assign_tags(
     given = tuple(_given_keys(article, rules) for article in articles)
     labels = _given_labels(articles, rules)
     extracted, new_labels = _extract(articles, given, rules)
-    # A phrase of one article only would make a tag without a page: phrases are kept
-    # where other articles share them (as a given tag or among their best phrases), and
-    # then only those that enough articles carry in the end.
-    carried = Counter(key for keys in (*given, *extracted) for key in keys)
-    room = tuple(rules.max_per_article - len(keys) for keys in given)
-    extracted = tuple(
-        tuple(key for key in keys if carried[key] >= rules.min_articles)[:places]
-        for keys, places in zip(extracted, room, strict=True)
-    )
-    carried = Counter(key for keys in (*given, *extracted) for key in keys)
-    chosen = tuple(
-        (*keys, *(key for key in more if carried[key] >= rules.min_articles))
-        for keys, more in zip(given, extracted, strict=True)
-    )
+    chosen = tuple((*keys, *more) for keys, more in zip(given, extracted, strict=True))
     labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
     used = sorted({key for keys in chosen for key in keys})
     slugs = unique_slugs([(key, slugify(labels[key]) or key) for key in used])
@@ -135,10 +122,12 @@ def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:
             key = rules.resolve(_key(label))
             if key:
                 spellings[key][label] += 1
-    return {
-        key: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
-        for key, counts in spellings.items()
-    }
+    return {key: _most_frequent(counts) for key, counts in spellings.items()}
+
+
+def _most_frequent(counts: Counter[str]) -> str:
+    """The most frequent string, the first in alphabetical order on a tie."""
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +147,7 @@ class _Corpus:
     articles each phrase occurs in, and the text of the articles needing phrases."""
 
     reading: Mapping[str, str]  # token -> its most frequent reading without proclitics
-    spelling: Mapping[str, str]  # token -> its most frequent written form
+    forms: Mapping[str, Counter[str]]  # token -> how often each written word reads as it
     key_of: Mapping[str, str]  # written word -> token
     texts: tuple[_Text | None, ...]
     document_frequency: Counter[str]
@@ -171,17 +160,13 @@ class _Corpus:
             written.update(title)
             written.update(body)
         del written[""]
-        key_of = {word: "".join(tokenize(word)) for word in written}
+        key_of = dict(zip(written, word_keys(list(written)), strict=True))
         frequency: Counter[str] = Counter()
-        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        forms: dict[str, Counter[str]] = defaultdict(Counter)
         for word, count in written.items():
             frequency[key_of[word]] += count
-            spellings[key_of[word]][display_form(word)] += count
+            forms[key_of[word]][word] = count
         reading = {token: _reading(token, frequency) for token in frequency}
-        spelling = {
-            token: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
-            for token, counts in spellings.items()
-        }
         topical = {token: not _is_untopical(token) for token in set(reading.values())}
         token_of = {
             word: reading[key] for word, key in key_of.items() if key and topical[reading[key]]
@@ -198,22 +183,27 @@ class _Corpus:
             texts.append(
                 _Text(title + body, title_tokens + body_tokens, counts, in_title) if keep else None
             )
-        return cls(reading, spelling, key_of, tuple(texts), document_frequency)
+        return cls(reading, forms, key_of, tuple(texts), document_frequency)
 
     def phrase_of(self, key: str) -> str:
         """A tag key read the way phrases are: each word without its proclitics."""
         return " ".join(self.reading.get(token, token) for token in key.split())
 
-    def written(self, text: _Text, phrase: str) -> str:
-        """How an article writes a phrase: its own spelling of each word (عملة, where
-        the site's most frequent spelling of that key is عمله), except where proclitics
-        were read off (والصين: الصين)."""
-        joined = " ".join(text.tokens)
-        start = joined[: f" {joined} ".index(f" {phrase} ")].count(" ")
+    def spelling(self, token: str) -> str:
+        """The most frequent written form of a token."""
+        spellings: Counter[str] = Counter()
+        for word, count in self.forms[token].items():
+            spellings[display_form(word)] += count
+        return _most_frequent(spellings)
+
+    def written(self, words: Sequence[str], phrase: str) -> str:
+        """How ``words`` (where an article has the phrase) write a phrase: their own
+        spelling of each word (عملة, where the site's most frequent spelling of that
+        key is عمله), except where proclitics were read off (والصين: الصين)."""
         tokens = phrase.split()
         return " ".join(
-            display_form(word) if self.key_of[word] == token else self.spelling[token]
-            for word, token in zip(text.words[start : start + len(tokens)], tokens, strict=True)
+            display_form(word) if self.key_of[word] == token else self.spelling(token)
+            for word, token in zip(words, tokens, strict=True)
         )
 
 
@@ -234,25 +224,17 @@ def _is_untopical(token: str) -> bool:
 
 def _words(article: Article) -> tuple[list[str], list[str]]:
     """The written words of the title and of the lead of the body, an empty string
-    between clauses."""
+    between clauses and at the end."""
     body = html_to_text(article.body_html) if article.body_html else article.summary
-    return _clauses(article.title, len(article.title)), _clauses(body, _BODY_WORDS)
-
-
-def _clauses(text: str, limit: int) -> list[str]:
-    words: list[str] = []
-    for part in _BOUNDARY.split(text):
-        words += written_words(part)
-        words.append("")
-        if len(words) > limit:
-            break
-    return words
+    limit = _BODY_WORDS * _CHARACTERS_PER_WORD
+    lead = body if len(body) <= limit else body[:limit].rpartition(" ")[0]
+    return [*written_words(article.title), ""], [*written_words(lead), ""]
 
 
 def _phrases(tokens: list[str]) -> Counter[str]:
     """Every run of one to three words without a stop word or clause boundary in it
     (those are empty strings in ``tokens``, which ends with one)."""
-    found = Counter(token for token in tokens if len(token) > 2)
+    found = Counter([token for token in tokens if len(token) > 2])
     found.update([f"{a} {b}" for a, b in itertools.pairwise(tokens) if a and b])
     triples = zip(tokens, tokens[1:], tokens[2:], strict=False)
     found.update([f"{a} {b} {c}" for a, b, c in triples if a and b and c])
@@ -262,8 +244,7 @@ def _phrases(tokens: list[str]) -> Counter[str]:
 def _extract(
     articles: Sequence[Article], given: Sequence[tuple[str, ...]], rules: _Rules
 ) -> tuple[tuple[tuple[str, ...], ...], dict[str, str]]:
-    """Key phrases per article (as tag keys, best first; twice as many as there is room
-    for) and the labels of new tags."""
+    """Key phrases per article (as tag keys, best first) and the labels of new tags."""
     wanted = tuple(len(keys) < rules.max_per_article for keys in given)
     if not any(wanted):
         return tuple(() for _ in articles), {}
@@ -278,11 +259,12 @@ def _extract(
             picks.append([])
             continue
         scored = []
-        for phrase, count in text.counts.items():
+        # The phrases found more than once; compress and map keep the loop out of Python.
+        for phrase in itertools.compress(text.counts, map((1).__lt__, text.counts.values())):
             frequency = corpus.document_frequency[phrase]
-            if frequency < 2 or count < 2:
+            if frequency < 2:
                 continue
-            weight = count + _TITLE_BONUS * text.title[phrase]
+            weight = text.counts[phrase] + _TITLE_BONUS * text.title[phrase]
             bonus = _KNOWN_TAG_BONUS if phrase in known else 1.0
             scored.append((-weight * math.log(1 + total / frequency) * bonus, phrase))
         ranked = []
@@ -292,17 +274,49 @@ def _extract(
             if key is not None and key not in keys:
                 ranked.append((phrase, key))
         picks.append(_pick(ranked, text.counts, room))
-    picks = _prefer_longer(picks, corpus.texts)
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    picks = _shared(_prefer_longer(picks, corpus.texts), given, rules)
+    return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
+
+
+def _shared(
+    picks: list[list[tuple[str, str]]], given: Sequence[tuple[str, ...]], rules: _Rules
+) -> list[list[tuple[str, str]]]:
+    """The picks that become tags. A phrase of one article only would make a tag without
+    a page: phrases are kept where other articles share them (as a given tag or among
+    their best phrases), and then only those that enough articles carry in the end."""
+    kept = picks
+    for _ in range(2):
+        carried = Counter(key for keys in given for key in keys)
+        carried.update(key for picked in kept for _, key in picked)
+        kept = [
+            [(phrase, key) for phrase, key in picked if carried[key] >= rules.min_articles][
+                : rules.max_per_article - len(keys)
+            ]
+            for picked, keys in zip(kept, given, strict=True)
+        ]
+    return kept
+
+
+def _labels(
+    corpus: _Corpus, picks: list[list[tuple[str, str]]], known: Mapping[str, str]
+) -> dict[str, str]:
+    """Each new tag's label: its most frequent spelling in the articles it tags."""
+    found: dict[str, Counter[tuple[str, tuple[str, ...]]]] = defaultdict(Counter)
     for text, picked in zip(corpus.texts, picks, strict=True):
-        for phrase, key in picked:
-            if text is not None and phrase not in known:
-                spellings[key][corpus.written(text, phrase)] += 1
-    labels = {
-        key: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
-        for key, counts in spellings.items()
-    }
-    return tuple(tuple(key for _, key in picked) for picked in picks), labels
+        if text is not None and picked:
+            joined = f" {' '.join(text.tokens)} "
+            for phrase, key in picked:
+                if phrase not in known:
+                    start = joined[: joined.index(f" {phrase} ")].count(" ")
+                    size = phrase.count(" ") + 1
+                    found[key][phrase, tuple(text.words[start : start + size])] += 1
+    labels = {}
+    for key, occurrences in found.items():
+        spellings: Counter[str] = Counter()
+        for (phrase, words), count in occurrences.items():
+            spellings[corpus.written(words, phrase)] += count
+        labels[key] = _most_frequent(spellings)
+    return labels
 
 
 def _prefer_longer(
@@ -310,23 +324,30 @@ def _prefer_longer(
 ) -> list[list[tuple[str, str]]]:
     """One tag where articles picked a phrase and a longer one holding it (صندوق النقد,
     صندوق النقد الدولي): the longer one, in each article where it is at least half
-    as frequent as the shorter."""
+    as frequent as the shorter and repeats none of the article's other phrases."""
     key_of = {phrase: key for picked in picks for phrase, key in picked}
-    longer: dict[str, list[str]] = defaultdict(list)
-    for phrase in sorted(key_of):
+    longer: dict[str, set[str]] = defaultdict(set)
+    for phrase in key_of:
         words = phrase.split()
         for size in range(1, len(words)):
             for start in range(len(words) - size + 1):
-                longer[" ".join(words[start : start + size])].append(phrase)
+                longer[" ".join(words[start : start + size])].add(phrase)
     result = []
     for picked, text in zip(picks, texts, strict=True):
         replaced: dict[str, tuple[str, str]] = {}
         for phrase, key in picked:
-            holders = [
-                other
-                for other in longer.get(phrase, ())
-                if text is not None and 2 * text.counts[other] >= text.counts[phrase]
-            ]
+            holders = (
+                [
+                    other
+                    for other in longer[phrase].intersection(text.counts)
+                    if 2 * text.counts[other] >= text.counts[phrase]
+                    and not any(
+                        _overlaps(_bare(other), _bare(rest)) for rest, _ in picked if rest != phrase
+                    )
+                ]
+                if text is not None and phrase in longer
+                else []
+            )
             if holders:
                 phrase = min(holders, key=lambda other: (-text.counts[other], other))
                 key = key_of[phrase]
