@@ -8,6 +8,7 @@ and the site is then written all at once.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +28,10 @@ from .render import THEME_DIR, Site, render_pages
 from .slugs import unique_slugs
 from .syndication import site_feed, sitemap, tag_feed
 from .tags import assign_tags
+from .textindex import encode
 from .write import write_site
+
+CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +60,14 @@ def build(
     link_problems = _unknown_related(articles)
     progress(f"tagging {len(articles)} articles")
     tagged, site_tags = assign_tags(articles, config.tags)
+    cache_dir = config.root / CACHE_DIR
+    corpus = functools.cache(lambda: encode(tagged))  # tokenized once, and only if needed
     progress("grouping stories reported by several sources")
-    grouped, stories = group_same_stories(tagged, config.same_story)
+    grouped, stories = group_same_stories(
+        tagged, config.same_story, cache_dir=cache_dir, corpus=corpus
+    )
     progress("finding related stories")
-    related = find_related(grouped, config.related)
+    related = find_related(grouped, config.related, cache_dir=cache_dir, corpus=corpus)
     by_id = MappingProxyType({article.id: article for article in related})
     digests = group_into_digests(stories, by_id, config.tz)
     site = Site(config=config, articles=by_id, digests=digests, tags=site_tags, sources=fed.health)
