@@ -18,6 +18,7 @@ TESTS = Path(__file__).parent
 EXAMPLE_SITE = TESTS / "example_site"
 GOLDEN_SITE = TESTS / "golden" / "example_site"
 BUILD_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+BASE_PATH = "/news-digest/"  # the path of the example site's base_url
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
