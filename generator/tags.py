@@ -35,7 +35,6 @@ _BODY_WORDS = 400  # the lead of a news story names its subject; the rest repeat
 _CHARACTERS_PER_WORD = 7  # about, in Arabic news, with the space
 _TITLE_BONUS = 2.0  # a title occurrence counts as this many more occurrences
 _KNOWN_TAG_BONUS = 2.0  # a phrase that is a given tag elsewhere on the site
-_READING_ODDS = 2  # a reading without proclitics must be this much more frequent
 _CANDIDATES = 3  # phrases considered per place, best first
 # Phrases kept per free place: the best ones that other articles share become tags.
 _SPARE = 2
@@ -114,7 +113,7 @@ def _given_keys(article: Article, rules: _Rules) -> tuple[str, ...]:
 
 
 def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:
-    """Each given tag's most frequent spelling (alphabetical first on a tie)."""
+    """Each given tag's most frequent spelling."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
         for name in article.given_tags:
@@ -126,8 +125,9 @@ def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:
 
 
 def _most_frequent(counts: Counter[str]) -> str:
-    """The most frequent string, the first in alphabetical order on a tie."""
-    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+    """The most frequent string; on a tie the shortest (بدعم and دعم: دعم), then the
+    first in alphabetical order."""
+    return min(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,21 +199,28 @@ class _Corpus:
     def written(self, words: Sequence[str], phrase: str) -> str:
         """How ``words`` (where an article has the phrase) write a phrase: their own
         spelling of each word (عملة, where the site's most frequent spelling of that
-        key is عمله), except where proclitics were read off (والصين: الصين)."""
+        key is عمله), without the proclitics read off (بدعم: دعم, والصين: الصين) unless
+        the word is more frequent with them than without: then they are likely part of
+        a name (بيونغ يانغ, though يونغ is a name too)."""
         tokens = phrase.split()
         return " ".join(
-            display_form(word) if self.key_of[word] == token else self.spelling(token)
+            display_form(word)
+            if self.key_of[word] == token or self.count(self.key_of[word]) > self.count(token)
+            else self.spelling(token)
             for word, token in zip(words, tokens, strict=True)
         )
 
+    def count(self, token: str) -> int:
+        return sum(self.forms[token].values())
+
 
 def _reading(token: str, frequency: Mapping[str, int]) -> str:
-    """The most frequent reading of a token without proclitics (لكرة: كرة), unless the
-    token as written is at least half as frequent: بيونغ stays, though يونغ is a name."""
-    return max(
-        clitic_readings(token),
-        key=lambda r: (frequency.get(r, 0) * (_READING_ODDS if r == token else 1), len(r)),
-    )
+    """The token with the most proclitics read off (لكرة: كرة, بالسجن: السجن) that is
+    still a common word on its own: at least half as frequent as the token. Names
+    whose first letter looks like a proclitic (بكين, لبنان) have no such reading."""
+    least = frequency.get(token, 0) / 2
+    readings = clitic_readings(token)
+    return next(r for r in reversed(readings) if r == token or frequency.get(r, 0) >= least)
 
 
 def _is_untopical(token: str) -> bool:

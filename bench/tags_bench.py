@@ -1,0 +1,111 @@
+"""Tag quality and speed on the ANT corpus.
+
+    python bench/tags_bench.py [corpus_dir] [--limit 20000]
+
+Loads the first ``limit`` articles of ``articles.jsonl.gz`` (no given tags, so every tag
+is extracted), runs ``assign_tags`` with the default settings and prints:
+
+- how many extracted tags occur in their article's title, or in its title or body;
+- how often one entity gets one tag rather than several spelling variants: tags are
+  grouped by a loose key (each word without the article and the proclitics before it),
+  and a group with more than one tag is an entity split over variants;
+- the time taken and articles per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import html
+import json
+import re
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator.config import TagsConfig
+from generator.model import Article
+from generator.normalize import clitic_readings, tokenize
+from generator.tags import assign_tags
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(corpus: Path, limit: int) -> list[Article]:
+    articles = []
+    with gzip.open(corpus / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if len(articles) == limit:
+                break
+            row = json.loads(line)
+            body = "".join(f"<p>{html.escape(p)}</p>" for p in row["text"].split("\n") if p)
+            articles.append(
+                Article(
+                    id=row["id"],
+                    slug=row["id"],
+                    title=row["title"],
+                    published=datetime(2018, 1, 1, tzinfo=UTC),
+                    source=row["source"],
+                    origin=row["url"],
+                    body_html=body,
+                )
+            )
+    return articles
+
+
+def occurs(key: str, text: str) -> bool:
+    """Whether the words of a tag key occur in a row in the text, proclitics allowed."""
+    words = key.split()
+    readings = [clitic_readings(token) for token in tokenize(text)]
+    return any(
+        all(word in options for word, options in zip(words, readings[start:], strict=False))
+        for start in range(len(readings) - len(words) + 1)
+    )
+
+
+_ARTICLE = re.compile(r"^(?:[وف]?(?:[بك]?ال|لل)|و)(?=...)")
+
+
+def loose(key: str) -> str:
+    """A tag key with the article and the proclitics before it taken off each word
+    (بالكامل, الكامل: كامل): variants that should have been one tag share it."""
+    return " ".join(_ARTICLE.sub("", word) for word in key.split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=ROOT / "../shared/testdata/ant")
+    parser.add_argument("--limit", type=int, default=20_000)
+    args = parser.parse_args()
+    articles = load(args.corpus, args.limit)
+
+    start = time.perf_counter()
+    tagged, site = assign_tags(articles, TagsConfig())
+    elapsed = time.perf_counter() - start
+
+    tags = [(article, tag) for article in tagged for tag in article.tags]
+    in_title = sum(occurs(tag.key, article.title) for article, tag in tags)
+    in_text = sum(occurs(tag.key, f"{article.title} {article.body_html}") for article, tag in tags)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for tag in {tag for _, tag in tags}:
+        groups[loose(tag.key)].add(tag.label)
+    split = {key: labels for key, labels in groups.items() if len(labels) > 1}
+
+    print(f"articles: {len(articles)}, tagged: {sum(bool(a.tags) for a in tagged)}")
+    print(f"tags on articles: {len(tags)} ({len(tags) / len(articles):.2f} per article)")
+    print(f"distinct tags: {len(groups) + sum(len(v) - 1 for v in split.values())}, ", end="")
+    print(f"with a page (min_articles 2): {len(site)}")
+    print(f"extracted tags in the title: {in_title / len(tags):.1%}")
+    print(f"extracted tags in the title or body: {in_text / len(tags):.1%}")
+    print(
+        f"entities with one tag: {1 - len(split) / len(groups):.2%} "
+        f"({len(split)} of {len(groups)} entities split over spelling variants)"
+    )
+    for labels in sorted(split.values(), key=lambda v: (-len(v), sorted(v)))[:10]:
+        print("   split:", " / ".join(sorted(labels)))
+    print(f"time: {elapsed:.1f} s, {len(articles) / elapsed:.0f} articles per second")
+
+
+if __name__ == "__main__":
+    main()
