@@ -31,7 +31,7 @@ from .sanitize import clean_text, html_to_text
 from .slugs import slugify, unique_slugs
 
 _MAX_WORDS = 3
-_BODY_WORDS = 400  # the lead of a news story names its subject; the rest repeats it
+_BODY_WORDS = 300  # the lead of a news story names its subject; the rest repeats it
 _CHARACTERS_PER_WORD = 7  # about, in Arabic news, with the space
 _TITLE_BONUS = 2.0  # a title occurrence counts as this many more occurrences
 _KNOWN_TAG_BONUS = 2.0  # a phrase that is a given tag elsewhere on the site
@@ -241,10 +241,10 @@ def _words(article: Article) -> tuple[list[str], list[str]]:
 def _phrases(tokens: list[str]) -> Counter[str]:
     """Every run of one to three words without a stop word or clause boundary in it
     (those are empty strings in ``tokens``, which ends with one)."""
-    found = Counter([token for token in tokens if len(token) > 2])
-    found.update([f"{a} {b}" for a, b in itertools.pairwise(tokens) if a and b])
-    triples = zip(tokens, tokens[1:], tokens[2:], strict=False)
-    found.update([f"{a} {b} {c}" for a, b, c in triples if a and b and c])
+    pairs = [f"{a} {b}" if a and b else "" for a, b in itertools.pairwise(tokens)]
+    triples = [f"{ab} {c}" for ab, c in zip(pairs, tokens[2:], strict=False) if ab and c]
+    found = Counter([token for token in tokens if len(token) > 2] + pairs + triples)
+    del found[""]
     return found
 
 

@@ -11,6 +11,8 @@ from generator.normalize import (
     match_key,
     strip_clitics,
     tokenize,
+    word_keys,
+    written_words,
 )
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalize.yaml").read_text("utf-8"))
@@ -77,3 +79,19 @@ def test_stop_words_come_from_the_maintained_list():
     listed = {match_key(word) for word in stopwordsiso.stopwords("ar")}
     assert len(listed & STOP_WORDS) > 300
     assert all(word == match_key(word) for word in STOP_WORDS)
+
+
+def test_word_keys_match_tokenize_for_each_word():
+    words = [word for case in CASES["match_key"] for word in case["text"].split()]
+    words += ["كوفيد_19", "", "a-b"]
+    assert word_keys(words) == ["".join(tokenize(word)) for word in words]
+    assert word_keys([]) == []
+
+
+def test_written_words_keep_spelling_and_mark_clause_boundaries():
+    text = "قال مُحَمَّدٌ: «كرة القدم» - في الســـلام، كوفيد-19 #عاجل_الآن"
+    assert written_words(text) == [
+        "قال", "مُحَمَّدٌ", "", "", "كرة", "القدم", "", "", "في", "الســـلام", "", "كوفيد", "19",
+        "", "عاجل", "الآن",
+    ]  # fmt: skip
+    assert [match_key(word) for word in written_words(text) if word] == tokenize(text)
