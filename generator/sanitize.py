@@ -49,7 +49,14 @@ def clean_html(html: str) -> str:
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_drop_empty_links,
     ).strip()
+
+
+def _drop_empty_links(tag: str, attribute: str, value: str) -> str | None:
+    """An empty ``href``/``src`` (what feedparser leaves of a ``javascript:`` link) would
+    point at the page itself: drop it."""
+    return None if attribute in {"href", "src"} and not value.strip() else value
 
 
 def clean_text(text: str) -> str:

@@ -1,0 +1,23 @@
+from datetime import UTC, date, datetime
+
+from generator.localize import Localizer
+
+
+def test_arabic_dates_have_arabic_month_names_in_the_site_time_zone() -> None:
+    riyadh = Localizer("ar", "Asia/Riyadh")
+    # 22:30 UTC on the 12th is already the 13th in Riyadh
+    moment = datetime(2023, 9, 12, 22, 30, tzinfo=UTC)
+    assert riyadh.long_date(moment) == "13 سبتمبر 2023"
+    assert riyadh.full_date(date(2023, 9, 13)) == "الأربعاء، 13 سبتمبر 2023"
+    assert riyadh.month(date(2023, 9, 1)) == "سبتمبر 2023"
+
+
+def test_arabic_indic_digits_when_configured() -> None:
+    arab = Localizer("ar", "UTC", digits="arab")
+    assert arab.long_date(date(2023, 9, 13)) == "١٣ سبتمبر ٢٠٢٣"
+    assert arab.number(2024) == "٢٠٢٤"
+
+
+def test_other_languages_use_their_own_words() -> None:
+    assert Localizer("en", "UTC").long_date(date(2023, 9, 13)) == "September 13, 2023"
+    assert "בספטמבר" in Localizer("he", "UTC").long_date(date(2023, 9, 13))
