@@ -54,10 +54,16 @@ def load(corpus: Path, limit: int) -> list[Article]:
     return articles
 
 
+def _words(label: str) -> str:
+    """A tag's label as match keys: what readers see, compared as the tags stage compares."""
+    return " ".join(tokenize(label))
+
+
 def occurs(key: str, text: str) -> bool:
-    """Whether the words of a tag key occur in a row in the text, proclitics allowed."""
-    words = key.split()
-    readings = [clitic_readings(token) for token in tokenize(text)]
+    """Whether the words of a tag's label occur in a row in the text, proclitics and the
+    article allowed (a tag الانتخابات occurs in a text that says انتخابات)."""
+    words = [loose(word) for word in key.split()]
+    readings = [{loose(r) for r in clitic_readings(token)} for token in tokenize(text)]
     return any(
         all(word in options for word, options in zip(words, readings[start:], strict=False))
         for start in range(len(readings) - len(words) + 1)
@@ -85,11 +91,13 @@ def main() -> None:
     elapsed = time.perf_counter() - start
 
     tags = [(article, tag) for article in tagged for tag in article.tags]
-    in_title = sum(occurs(tag.key, article.title) for article, tag in tags)
-    in_text = sum(occurs(tag.key, f"{article.title} {article.body_html}") for article, tag in tags)
+    in_title = sum(occurs(_words(tag.label), article.title) for article, tag in tags)
+    in_text = sum(
+        occurs(_words(tag.label), f"{article.title} {article.body_html}") for article, tag in tags
+    )
     groups: dict[str, set[str]] = defaultdict(set)
     for tag in {tag for _, tag in tags}:
-        groups[loose(tag.key)].add(tag.label)
+        groups[loose(_words(tag.label))].add(tag.label)
     split = {key: labels for key, labels in groups.items() if len(labels) > 1}
 
     print(f"articles: {len(articles)}, tagged: {sum(bool(a.tags) for a in tagged)}")

@@ -104,7 +104,13 @@ def assign_tags(
 
 
 def _key(text: str) -> str:
-    return " ".join(tokenize(text))
+    return _family(" ".join(tokenize(text)))
+
+
+def _family(phrase: str) -> str:
+    """The key a phrase shares with its definite and indefinite forms (الانتخابات,
+    انتخابات): one tag, not two pages."""
+    return " ".join(_bare(phrase))
 
 
 def _given_keys(article: Article, rules: _Rules) -> tuple[str, ...]:
@@ -258,7 +264,7 @@ def _extract(
     corpus = _Corpus.read(articles, wanted)
     known: dict[str, str] = {}  # phrase -> the tag key it stands for
     for key in sorted({*(k for keys in given for k in keys), *rules.canonical, *rules.ignore}):
-        known.setdefault(corpus.phrase_of(key), key)
+        known.setdefault(_family(corpus.phrase_of(key)), key)
     total = len(articles)
     picks: list[list[tuple[str, str]]] = []
     for text, keys in zip(corpus.texts, given, strict=True):
@@ -272,12 +278,13 @@ def _extract(
             if frequency < 2:
                 continue
             weight = text.counts[phrase] + _TITLE_BONUS * text.title[phrase]
-            bonus = _KNOWN_TAG_BONUS if phrase in known else 1.0
+            bonus = _KNOWN_TAG_BONUS if _family(phrase) in known else 1.0
             scored.append((-weight * math.log(1 + total / frequency) * bonus, phrase))
         ranked = []
         room = _SPARE * (rules.max_per_article - len(keys))
         for _, phrase in sorted(scored)[: _CANDIDATES * room]:
-            key = rules.resolve(known.get(phrase, phrase))
+            family = _family(phrase)
+            key = rules.resolve(known.get(family, family))
             if key is not None and key not in keys:
                 ranked.append((phrase, key))
         picks.append(_pick(ranked, text.counts, room))
@@ -313,7 +320,7 @@ def _labels(
         if text is not None and picked:
             joined = f" {' '.join(text.tokens)} "
             for phrase, key in picked:
-                if phrase not in known:
+                if _family(phrase) not in known:
                     start = joined[: joined.index(f" {phrase} ")].count(" ")
                     size = phrase.count(" ") + 1
                     found[key][phrase, tuple(text.words[start : start + size])] += 1
@@ -390,8 +397,17 @@ def _pick(ranked: list[tuple[str, str]], counts: Counter[str], room: int) -> lis
 
 
 def _bare(phrase: str) -> tuple[str, ...]:
-    """The words without the article, to tell that قرية and القرية repeat each other."""
-    return tuple(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in phrase.split())
+    """The words without the article, to tell that قرية and القرية repeat each other.
+
+    Match keys write أل as ال, so ألماني and الألماني read as الماني and الالماني: the
+    article is taken off as long as it can be, and both come to ماني."""
+    return tuple(map(_without_article, phrase.split()))
+
+
+def _without_article(word: str) -> str:
+    while word.startswith("ال") and len(word) > 4:
+        word = word[2:]
+    return word
 
 
 def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
