@@ -27,7 +27,7 @@ from jinja2 import (
 from . import urls
 from .config import SiteConfig
 from .localize import Localizer
-from .model import Article, Digest, FeedHealth, OutputFile, Tag
+from .model import Article, Digest, FeedHealth, OutputFile, Story, Tag
 
 THEME_DIR = Path(str(files("generator.theme")))
 LABELS_FILE = "labels.yaml"
@@ -108,6 +108,7 @@ def _environment(site: Site) -> Environment:
         href=link.href,
         article_href=lambda article: link.href(urls.article_path(article.slug)),
         tag_href=lambda tag: link.href(urls.tag_path(tag.slug)),
+        other_sources=lambda story: _other_sources(story, site.articles),
         digest_href=lambda digest: link.href(urls.digest_path(digest.slug)),
         long_date=localizer.long_date,
         full_date=localizer.full_date,
@@ -116,6 +117,18 @@ def _environment(site: Site) -> Environment:
         number=localizer.number,
     )
     return env
+
+
+def _other_sources(story: Story, articles: Mapping[str, Article]) -> tuple[Article, ...]:
+    """The other versions of a story, one per source other than the headline's (a source
+    that ran the story twice is named once, with its earliest version)."""
+    seen = {articles[story.headline].source}
+    found = []
+    for article in (articles[i] for i in story.also_reported_by):
+        if article.source not in seen:
+            seen.add(article.source)
+            found.append(article)
+    return tuple(found)
 
 
 def _labels(env: Environment, language: str) -> Mapping[str, str]:
