@@ -25,7 +25,7 @@ from scipy import sparse
 from . import textindex
 from .config import RelatedConfig
 from .model import Article
-from .normalize import is_stop_word, strip_clitics
+from .normalize import is_stop_word, match_key, strip_clitics
 
 _TITLE_WEIGHT = 3.0  # a title word counts as this many body words
 _MAX_DF = 0.05  # words in more articles than this share say little, and cost much,
@@ -102,10 +102,15 @@ def _choose(
     chosen = list(dict.fromkeys(i for i in named if i != article.id))
     left_out = {position[i] for i in (*chosen, *article.same_story) if i in position}
     left_out.add(row)
+    # a headline already shown (the article's own, or a repost of a linked story's)
+    # would read to the reader as the same link twice
+    titles = {match_key(ordered[position[i]].title) for i in (article.id, *chosen)}
     for index in best.tolist():
         if len(chosen) >= config.count:
             break
-        if index not in left_out:
+        title = match_key(ordered[index].title)
+        if index not in left_out and title not in titles:
+            titles.add(title)
             chosen.append(ordered[index].id)
             # one link per story: its other versions would say the same again
             left_out.update(position[i] for i in ordered[index].same_story if i in position)
