@@ -152,15 +152,9 @@ def _build(args: argparse.Namespace) -> int:
     result = build(
         config, now=datetime.now(UTC), offline=args.offline, progress=_progress(args.quiet)
     )
-    for problem in result.problems:
-        print(f"problem: {problem}", file=sys.stderr)
+    _report_problems(result.problems)
     if not args.quiet:
-        for source in result.site.sources:
-            print(
-                f"feed {source.name}: {source.status}"
-                + (f", {source.new_items} new" if source.new_items else "")
-                + (f" ({source.last_problem})" if source.status == "failed" else "")
-            )
+        _report_feeds(result.site.sources)
         print(
             f"Built {config.output_dir} in {time.monotonic() - started:.1f} s: "
             f"{result.articles} articles, {result.digests} digests, {result.tags} tags, "

@@ -204,6 +204,9 @@ async def _fetch_once(
         return FetchResult(url=request.url, error="the server timed out", transient=True)
     except httpx.TooManyRedirects:
         return FetchResult(url=request.url, error="too many redirects")
+    except httpx.ConnectError as error:
+        # refused or no such host: seconds later the answer is the same, so no retry
+        return FetchResult(url=request.url, error=f"the server could not be reached ({error})")
     except httpx.TransportError as error:
         return FetchResult(
             url=request.url, error=f"the connection failed ({error})", transient=True

@@ -186,9 +186,10 @@ def test_a_compression_bomb_stops_at_the_limit_without_using_the_memory(server, 
 def test_an_unreachable_server_is_a_failure_not_an_exception():
     with FeedServer() as gone:
         url = gone.base + "/feed.xml"
-    result = fetch_one(url, retries=0)
+    result = fetch_one(url, retries=2)
     assert result.status == 0
-    assert result.error.startswith("the connection failed")
+    assert result.error.startswith("the server could not be reached")
+    assert (result.transient, result.attempts) == (False, 1)  # a refusal is not retried
 
 
 def test_feeds_are_fetched_concurrently_but_at_most_two_per_host(server):
