@@ -238,8 +238,10 @@ def _is_untopical(token: str) -> bool:
 def _words(article: Article) -> tuple[list[str], list[str]]:
     """The written words of the title and of the lead of the body, an empty string
     between clauses and at the end."""
-    body = html_to_text(article.body_html) if article.body_html else article.summary
     limit = _BODY_WORDS * _CHARACTERS_PER_WORD
+    # only the lead is read: the markup is cut first (twice the text's length leaves room
+    # for the tags), so a long body costs no more than a short one
+    body = html_to_text(article.body_html[: 2 * limit]) if article.body_html else article.summary
     lead = body if len(body) <= limit else body[:limit].rpartition(" ")[0]
     return [*written_words(article.title), ""], [*written_words(lead), ""]
 
@@ -266,6 +268,7 @@ def _extract(
     for key in sorted({*(k for keys in given for k in keys), *rules.canonical, *rules.ignore}):
         known.setdefault(_family(corpus.phrase_of(key)), key)
     total = len(articles)
+    families: dict[str, str] = {}  # phrase -> _family(phrase): phrases recur across articles
     picks: list[list[tuple[str, str]]] = []
     for text, keys in zip(corpus.texts, given, strict=True):
         if text is None:
@@ -278,12 +281,13 @@ def _extract(
             if frequency < 2:
                 continue
             weight = text.counts[phrase] + _TITLE_BONUS * text.title[phrase]
-            bonus = _KNOWN_TAG_BONUS if _family(phrase) in known else 1.0
+            family = families.get(phrase) or families.setdefault(phrase, _family(phrase))
+            bonus = _KNOWN_TAG_BONUS if family in known else 1.0
             scored.append((-weight * math.log(1 + total / frequency) * bonus, phrase))
         ranked = []
         room = _SPARE * (rules.max_per_article - len(keys))
         for _, phrase in sorted(scored)[: _CANDIDATES * room]:
-            family = _family(phrase)
+            family = families[phrase]
             key = rules.resolve(known.get(family, family))
             if key is not None and key not in keys:
                 ranked.append((phrase, key))
