@@ -27,7 +27,7 @@ from .related import find_related
 from .render import THEME_DIR, Site, render_pages
 from .slugs import unique_slugs
 from .syndication import site_feed, sitemap, tag_feed
-from .tags import assign_tags
+from .tags import assign_tags, tags_with_pages
 from .textindex import encode
 from .write import write_site
 
@@ -59,7 +59,7 @@ def build(
     articles = _with_unique_slugs((*saved, *fed.articles))
     link_problems = _unknown_related(articles)
     progress(f"tagging {len(articles)} articles")
-    tagged, site_tags = assign_tags(articles, config.tags)
+    tagged, _ = assign_tags(articles, config.tags)
     cache_dir = config.root / CACHE_DIR
     corpus = functools.cache(lambda: encode(tagged))  # tokenized once, and only if needed
     progress("grouping stories reported by several sources")
@@ -69,6 +69,7 @@ def build(
     progress("finding related stories")
     related = find_related(grouped, config.related, cache_dir=cache_dir, corpus=corpus)
     by_id = MappingProxyType({article.id: article for article in related})
+    site_tags = tags_with_pages(related, config.tags.min_articles)  # reposts merged away
     digests = group_into_digests(stories, by_id, config.tz)
     site = Site(config=config, articles=by_id, digests=digests, tags=site_tags, sources=fed.health)
     progress("rendering pages")

@@ -95,12 +95,20 @@ def assign_tags(
         dataclasses.replace(article, tags=tuple(tags[key] for key in keys))
         for article, keys in zip(articles, chosen, strict=True)
     )
-    counts = Counter(key for keys in chosen for key in keys)
-    with_pages = sorted(
-        (tag for key, tag in tags.items() if counts[key] >= rules.min_articles),
-        key=lambda tag: (tag.label, tag.key),
+    return tagged, tags_with_pages(tagged, rules.min_articles)
+
+
+def tags_with_pages(articles: Sequence[Article], min_articles: int) -> tuple[Tag, ...]:
+    """The tags that at least ``min_articles`` of these articles carry, sorted by label.
+
+    The build asks again once reposts are merged, so that no tag page lists fewer."""
+    counts = Counter(tag for article in articles for tag in article.tags)
+    return tuple(
+        sorted(
+            (tag for tag, count in counts.items() if count >= min_articles),
+            key=lambda tag: (tag.label, tag.key),
+        )
     )
-    return tagged, tuple(with_pages)
 
 
 def _key(text: str) -> str:

@@ -118,3 +118,21 @@ def test_cli_invalid_config_exits_2_without_traceback(tmp_path: Path) -> None:
     assert "config.yaml, line 2: 'base_url' should be a full address" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_tag_whose_articles_are_one_repost_gets_no_page(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(
+        "title: موجز\nbase_url: https://example.org/news/\n", encoding="utf-8"
+    )
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    repost = (
+        "---\ntitle: خبر منشور مرتين\ndate: 2023-09-13\nsource: مصدر\ntags: [وسم فريد]\n---\n"
+        "نص الخبر نفسه كما نشره المصدر مرتين في اليوم ذاته.\n"
+    )
+    (articles / "first.md").write_text(repost, encoding="utf-8")
+    (articles / "second.md").write_text(repost, encoding="utf-8")
+    result = build_site(tmp_path)
+    assert result.articles == 1  # the repost was merged
+    assert result.site.tags == ()
+    assert not (tmp_path / "site" / "tags" / "وسم-فريد").exists()
