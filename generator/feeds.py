@@ -401,7 +401,9 @@ def apply_answer(
             status=status,
             new_items=new,
             total_items=len(new_stored.items),
-            last_success=new_state.last_success,
+            # a local file is read, not fetched: a read time would only make two builds
+            # of the same files differ
+            last_success=new_state.last_success if _is_remote(feed.url) else None,
             last_problem=last_problem,
         )
         return _Outcome(new_stored, new_state, health, tuple(problems), new_stored != stored)
