@@ -75,11 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         "complete.",
     )
     site_option(build)
-    build.add_argument(
-        "--offline",
-        action="store_true",
-        help="do not fetch feeds; use the items stored in content/feeds/",
-    )
+    offline_option(build)
     build.add_argument(
         "--strict", action="store_true", help="exit with code 1 if any input had a problem"
     )
@@ -124,6 +120,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.register(commands)
     check.register(commands)
     return parser
+
+
+def offline_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not fetch feeds; use the items stored in content/feeds/ (local feed files "
+        "are still read)",
+    )
 
 
 def site_option(parser: argparse.ArgumentParser) -> None:

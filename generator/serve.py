@@ -298,7 +298,7 @@ def _source_filter(root: Path) -> Callable[[Change, str], bool]:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    from .cli import site_option
+    from .cli import offline_option, site_option
 
     serve = commands.add_parser(
         "serve",
@@ -314,9 +314,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         default="127.0.0.1",
         help="the address to listen on (default: 127.0.0.1, this computer only)",
     )
-    serve.add_argument(
-        "--offline", action="store_true", help="do not fetch feeds; use the stored items"
-    )
+    offline_option(serve)
     serve.add_argument(
         "--no-build",
         action="store_true",
