@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gzip
 import html
 import json
 import multiprocessing
@@ -24,12 +23,13 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from ant import DEFAULT_CORPUS, read_articles  # noqa: E402
 
 from generator import textindex  # noqa: E402
 from generator.config import RelatedConfig, SameStoryConfig, TagsConfig  # noqa: E402
@@ -42,31 +42,6 @@ from generator.tags import assign_tags  # noqa: E402
 LABELS = Path(__file__).resolve().parent / "labelled_pairs.jsonl"
 THRESHOLDS = (0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
 BANDS = ((0.0, 0.1), (0.1, 0.15), (0.15, 0.2), (0.2, 0.3), (0.3, 1.01))
-
-
-def load_articles(corpus_dir: Path, limit: int) -> list[Article]:
-    """ANT rows as feed articles: paragraphs as HTML, the category as the feed's tag."""
-    articles = []
-    with gzip.open(corpus_dir / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            paragraphs = (p for p in row["text"].split("\n") if p.strip())
-            articles.append(
-                Article(
-                    id=row["id"],
-                    slug=row["id"].lower(),
-                    title=row["title"],
-                    published=parsedate_to_datetime(row["published"]).astimezone(UTC),
-                    source=row["source"],
-                    origin=row["url"],
-                    url=row["url"],
-                    body_html="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
-                    summary=row["abstract"],
-                    given_tags=(row["category"],),
-                )
-            )
-    articles.sort(key=lambda a: (a.published, a.id))
-    return articles[:limit]
 
 
 def tag(articles: list[Article]) -> list[tuple]:
@@ -226,12 +201,14 @@ def show_pairs(articles, corpus, per_band, rng) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=ROOT.parent / "shared/testdata/ant")
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, default=30_000)
     parser.add_argument("--show-pairs", type=int, default=0, metavar="N")
     options = parser.parse_args()
     rng = random.Random(2018)
-    articles = timed("load the corpus", load_articles, options.corpus, options.limit)
+    articles = timed(
+        "load the corpus", read_articles, options.corpus, limit=options.limit, by_date=True
+    )
     if options.show_pairs:
         show_pairs(articles, textindex.encode(articles), options.show_pairs, rng)
         return

@@ -15,43 +15,16 @@ is extracted), runs ``assign_tags`` with the default settings and prints:
 from __future__ import annotations
 
 import argparse
-import gzip
-import html
-import json
 import re
 import time
 from collections import defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 
+from ant import DEFAULT_CORPUS, read_articles
+
 from generator.config import TagsConfig
-from generator.model import Article
 from generator.normalize import clitic_readings, tokenize
 from generator.tags import assign_tags
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load(corpus: Path, limit: int) -> list[Article]:
-    articles = []
-    with gzip.open(corpus / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if len(articles) == limit:
-                break
-            row = json.loads(line)
-            body = "".join(f"<p>{html.escape(p)}</p>" for p in row["text"].split("\n") if p)
-            articles.append(
-                Article(
-                    id=row["id"],
-                    slug=row["id"],
-                    title=row["title"],
-                    published=datetime(2018, 1, 1, tzinfo=UTC),
-                    source=row["source"],
-                    origin=row["url"],
-                    body_html=body,
-                )
-            )
-    return articles
 
 
 def _words(label: str) -> str:
@@ -81,10 +54,10 @@ def loose(key: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=ROOT / "../shared/testdata/ant")
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, default=20_000)
     args = parser.parse_args()
-    articles = load(args.corpus, args.limit)
+    articles = read_articles(args.corpus, limit=args.limit, categories=False)
 
     start = time.perf_counter()
     tagged, site = assign_tags(articles, TagsConfig())
