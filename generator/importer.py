@@ -17,19 +17,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import charset_normalizer
-import httpx
 import trafilatura
 import yaml
 
-from . import __version__
 from .articles import read_saved_articles
 from .config import SiteConfig
 from .dates import DateError, parse_date
+from .feeds import default_policy
+from .fetch import FetchPolicy, FetchRequest, fetch_all
 from .normalize import tokenize
 from .saved_page import PageError, SavedPage, parse_saved_page, split_keywords
 from .slugs import short_hash, slugify
 
-MAX_PAGE_BYTES = 10 * 1024 * 1024
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)")
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)",
@@ -130,7 +130,7 @@ def read_input(name: str, config: SiteConfig) -> tuple[tuple[ImportedArticle, ..
     """The articles of one input (a file or an http(s) URL), and notes for the report."""
     notes: list[str] = []
     if urlsplit(name).scheme in {"http", "https"}:
-        fetched = fetch_page(name, user_agent=f"digest/{__version__} (+{config.base_url})")
+        fetched = fetch_page(name, default_policy(config))
         is_html = "html" in fetched.content_type or (
             "text/plain" not in fetched.content_type and _HTML_START.match(fetched.content)
         )
@@ -155,47 +155,22 @@ def read_input(name: str, config: SiteConfig) -> tuple[tuple[ImportedArticle, ..
     return articles, notes
 
 
-def fetch_page(
-    url: str,
-    *,
-    user_agent: str,
-    connect_timeout: float = 10.0,
-    read_timeout: float = 20.0,
-    max_bytes: int = MAX_PAGE_BYTES,
-    max_redirects: int = 5,
-) -> FetchedPage:
-    """One page over HTTP, following redirects, stopped as soon as it passes ``max_bytes``."""
-    headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.5"}
-    timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
-    try:
-        with (
-            httpx.Client(
-                headers=headers, timeout=timeout, follow_redirects=True,
-                max_redirects=max_redirects,
-            ) as client,
-            client.stream("GET", url) as response,
-        ):  # fmt: skip
-            if response.status_code != httpx.codes.OK:
-                raise ImportFailure(
-                    f"the server answered {response.status_code} {response.reason_phrase}"
-                )
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ImportFailure(f"the page is larger than {max_bytes:,} bytes")
-                chunks.append(chunk)
-            return FetchedPage(
-                url=str(response.url),
-                content=b"".join(chunks),
-                content_type=response.headers.get("content-type", "").lower(),
-                encoding=response.charset_encoding or "",
-            )
-    except httpx.TimeoutException:
-        raise ImportFailure("the server did not answer in time") from None
-    except httpx.HTTPError as error:
-        raise ImportFailure(f"cannot fetch the page ({error or type(error).__name__})") from None
+def fetch_page(url: str, policy: FetchPolicy) -> FetchedPage:
+    """One page over HTTP with the feeds' polite settings (User-Agent, timeouts, retries,
+    size limit checked while reading, redirects followed)."""
+    (result,) = fetch_all([FetchRequest(url)], policy)
+    if result.error:
+        raise ImportFailure(f"cannot fetch the page: {result.error}")
+    if result.status != 200:
+        raise ImportFailure(f"the server answered {result.status}")
+    content_type = result.headers.get("content-type", "").lower()
+    charset = _CHARSET.search(content_type)
+    return FetchedPage(
+        url=result.final_url or url,
+        content=result.content,
+        content_type=content_type,
+        encoding=charset[1] if charset else "",
+    )
 
 
 def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ import pytest
 import yaml
 
 from generator.config import SiteConfig
+from generator.fetch import FetchPolicy
 from generator.importer import (
     ImportFailure,
     fetch_page,
@@ -313,12 +315,13 @@ def test_http_failures_are_reported(tmp_path: Path, server: tuple[str, list[str]
     base, _ = server
     code, output = run(site(tmp_path), f"{base}/missing.html")
     assert code == 1 and "failed: the server answered 404" in output
-    with pytest.raises(ImportFailure, match="larger than 10,000 bytes"):
-        fetch_page(f"{base}/huge", user_agent="test", max_bytes=10_000)
-    with pytest.raises(ImportFailure, match="did not answer in time"):
-        fetch_page(f"{base}/slow", user_agent="test", read_timeout=0.2)
-    with pytest.raises(ImportFailure, match="cannot fetch the page"):
-        fetch_page("http://127.0.0.1:9/", user_agent="test", connect_timeout=0.5)
+    policy = FetchPolicy(user_agent="test", retries=0, max_bytes=10_000, read_timeout=0.2)
+    with pytest.raises(ImportFailure, match="larger than 9 KiB"):
+        fetch_page(f"{base}/huge", policy)
+    with pytest.raises(ImportFailure, match="timed out"):
+        fetch_page(f"{base}/slow", replace(policy, max_bytes=10 * 1024 * 1024))
+    with pytest.raises(ImportFailure, match="could not be reached"):
+        fetch_page("http://127.0.0.1:9/", policy)
 
 
 def test_files_are_written_inside_the_articles_folder(tmp_path: Path) -> None:
