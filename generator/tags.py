@@ -42,14 +42,6 @@ _PRONOUN_SUFFIX = re.compile(r"...(?:ها|هم|هما|هن|كم|كما)$")
 
 
 @dataclass(frozen=True, slots=True)
-class _Words:
-    """One article's text as tokens, split at sentence boundaries."""
-
-    title: tuple[tuple[str, ...], ...]
-    body: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
 class _Rules:
     """The ``tags:`` settings as match keys."""
 

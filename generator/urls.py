@@ -55,7 +55,6 @@ TAGS_PATH = "tags/"
 ARCHIVE_PATH = "archive/"
 SOURCES_PATH = "sources/"
 FEED_PATH = "feed.xml"
-STYLESHEET_PATH = "static/style.css"
 
 
 def file_for(path: str) -> str:
