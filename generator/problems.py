@@ -27,3 +27,8 @@ class ConfigError(Exception):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("\n".join(messages))
         self.messages = tuple(messages)
+
+
+class BuildError(Exception):
+    """The build cannot finish. The message is one line a user can act on: what was being
+    made (template and line, page, or file) and why; ``cli.main`` prints it as it is."""
