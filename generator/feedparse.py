@@ -1,0 +1,278 @@
+"""Feed bytes into cleaned items: pure parsing, with no network, disk or configuration.
+
+What a server sends is untrusted and often wrong (a mislabelled charset, broken XML, an
+HTML page, dates from the future), so every such fault becomes a note on the result,
+never an exception, and the caller decides what to keep.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
+
+import feedparser
+
+from .config import text_direction
+from .feedstore import StoredItem
+from .sanitize import clean_html, clean_text, html_to_text
+from .slugs import short_hash
+
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # no feed item is older than RSS itself
+FUTURE_SLACK = timedelta(days=1)  # clocks and time zones are often a little off
+SUMMARY_LENGTH = 300
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|"
+    r"_hsenc|_hsmi|mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|__s)$",
+    re.IGNORECASE,
+)
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.I | re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A feed read from bytes: its items cleaned, and what was wrong with it.
+
+    ``ok`` is False when nothing usable came out (an HTML page, an empty document):
+    then the stored items must stay as they are. Items without a usable date carry
+    ``now`` and are named in ``undated``, so the merge can keep an earlier first sight.
+    """
+
+    ok: bool
+    title: str = ""
+    link: str = ""
+    items: tuple[StoredItem, ...] = ()
+    undated: frozenset[str] = frozenset()
+    problems: tuple[str, ...] = ()
+
+
+# --- URLs ----------------------------------------------------------------------------
+
+
+def canonical_url(link: str, base: str = "") -> str:
+    """An absolute http(s) URL without tracking parameters, or "" if there is none."""
+    link = link.strip()
+    if not link:
+        return ""
+    try:
+        parts = urlsplit(urljoin(base, link) if base else link)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return ""
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return ""
+    netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not _TRACKING.match(unquote_plus(pair.split("=", 1)[0]))
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, parts.fragment))
+
+
+# --- text direction ------------------------------------------------------------------
+
+
+def script_direction(text: str) -> str:
+    """'rtl' if most letters are of a right-to-left script, 'ltr' if most are not, else ''."""
+    rtl = ltr = 0
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            rtl += 1
+        elif kind == "L":
+            ltr += 1
+    if rtl == ltr:
+        return ""
+    return "rtl" if rtl > ltr else "ltr"
+
+
+def _language(entry: Mapping, feed_language: str) -> str:
+    for key in ("title_detail", "summary_detail"):
+        detail = entry.get(key) or {}
+        if detail.get("language"):
+            return _normal_language(detail["language"])
+    for content in entry.get("content") or ():
+        if content.get("language"):
+            return _normal_language(content["language"])
+    return feed_language
+
+
+def _normal_language(code: str) -> str:
+    return code.strip().replace("_", "-")
+
+
+def _lang_and_dir(text: str, declared: str) -> tuple[str, str]:
+    """The feed's language and the direction of an item.
+
+    A declared language wins, unless the item's text plainly contradicts its direction
+    (feeds that say ``en-us`` over Hebrew text exist): then the script decides.
+    """
+    by_script = script_direction(text)
+    if declared:
+        by_language = text_direction(declared)
+        if not by_script or by_script == by_language:
+            return declared, by_language
+        return "", by_script
+    return "", by_script
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+def _item_date(entry: Mapping, now: datetime) -> tuple[datetime | None, str]:
+    """The item's date, or None with a reason when it is missing or implausible."""
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None, ""
+    moment = datetime(*parsed[:6], tzinfo=UTC)
+    if moment < EARLIEST or moment > now + FUTURE_SLACK:
+        return None, moment.date().isoformat()
+    return moment, ""
+
+
+# --- charset -------------------------------------------------------------------------
+
+
+def _charset_headers(data: bytes, headers: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
+    """Headers to give feedparser, without a charset the bytes prove wrong, and a note.
+
+    Servers often label UTF-8 feeds as ISO-8859-1. Bytes beyond ASCII that decode as
+    UTF-8 are UTF-8 (text in a legacy charset almost never does), so when the feed itself
+    says UTF-8 or nothing, the header's charset is dropped and the feed is read as UTF-8.
+    """
+    headers = {name.lower(): value for name, value in headers.items()}
+    content_type = headers.get("content-type", "")
+    match = _CHARSET.search(content_type)
+    if not match:
+        return headers, None
+    said = match[1].lower()
+    declared = _XML_ENCODING.match(data)
+    declared_name = declared[1].decode("ascii").lower() if declared else ""
+    if said.replace("-", "") == "utf8" or declared_name not in ("", "utf-8", "utf8"):
+        return headers, None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return headers, None
+    if data.isascii():
+        return headers, None
+    headers["content-type"] = _CHARSET.sub("", content_type)
+    return headers, f"the server says the charset is {said}, but the feed is UTF-8: read as UTF-8"
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+def _text(detail: Mapping | None, value: str) -> str:
+    if detail and "html" in str(detail.get("type", "")):
+        return html_to_text(value)
+    return clean_text(value)
+
+
+def _shorten(text: str, length: int = SUMMARY_LENGTH) -> str:
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0] or text[:length]
+    return cut.rstrip(" ,.;:،؛") + "…"
+
+
+def _entry_item(entry: Mapping, *, base: str, feed_language: str, now: datetime):
+    """One entry as a stored item, with its date (None if unusable) and a date note."""
+    contents = [c.get("value", "") for c in entry.get("content") or ()]
+    raw_summary = entry.get("summary", "") or ""
+    raw_body = max(contents, key=len) if contents else raw_summary
+    body_html = clean_html(raw_body)
+    summary_source = raw_summary if contents and raw_summary else raw_body
+    summary = _shorten(html_to_text(summary_source))
+    url = canonical_url(entry.get("link", "") or "", base)
+    title = _text(entry.get("title_detail"), entry.get("title", "") or "")
+    title = title or _shorten(summary, 100) or url
+    published, bad_date = _item_date(entry, now)
+    guid = clean_text(entry.get("id", "") or "")
+    item_id = guid or url or "sha256:" + short_hash(f"{title}\n{published or ''}", 16)
+    lang, direction = _lang_and_dir(f"{title} {summary}", _language(entry, feed_language))
+    categories = []
+    for tag in entry.get("tags") or ():
+        name = clean_text(tag.get("term") or tag.get("label") or "")
+        if name and name not in categories:
+            categories.append(name)
+    enclosures = []
+    for link in [*(entry.get("enclosures") or ()), *(entry.get("media_content") or ())]:
+        href = canonical_url(link.get("href") or link.get("url") or "", base)
+        if href and href not in enclosures:
+            enclosures.append(href)
+    item = StoredItem(
+        id=item_id,
+        title=title,
+        published=published or now,
+        first_seen=now,
+        url=url,
+        body_html=body_html,
+        summary=summary,
+        lang=lang,
+        dir=direction,
+        categories=tuple(categories),
+        enclosures=tuple(enclosures),
+    )
+    return item, published is not None, bad_date
+
+
+def parse_feed(data: bytes, headers: Mapping[str, str], *, url: str, now: datetime) -> ParsedFeed:
+    """Read a feed's bytes into cleaned items; never raises for anything in the bytes."""
+    headers, charset_note = _charset_headers(data, headers)
+    if url.startswith(("http://", "https://")):
+        headers.setdefault("content-location", url)
+    try:
+        parsed = feedparser.parse(data, response_headers=headers)
+    except (
+        Exception
+    ) as error:  # feedparser has bugs on hostile input; one feed must not stop the rest
+        return ParsedFeed(ok=False, problems=(f"the feed could not be read ({error})",))
+    if not parsed.get("version") and not parsed.entries:
+        looks_html = _HTML_START.match(data) or "html" in headers.get("content-type", "")
+        what = "a web page, not a feed" if looks_html else "not a feed that can be read"
+        return ParsedFeed(ok=False, problems=(f"the address gave {what}",))
+    problems = [charset_note] if charset_note else []
+    if parsed.get("bozo") and not isinstance(
+        parsed.get("bozo_exception"), feedparser.NonXMLContentType
+    ):
+        problems.append(
+            f"the feed is not well-formed ({parsed.get('bozo_exception')}): "
+            f"kept the {len(parsed.entries)} items that could be read"
+        )
+    channel = parsed.feed
+    base = url if url.startswith(("http://", "https://")) else ""
+    link = canonical_url(channel.get("link", "") or "", base)
+    feed_language = _normal_language(channel.get("language", "") or "")
+    items: dict[str, StoredItem] = {}
+    undated: set[str] = set()
+    bad_dates: list[str] = []
+    for entry in parsed.entries:
+        item, dated, bad_date = _entry_item(
+            entry, base=link or base, feed_language=feed_language, now=now
+        )
+        if bad_date:
+            bad_dates.append(bad_date)
+        if not dated:
+            undated.add(item.id)
+        items.setdefault(item.id, item)  # a feed repeating an item: its first one counts
+    if bad_dates:
+        problems.append(
+            f"{len(bad_dates)} items had an impossible date (such as {bad_dates[0]}): "
+            "the time they were first seen was used instead"
+        )
+    return ParsedFeed(
+        ok=True,
+        title=_text(channel.get("title_detail"), channel.get("title", "") or ""),
+        link=link,
+        items=tuple(items.values()),
+        undated=frozenset(undated),
+        problems=tuple(problems),
+    )

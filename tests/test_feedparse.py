@@ -1,0 +1,205 @@
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generator.feedparse import canonical_url, parse_feed, script_direction
+
+FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def parse(name: str, headers=None, url="https://news.example.com/feed.xml", now=NOW):
+    return parse_feed(fixture(name), headers or {}, url=url, now=now)
+
+
+# --- URLs ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("link", "base", "expected"),
+    [
+        (
+            "https://a.example/x?utm_source=rss&id=7&fbclid=z#top",
+            "",
+            "https://a.example/x?id=7#top",
+        ),
+        ("/world/1?gclid=1&UTM_Medium=x", "https://a.example/feed", "https://a.example/world/1"),
+        ("story.html", "https://a.example/news/feed.xml", "https://a.example/news/story.html"),
+        ("HTTP://A.Example:80", "", "http://a.example/"),
+        ("https://a.example:8443/p?q=%D8%A8", "", "https://a.example:8443/p?q=%D8%A8"),
+        ("javascript:alert(1)", "https://a.example/", ""),
+        ("data:text/html,<script>", "", ""),
+        ("vbscript:msgbox", "", ""),
+        ("ftp://a.example/file", "", ""),
+        ("mailto:x@a.example", "", ""),
+        ("", "", ""),
+        ("http://[::1", "", ""),
+    ],
+)
+def test_canonical_url(link, base, expected):
+    assert canonical_url(link, base) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("هیات والیبال استان اردبیل", "rtl"),
+        ("Web 2.0 או איך למדתי לאהוב", "rtl"),
+        ("New Calming Traffic Island", "ltr"),
+        ("2023 - 10", ""),
+    ],
+)
+def test_script_direction(text, expected):
+    assert script_direction(text) == expected
+
+
+# --- parsing real shapes -------------------------------------------------------------
+
+
+def test_the_bbc_urdu_feed_gives_readable_urdu_right_to_left():
+    feed = parse("real/urdu_UTF8.xml")
+    assert feed.ok and not feed.problems
+    assert feed.title.startswith("BBC News اردو")
+    assert len(feed.items) == 26
+    first = next(
+        item for item in feed.items if item.id == "http://www.bbc.com/urdu/pakistan-41019799"
+    )
+    assert first.title.startswith("’پاکستان نے اپنے رویے کو تبدیل")
+    assert (first.lang, first.dir) == ("ur", "rtl")
+    assert first.published == datetime(2017, 8, 22, 23, 6, 7, tzinfo=UTC)
+    assert all(item.dir == "rtl" and item.lang == "ur" for item in feed.items)
+
+
+def test_hebrew_windows_1255_rss_091_with_the_netscape_dtd():
+    feed = parse("synthetic/hebrew-windows-1255.xml")
+    assert feed.ok
+    assert feed.title == "חדשות הבלוג"
+    titles = [item.title for item in feed.items]
+    assert titles == ["Web 2.0 או איך למדתי לאהוב את הפיד", ": 6/1 : הפגנות בירושלים"]
+    assert {(item.lang, item.dir) for item in feed.items} == {("he-il", "rtl")}
+    first = feed.items[0]
+    assert first.url == "http://blog.example.co.il/post/17"
+    assert first.body_html == "<p>שלום <b>עולם</b></p>"
+    assert first.summary == "שלום עולם"
+
+
+def test_a_mixed_feed_without_language_gets_a_direction_per_item():
+    feed = parse("synthetic/mixed-direction.xml")
+    assert [(item.id, item.lang, item.dir) for item in feed.items] == [
+        ("diary-1", "", "rtl"),
+        ("diary-2", "", "ltr"),
+        ("diary-3", "", "rtl"),
+    ]
+
+
+def test_arabic_items_are_cleaned_and_made_trustworthy():
+    feed = parse("synthetic/arabic-utf8.xml")
+    items = {item.title: item for item in feed.items}
+    putin = items["بوتين يلتقي كيم جونج أون في مركز فوستوشني للفضاء"]
+    assert putin.id == "https://news.example.com/world/putin-kim"
+    assert putin.url == "https://news.example.com/world/putin-kim?id=7"
+    assert putin.categories == ("روسيا", "كوريا الشمالية")
+    assert putin.enclosures == ("https://news.example.com/img/summit.jpg",)
+    assert "onclick" not in putin.body_html and "data:" not in putin.body_html
+    assert 'href="https://news.example.com/tags/putin"' in putin.body_html
+    assert 'src="https://news.example.com/img/summit.jpg"' in putin.body_html
+    assert putin.summary == "التقى الرئيس الروسي بالزعيم الكوري الشمالي."
+    assert putin.published == datetime(2023, 9, 13, 6, 0, tzinfo=UTC)
+
+
+def test_bidi_overrides_and_unsafe_links_are_removed():
+    feed = parse("synthetic/arabic-utf8.xml")
+    reversed_item = next(item for item in feed.items if "معكوس" in item.title)
+    assert reversed_item.title == "عنوان معكوس"
+    assert reversed_item.url == ""
+    assert reversed_item.id.startswith("sha256:")
+    assert parse("synthetic/arabic-utf8.xml").items == feed.items  # ids are stable
+
+
+def test_impossible_and_missing_dates_become_the_first_seen_time():
+    feed = parse("synthetic/arabic-utf8.xml")
+    by_title = {item.title: item for item in feed.items}
+    assert by_title["خبر من المستقبل"].published == NOW
+    assert by_title["خبر بلا تاريخ"].published == NOW
+    assert feed.undated == {"https://news.example.com/future", "https://news.example.com/undated"}
+    assert any("1 items had an impossible date (such as 2100-01-01)" in p for p in feed.problems)
+
+
+def test_a_wrong_charset_header_does_not_turn_arabic_into_mojibake():
+    headers = {"Content-Type": "text/xml; charset=iso-8859-1"}
+    feed = parse("synthetic/arabic-utf8.xml", headers)
+    assert feed.title == "أخبار المثال"
+    assert feed.problems[0] == (
+        "the server says the charset is iso-8859-1, but the feed is UTF-8: read as UTF-8"
+    )
+
+
+def test_a_right_charset_header_wins_over_a_wrong_declaration():
+    data = fixture("synthetic/hebrew-windows-1255.xml").replace(b"windows-1255", b"utf-8", 1)
+    feed = parse_feed(data, {"content-type": "text/xml; charset=windows-1255"}, url="x", now=NOW)
+    assert feed.title == "חדשות הבלוג"
+
+
+def test_an_html_page_is_not_a_feed():
+    page = b"<!DOCTYPE html><html><head><title>Home</title></head><body>hi</body></html>"
+    feed = parse_feed(page, {"content-type": "text/html"}, url="x", now=NOW)
+    assert not feed.ok
+    assert feed.problems == ("the address gave a web page, not a feed",)
+
+
+@pytest.mark.parametrize("data", [b"", b"just some text", b"\x00\xff\xfe garbage"])
+def test_garbage_is_not_a_feed(data):
+    feed = parse_feed(data, {}, url="x", now=NOW)
+    assert (feed.ok, feed.items) == (False, ())
+
+
+def test_truncated_xml_keeps_the_items_that_parsed():
+    data = fixture("synthetic/mixed-direction.xml")
+    cut = data[: data.index(b"<item>", data.index(b"diary-2")) + 30]
+    feed = parse_feed(cut, {}, url="x", now=NOW)
+    assert feed.ok
+    assert [item.id for item in feed.items][:2] == ["diary-1", "diary-2"]
+    assert any("not well-formed" in p for p in feed.problems)
+
+
+# --- feedparser's own hostile and broken feeds ---------------------------------------
+
+_UNSAFE = re.compile(r"<script|\son\w+\s*=|javascript:|vbscript:|data:", re.IGNORECASE)
+
+
+def _headers_of(data: bytes) -> dict[str, str]:
+    text = data[:2000].decode("latin-1")
+    return dict(
+        (name.strip(), value.strip())
+        for name, value in (m.split(":", 1) for m in re.findall(r"^Header:\s*(.+)$", text, re.M))
+    )
+
+
+def test_no_script_event_handler_or_unsafe_url_survives_the_sanitize_cases():
+    cases = sorted((FIXTURES / "feedparser" / "sanitize").glob("*.xml"))
+    assert len(cases) == 745
+    leaks = []
+    for path in cases:
+        feed = parse_feed(path.read_bytes(), {}, url="https://example.org/feed", now=NOW)
+        fields = [feed.title, feed.link]
+        for item in feed.items:
+            fields.extend((item.body_html, item.title, item.url, item.summary, *item.enclosures))
+        for field in fields:
+            if _UNSAFE.search(field):
+                leaks.append((path.name, field[:200]))
+    assert leaks == []
+
+
+@pytest.mark.parametrize("group", ["encoding", "illformed", "illformed/chardet", "illformed/geo"])
+def test_encoding_and_illformed_cases_do_not_crash(group):
+    for path in sorted((FIXTURES / "feedparser" / group).glob("*.xml")):
+        data = path.read_bytes()
+        feed = parse_feed(data, _headers_of(data), url="http://example.org/feed", now=NOW)
+        for item in feed.items:
+            assert item.id and item.published.tzinfo is not None, path.name
