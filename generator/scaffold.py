@@ -35,7 +35,7 @@ SCAFFOLD = files("generator") / "scaffold_files"
 DEFAULT_TITLE = "موجز الأخبار"
 DEFAULT_BASE_URL = "https://example.github.io/news-digest/"
 DEFAULT_CRON = "17 * * * *"  # hourly, away from the full hour when GitHub is busiest
-INSTALL_SPEC = f"digest=={__version__}"
+INSTALL_SPEC = f"news-digest=={__version__}"
 _DOTTED = {"gitignore": ".gitignore", "github": ".github"}
 
 

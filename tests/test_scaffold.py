@@ -145,7 +145,7 @@ def test_the_workflow_builds_on_schedule_push_and_by_hand(tmp_path: Path) -> Non
     assert "github.run_id" in steps["actions/cache"]["with"]["key"]
     assert steps["actions/upload-pages-artifact"]["with"]["path"] == "site"
     scripts = "\n".join(step.get("run", "") for step in build_job["steps"])
-    assert f'pip install "digest=={__version__}"' in scripts
+    assert f'pip install "news-digest=={__version__}"' in scripts
     assert 'digest build --base-url "$BASE_URL/"' in scripts
     assert re.search(r"git diff --cached --quiet", scripts)
     assert "git add --all -- content/feeds" in scripts
