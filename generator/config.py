@@ -13,6 +13,7 @@ import difflib
 import re
 import typing
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -33,7 +34,7 @@ class FeedConfig:
     lang: str = ""  # overrides the feed's declared language
     dir: Literal["", "rtl", "ltr"] = ""  # overrides the direction that follows from lang
     tags: tuple[str, ...] = ()  # given to every item of the feed
-    refresh: str = "1h"  # do not fetch again before this much time has passed
+    refresh: timedelta = timedelta(hours=1)  # written 30m, 1h, 1d, 1w: see parse_duration
     keep_days: int = 0  # forget stored items published longer ago; 0 keeps them all
 
 
@@ -111,6 +112,9 @@ def text_direction(language: str) -> str:
 
 
 CONFIG_FILE = "config.yaml"
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 # Plain-language descriptions of the value types, for error messages.
 _TYPE_WORDS = {
@@ -244,11 +248,11 @@ def _read_value(kind: object, node: yaml.Node, label: str, errors: list[str]) ->
     if dataclasses.is_dataclass(kind):
         errors_before = len(errors)
         values = _read_dataclass(kind, node, f"{label}.", errors)
-        if values is None or len(errors) > errors_before:
+        if values is None:
             return None
-        if kind is FeedConfig:
+        if kind is FeedConfig and "url" in values:  # checked even beside a mistyped setting
             _check_feed(values, node, errors)
-        return kind(**values)
+        return None if len(errors) > errors_before else kind(**values)
     if origin is tuple:
         item_kind = typing.get_args(kind)[0]
         if isinstance(node, yaml.ScalarNode) and item_kind is str and node.value:
@@ -285,8 +289,25 @@ def _read_value(kind: object, node: yaml.Node, label: str, errors: list[str]) ->
     return _read_scalar(kind, node, label, errors)
 
 
+def parse_duration(text: str) -> timedelta:
+    """A period such as ``30m``, ``1h``, ``1d`` or ``2w`` (``s`` for seconds also works)."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(
+            f"{text!r} is not a period of time: write a number and a unit, "
+            "like 30m (minutes), 1h (hours), 1d (days) or 1w (weeks)"
+        )
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
 def _read_scalar(kind: object, node: yaml.ScalarNode, label: str, errors: list[str]) -> object:
     text = node.value
+    if kind is timedelta:
+        try:
+            return parse_duration(text)
+        except ValueError as error:
+            errors.append(_error(node, f"'{label}': {error}."))
+            return None
     try:
         if kind is str:
             return text.strip()
@@ -368,13 +389,6 @@ def _check_feed(values: dict, node: yaml.Node, errors: list[str]) -> None:
         )
     if lang and not _known_language(lang):
         errors.append(_error(_find(node, "lang"), f"'{lang}' is not a language code I know."))
-    if "refresh" in values:
-        from .fetch import parse_duration  # the fetcher owns what a refresh period means
-
-        try:
-            parse_duration(values["refresh"])
-        except ValueError as error:
-            errors.append(_error(_find(node, "refresh"), f"'feeds.refresh': {error}."))
 
 
 def _known_language(code: str) -> bool:

@@ -30,7 +30,7 @@ from .feedstore import (
     write_feed,
     write_states,
 )
-from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, parse_duration, user_agent
+from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, user_agent
 from .model import Article, FeedHealth
 from .problems import Problem
 from .slugs import slugify
@@ -189,12 +189,8 @@ def _read_local(feed: FeedConfig, root: Path) -> FetchResult:
         return FetchResult(url=feed.url, error=f"the feed file cannot be read ({error.strerror})")
 
 
-def _refresh_due(feed: FeedConfig, state: FeedState, now: datetime) -> tuple[bool, str]:
-    try:
-        period = parse_duration(feed.refresh)
-    except ValueError as error:
-        return True, str(error)
-    return state.last_fetch is None or now - state.last_fetch >= period, ""
+def _refresh_due(feed: FeedConfig, state: FeedState, now: datetime) -> bool:
+    return state.last_fetch is None or now - state.last_fetch >= feed.refresh
 
 
 def default_policy(config: SiteConfig) -> FetchPolicy:
@@ -236,10 +232,7 @@ def collect_feed_articles(
         elif offline:
             skipped[feed.url] = "offline"
         else:
-            due, refresh_problem = _refresh_due(feed, state, now)
-            if refresh_problem:
-                problems.append(Problem(feed.url, None, refresh_problem, "fetched anyway"))
-            if due or force:
+            if force or _refresh_due(feed, state, now):
                 to_fetch.append(feed)
             else:
                 skipped[feed.url] = "skipped (refresh)"

@@ -12,36 +12,21 @@ for the decompressed bytes and a compression bomb stops at the limit.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import brotli
 import httpx
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PIECE = 64 * 1024  # most bytes one decompression step may produce
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 )
-
-
-def parse_duration(text: str) -> timedelta:
-    """A period such as ``30m``, ``1h``, ``1d`` or ``2w`` (``s`` for seconds also works)."""
-    match = _DURATION.match(text)
-    if not match:
-        raise ValueError(
-            f"{text!r} is not a period of time: write a number and a unit, "
-            "like 30m (minutes), 1h (hours), 1d (days) or 1w (weeks)"
-        )
-    return timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
 @dataclass(frozen=True, slots=True)

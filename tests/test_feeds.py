@@ -1,6 +1,6 @@
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -87,7 +87,7 @@ def test_fetch_store_then_304_then_refresh_then_offline(server, tmp_path):
         return Reply(200, fixture("real/urdu_UTF8.xml"), (("ETag", '"v1"'),))
 
     url = server.route("/urdu.xml", answer=answer)
-    config = site(tmp_path, FeedConfig(url=url, refresh="1h"))
+    config = site(tmp_path, FeedConfig(url=url, refresh=timedelta(hours=1)))
     first = collect(config)
     assert [(h.status, h.new_items, h.total_items) for h in first.health] == [("new items", 26, 26)]
     assert len(first.articles) == 26
@@ -116,7 +116,7 @@ def test_items_that_leave_the_feed_stay_and_updates_are_not_duplicated(server, t
     without_first = re.sub(rb"<item>.*?diary-1.*?</item>", b"", data, flags=re.S)
     updated = without_first.replace(b"New traffic island", b"New traffic island (updated)")
     url = server.route("/d.xml", Reply(200, data), Reply(200, updated))
-    config = site(tmp_path, FeedConfig(url=url, refresh="1m"))
+    config = site(tmp_path, FeedConfig(url=url, refresh=timedelta(minutes=1)))
     collect(config)
     result = collect(config, now=LATER)
     assert result.health[0].new_items == 0
@@ -152,7 +152,10 @@ def test_one_bad_feed_never_stops_the_others(server, tmp_path):
     gone = server.route("/gone.xml", Reply(410))
     missing = server.route("/missing.xml", Reply(404))
     stalled = server.route("/stalled.xml", Reply(200, b"<rss>", stall=5))
-    feeds = [FeedConfig(url=u, refresh="1m") for u in (good, flaky, page, gone, missing, stalled)]
+    feeds = [
+        FeedConfig(url=u, refresh=timedelta(minutes=1))
+        for u in (good, flaky, page, gone, missing, stalled)
+    ]
     config = site(tmp_path, *feeds)
     collect(config)
     result = collect(config, now=LATER)

@@ -2,13 +2,12 @@ import gzip
 import time
 import tracemalloc
 import zlib
-from datetime import timedelta
 
 import brotli
 import pytest
 from feedserver import FeedServer, Reply
 
-from generator.fetch import FetchPolicy, FetchRequest, fetch_all, parse_duration
+from generator.fetch import FetchPolicy, FetchRequest, fetch_all
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 
@@ -32,26 +31,6 @@ def policy(**changes) -> FetchPolicy:
 
 def fetch_one(url: str, **changes):
     return fetch_all([FetchRequest(url)], policy(**changes))[0]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("30m", timedelta(minutes=30)),
-        ("1h", timedelta(hours=1)),
-        (" 2d ", timedelta(days=2)),
-        ("1w", timedelta(weeks=1)),
-        ("45s", timedelta(seconds=45)),
-    ],
-)
-def test_parse_duration(text, expected):
-    assert parse_duration(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "1", "h", "1.5h", "-1h", "1 hour", "1y"])
-def test_parse_duration_rejects_with_a_plain_message(text):
-    with pytest.raises(ValueError, match="like 30m"):
-        parse_duration(text)
 
 
 def test_a_plain_fetch_names_the_tool_and_asks_for_compression(server):
