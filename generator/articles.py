@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import markdown
 import yaml
 
-from .config import SiteConfig, text_direction
+from .config import SiteConfig
+from .localize import text_direction
 from .model import Article
 from .problems import Problem
 from .sanitize import clean_html, clean_text, html_to_text

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from babel import Locale, UnknownLocaleError
 
+from .localize import text_direction
 from .problems import ConfigError
 
 
@@ -100,15 +101,6 @@ class SiteConfig:
     @property
     def output_dir(self) -> Path:
         return self.root / "site"
-
-
-def text_direction(language: str) -> str:
-    """``rtl`` or ``ltr`` for a language code, as CLDR (through Babel) knows it."""
-    try:
-        locale = Locale.parse(language.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return "ltr"
-    return "rtl" if locale.character_order == "right-to-left" else "ltr"
 
 
 CONFIG_FILE = "config.yaml"

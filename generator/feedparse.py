@@ -16,8 +16,8 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import feedparser
 
-from .config import text_direction
 from .feedstore import StoredItem
+from .localize import text_direction
 from .sanitize import clean_html, clean_text, html_to_text
 from .slugs import short_hash
 

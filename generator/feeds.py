@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .config import FeedConfig, SiteConfig, text_direction
+from .config import FeedConfig, SiteConfig
 from .feedparse import parse_feed
 from .feedstore import (
     FeedState,
@@ -31,6 +31,7 @@ from .feedstore import (
     write_states,
 )
 from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, user_agent
+from .localize import text_direction
 from .model import Article, FeedHealth
 from .problems import Problem
 from .slugs import slugify

@@ -1,4 +1,4 @@
-"""Dates and numbers as readers of the site's language write them, through Babel.
+"""Dates, numbers and the direction of text as readers of a language write them, through Babel.
 
 Formatting never depends on the process locale or the wall clock, so the same input
 gives the same pages on any machine.
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 
 _DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩"}
@@ -49,3 +50,12 @@ class Localizer:
 
     def number(self, value: int) -> str:
         return self._digits(str(value))
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` or ``ltr`` for a language code, as CLDR (through Babel) knows it."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if locale.character_order == "right-to-left" else "ltr"

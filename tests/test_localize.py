@@ -1,6 +1,8 @@
 from datetime import UTC, date, datetime
 
-from generator.localize import Localizer
+import pytest
+
+from generator.localize import Localizer, text_direction
 
 
 def test_arabic_dates_have_arabic_month_names_in_the_site_time_zone() -> None:
@@ -21,3 +23,12 @@ def test_arabic_indic_digits_when_configured() -> None:
 def test_other_languages_use_their_own_words() -> None:
     assert Localizer("en", "UTC").long_date(date(2023, 9, 13)) == "September 13, 2023"
     assert "בספטמבר" in Localizer("he", "UTC").long_date(date(2023, 9, 13))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ar", "rtl"), ("fa-IR", "rtl"), ("he_IL", "rtl"), ("ur", "rtl"), ("en-us", "ltr"),
+     ("ru", "ltr"), ("not a language", "ltr"), ("", "ltr")],
+)  # fmt: skip
+def test_text_direction_follows_the_script_of_the_language(language, expected) -> None:
+    assert text_direction(language) == expected
