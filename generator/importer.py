@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import charset_normalizer
 import trafilatura
-import yaml
 
+from . import frontmatter
 from .articles import read_saved_articles
 from .config import SiteConfig
 from .dates import DateError, parse_date
@@ -38,7 +38,6 @@ _HTML_LANG = re.compile(rb"<html\b[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-
 # htmldate returns a date with its time when the page gives one, and nothing it guessed.
 _DATE_EXTRACTION = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True,
                     "extensive_search": False}  # fmt: skip
-_NO_WRAP = 100_000
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]])")
 _MARKDOWN_BLOCK_START = re.compile(r"^(?:[#>+=|-]|\d+(?=[.)](?:\s|$)))")
 _HTML_LIKE = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)")
@@ -289,7 +288,8 @@ def _html_page(data: bytes, url: str, declared: str) -> tuple[SavedPage, str, st
 
 
 def render_article(article: ImportedArticle, related: Sequence[str] = ()) -> str:
-    """The saved-article file: front matter in a fixed order, then Markdown paragraphs."""
+    """The saved-article file: the fields that have a value (and ``tags``, even empty,
+    for the curator to fill in), then the paragraphs in Markdown."""
     fields: dict[str, object] = {
         "title": article.title,
         "date": article.published,
@@ -302,16 +302,8 @@ def render_article(article: ImportedArticle, related: Sequence[str] = ()) -> str
         "source_inherited": article.source_inherited,
     }
     kept = {key: value for key, value in fields.items() if value or key == "tags"}
-    front = yaml.dump(
-        kept,
-        Dumper=_FrontMatterDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=None,
-        width=_NO_WRAP,
-    )
     body = "\n\n".join(markdown_paragraph(paragraph) for paragraph in article.paragraphs)
-    return f"---\n{front}---\n{body}\n"
+    return frontmatter.write(kept, body)
 
 
 def markdown_paragraph(text: str) -> str:
@@ -451,13 +443,3 @@ def _write_new(path: Path, text: str) -> None:
         ) from None
     except OSError as error:
         raise ImportFailure(f"cannot write {path.name} ({error.strerror})") from None
-
-
-class _FrontMatterDumper(yaml.SafeDumper):
-    """Writes dates as ISO 8601 with a ``T`` (``2023-09-13T09:00:00+03:00``), unquoted."""
-
-
-_FrontMatterDumper.add_representer(
-    datetime,
-    lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat()),
-)
