@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from . import __version__
 from .config import FeedConfig, SiteConfig
 from .feedparse import parse_feed
 from .feedstore import (
@@ -30,7 +29,7 @@ from .feedstore import (
     write_feed,
     write_states,
 )
-from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, user_agent
+from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, site_policy
 from .localize import text_direction
 from .model import Article, FeedHealth
 from .problems import Problem
@@ -194,10 +193,6 @@ def _refresh_due(feed: FeedConfig, state: FeedState, now: datetime) -> bool:
     return state.last_fetch is None or now - state.last_fetch >= feed.refresh
 
 
-def default_policy(config: SiteConfig) -> FetchPolicy:
-    return FetchPolicy(user_agent=user_agent(__version__, config.base_url))
-
-
 def collect_feed_articles(
     config: SiteConfig,
     *,
@@ -250,7 +245,7 @@ def collect_feed_articles(
                     last_modified=state.last_modified if known else "",
                 )
             )
-        results = fetch_all(requests, policy or default_policy(config), progress=progress)
+        results = fetch_all(requests, policy or site_policy(config), progress=progress)
         answers.update({result.url: result for result in results})
 
     health: list[FeedHealth] = []

@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 import brotli
 import httpx
 
+from . import __version__
+from .config import SiteConfig
+
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PIECE = 64 * 1024  # most bytes one decompression step may produce
 ACCEPT = (
@@ -73,6 +76,11 @@ class _TooLarge(Exception):
 
 def user_agent(version: str, site_url: str) -> str:
     return f"digest/{version} (+{site_url})"
+
+
+def site_policy(config: SiteConfig) -> FetchPolicy:
+    """The limits every fetch for this site runs under: feeds and imported pages alike."""
+    return FetchPolicy(user_agent=user_agent(__version__, config.base_url))
 
 
 def fetch_all(

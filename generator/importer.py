@@ -23,8 +23,7 @@ from . import frontmatter
 from .articles import read_saved_articles
 from .config import SiteConfig
 from .dates import DateError, parse_date
-from .feeds import default_policy
-from .fetch import FetchPolicy, FetchRequest, fetch_all
+from .fetch import FetchPolicy, FetchRequest, fetch_all, site_policy
 from .normalize import tokenize
 from .saved_page import PageError, SavedPage, parse_saved_page, split_keywords
 from .slugs import short_hash, slugify
@@ -129,7 +128,7 @@ def read_input(name: str, config: SiteConfig) -> tuple[tuple[ImportedArticle, ..
     """The articles of one input (a file or an http(s) URL), and notes for the report."""
     notes: list[str] = []
     if urlsplit(name).scheme in {"http", "https"}:
-        fetched = fetch_page(name, default_policy(config))
+        fetched = fetch_page(name, site_policy(config))
         is_html = "html" in fetched.content_type or (
             "text/plain" not in fetched.content_type and _HTML_START.match(fetched.content)
         )

@@ -7,7 +7,9 @@ import brotli
 import pytest
 from feedserver import FeedServer, Reply
 
-from generator.fetch import FetchPolicy, FetchRequest, fetch_all
+from generator import __version__
+from generator.config import SiteConfig
+from generator.fetch import FetchPolicy, FetchRequest, fetch_all, site_policy
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 
@@ -193,3 +195,8 @@ def test_feeds_on_different_hosts_run_side_by_side():
         results = fetch_all([FetchRequest(url) for url in urls], policy())
         assert all(r.status == 200 for r in results)
         assert time.monotonic() - started < 0.8
+
+
+def test_the_site_policy_names_the_tool_its_version_and_the_site():
+    config = SiteConfig(title="t", base_url="https://example.org/news/")
+    assert site_policy(config).user_agent == f"digest/{__version__} (+https://example.org/news/)"
