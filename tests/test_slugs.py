@@ -1,6 +1,8 @@
+from pathlib import Path
+
 import pytest
 
-from generator.slugs import slugify, unique_slugs
+from generator.slugs import MAX_SLUG_BYTES, NAME_MAX_BYTES, name_fits, slugify, unique_slugs
 
 
 @pytest.mark.parametrize(
@@ -30,6 +32,46 @@ def test_long_slugs_are_cut_at_a_word() -> None:
     assert len(slug) <= 80 and not slug.endswith("-") and slug.endswith("كلمة")
 
 
+def test_long_slugs_are_bounded_in_bytes_and_still_make_files(tmp_path: Path) -> None:
+    title = "\U00020000" * 64  # four bytes a letter: 256 bytes, one character too many
+    slug = slugify(title)
+    assert 0 < len(slug.encode()) <= MAX_SLUG_BYTES and title.startswith(slug)
+    told_apart = unique_slugs([("a", slug), ("b", slug)])["b"]
+    (tmp_path / told_apart).mkdir()
+    (tmp_path / f"{told_apart}-{'0' * 8}.md").write_text("x")
+
+
+def test_byte_bound_cuts_at_a_word_then_at_a_whole_character() -> None:
+    words = slugify("كلمة " * 60, max_length=1000)
+    assert words.endswith("كلمة") and len(words.encode()) <= MAX_SLUG_BYTES
+    one_word = slugify("\U00020000" * 10 + "a", max_bytes=15)
+    assert one_word == "\U00020000" * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "device"),
+    [("CON", "con"), ("nul", "nul"), ("Aux", "aux"), ("prn", "prn"), ("Com1", "com1"),
+     ("lpt9", "lpt9"), ("com0", "com0"), ("com¹", "com1")],
+)  # fmt: skip
+def test_windows_device_names_get_a_suffix(text: str, device: str) -> None:
+    name, suffix = slugify(text).split("-")
+    assert name == device and len(suffix) == 8
+
+
+@pytest.mark.parametrize(("text", "slug"), [("com1 x", "com1-x"), ("con.txt", "con-txt")])
+def test_names_that_only_start_like_a_device_are_kept(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_lower_casing_leaves_no_combining_mark() -> None:
+    assert slugify("İstanbul") == "istanbul" == slugify(slugify("İstanbul"))
+
+
+def test_name_fits_counts_bytes() -> None:
+    assert name_fits("ك" * (NAME_MAX_BYTES // 2))
+    assert not name_fits("ك" * (NAME_MAX_BYTES // 2 + 1))
+
+
 def test_clashing_slugs_are_told_apart_without_renaming_the_others() -> None:
     first = unique_slugs([("a", "x"), ("b", "y")])
     second = unique_slugs([("a", "x"), ("b", "y"), ("c", "x")])
@@ -37,3 +79,11 @@ def test_clashing_slugs_are_told_apart_without_renaming_the_others() -> None:
     assert second["b"] == "y"
     assert len({second["a"], second["c"]}) == 2
     assert second == unique_slugs([("c", "x"), ("b", "y"), ("a", "x")])
+
+
+def test_a_told_apart_slug_is_one_suffix_long_even_when_the_suffix_clashes() -> None:
+    first = unique_slugs([("a", "x"), ("b", "x")])["a"]
+    wanted = [("a", "x"), ("b", "x"), ("0", first)]
+    result = unique_slugs(wanted)
+    assert len(set(result.values())) == 3
+    assert all(len(slug) == len("x-12345678") for slug in result.values())
