@@ -9,26 +9,27 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
-from . import urls
 from .articles import read_saved_articles
 from .config import SiteConfig
 from .dedupe import group_same_stories
 from .digests import group_into_digests
 from .feeds import collect_feed_articles
-from .model import Article, OutputFile
+from .localize import Localizer
+from .model import Article, OutputFile, Site, Tag, index_by_tag
 from .problems import Problem
 from .related import find_related
-from .render import THEME_DIR, Site, render_pages
+from .render import THEME_DIR, render_pages
 from .slugs import unique_slugs
 from .syndication import site_feed, sitemap, tag_feed
-from .tags import assign_tags, tags_with_pages
+from .tags import assign_tags
 from .textindex import encode
+from .urls import Urls
 from .write import write_site
 
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
@@ -59,7 +60,7 @@ def build(
     articles = _with_unique_slugs((*saved, *fed.articles))
     link_problems = _unknown_related(articles)
     progress(f"tagging {len(articles)} articles")
-    tagged, _ = assign_tags(articles, config.tags)
+    tagged, tags = assign_tags(articles, config.tags)
     cache_dir = config.root / CACHE_DIR
     corpus = functools.cache(lambda: encode(tagged))  # tokenized once, and only if needed
     progress("grouping stories reported by several sources")
@@ -69,9 +70,18 @@ def build(
     progress("finding related stories")
     related = find_related(grouped, config.related, cache_dir=cache_dir, corpus=corpus)
     by_id = MappingProxyType({article.id: article for article in related})
-    site_tags = tags_with_pages(related, config.tags.min_articles)  # reposts merged away
+    tag_index = index_by_tag(related)
     digests = group_into_digests(stories, by_id, config.tz)
-    site = Site(config=config, articles=by_id, digests=digests, tags=site_tags, sources=fed.health)
+    site = Site(
+        config=config,
+        articles=by_id,
+        digests=digests,
+        tags=_still_with_pages(tags, tag_index, config.tags.min_articles),
+        tag_index=tag_index,
+        urls=Urls(config.base_url),
+        localizer=Localizer(config.language, config.timezone, config.digits),
+        sources=fed.health,
+    )
     progress("rendering pages")
     pages = render_pages(site)
     files = (*pages, *_feeds(site), *_extras(site, pages), *static_files(config.root))
@@ -80,7 +90,7 @@ def build(
     return BuildResult(
         articles=len(by_id),
         digests=len(digests),
-        tags=len(site_tags),
+        tags=len(site.tags),
         pages=len(pages),
         files=written,
         problems=(*saved_problems, *fed.problems, *link_problems),
@@ -114,22 +124,26 @@ def _unknown_related(articles: tuple[Article, ...]) -> tuple[Problem, ...]:
     )
 
 
+def _still_with_pages(
+    tags: tuple[Tag, ...], tag_index: Mapping[str, tuple[Article, ...]], min_articles: int
+) -> tuple[Tag, ...]:
+    """The tags that had a page when tagged, less those whose articles were partly reposts
+    merged away since: no tag page lists fewer than ``min_articles`` articles. Merging only
+    removes articles, so no other tag can have gained a page."""
+    return tuple(tag for tag in tags if len(tag_index.get(tag.key, ())) >= min_articles)
+
+
 def _feeds(site: Site) -> tuple[OutputFile, ...]:
-    tagged = site.tag_articles()
-    return (
-        site_feed(site.config, site.digests, site.articles),
-        *(tag_feed(site.config, tag, tagged.get(tag.key, ())) for tag in site.tags),
-    )
+    return (site_feed(site), *(tag_feed(site, tag) for tag in site.tags))
 
 
 def _extras(site: Site, pages: tuple[OutputFile, ...]) -> tuple[OutputFile, ...]:
-    link = urls.Urls(site.config.base_url)
     page_paths = [page.path.removesuffix("index.html") for page in pages if page.path != "404.html"]
-    robots = f"User-agent: *\nAllow: /\nSitemap: {link.absolute('sitemap.xml')}\n"
+    robots = f"User-agent: *\nAllow: /\nSitemap: {site.urls.absolute('sitemap.xml')}\n"
     return (
         OutputFile(".nojekyll", b""),
         OutputFile("robots.txt", robots.encode("utf-8")),
-        sitemap(site.config, page_paths),
+        sitemap(site, page_paths),
     )
 
 

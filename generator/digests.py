@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from .model import Article, Digest, Story
+from .model import Article, Digest, Story, newest_first
 
 
 def group_into_digests(
@@ -20,11 +20,7 @@ def group_into_digests(
     return tuple(
         Digest(
             date=day,
-            stories=tuple(sorted(day_stories, key=lambda s: _newest_first(articles[s.headline]))),
+            stories=tuple(sorted(day_stories, key=lambda s: newest_first(articles[s.headline]))),
         )
         for day, day_stories in sorted(by_day.items(), reverse=True)
     )
-
-
-def _newest_first(article: Article) -> tuple[float, str]:
-    return (-article.published.timestamp(), article.id)

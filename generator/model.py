@@ -6,8 +6,15 @@ return new values with ``dataclasses.replace`` and nothing is shared or mutated.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
+
+from .config import SiteConfig
+from .localize import Localizer
+from .urls import Urls
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,7 @@ class Article:
     dir: str = "rtl"
     given_tags: tuple[str, ...] = ()  # as written by the user or the feed, before cleaning
     tags: tuple[Tag, ...] = ()
-    explicit_related: tuple[str, ...] = ()  # slugs named in front matter; they come first
+    explicit_related: tuple[str, ...] = ()  # ids of the saved articles named under related:
     related: tuple[str, ...] = ()  # article ids
     same_story: tuple[str, ...] = ()  # ids of other sources' versions of this story
     source_url: str = ""  # the source's home page, when known
@@ -81,3 +88,34 @@ class FeedHealth:
     total_items: int
     last_success: datetime | None
     last_problem: str
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the outputs show, computed once before anything is rendered or written;
+    the links, the date formats and each tag's articles are made here once and shared."""
+
+    config: SiteConfig
+    articles: Mapping[str, Article]  # by id
+    digests: tuple[Digest, ...]  # newest first
+    tags: tuple[Tag, ...]  # the tags that have a page, sorted by label
+    tag_index: Mapping[str, tuple[Article, ...]]  # tag key → its articles, newest first
+    urls: Urls
+    localizer: Localizer
+    sources: tuple[FeedHealth, ...] = ()
+
+
+def newest_first(article: Article) -> tuple[float, str]:
+    """Sort key: newest first, ties by id, so equal dates still give one stable order."""
+    return (-article.published.timestamp(), article.id)
+
+
+def index_by_tag(articles: Iterable[Article]) -> Mapping[str, tuple[Article, ...]]:
+    """Tag key → the articles carrying it, newest first."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for tag in article.tags:
+            members[tag.key].append(article)
+    return MappingProxyType(
+        {key: tuple(sorted(found, key=newest_first)) for key, found in members.items()}
+    )

@@ -25,37 +25,10 @@ from jinja2 import (
 )
 
 from . import urls
-from .config import SiteConfig
-from .localize import Localizer
-from .model import Article, Digest, FeedHealth, OutputFile, Story, Tag
+from .model import Article, Digest, OutputFile, Site, Story
 
 THEME_DIR = Path(str(files("generator.theme")))
 LABELS_FILE = "labels.yaml"
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """Everything the pages show, computed before anything is rendered."""
-
-    config: SiteConfig
-    articles: Mapping[str, Article]  # by id
-    digests: tuple[Digest, ...]  # newest first
-    tags: tuple[Tag, ...]  # the tags that have a page
-    sources: tuple[FeedHealth, ...] = ()
-
-    def tag_articles(self) -> Mapping[str, tuple[Article, ...]]:
-        """Tag key → its articles, newest first."""
-        members: dict[str, list[Article]] = defaultdict(list)
-        for article in self.articles.values():
-            for tag in article.tags:
-                members[tag.key].append(article)
-        return MappingProxyType(
-            {key: tuple(sorted(found, key=newest_first)) for key, found in members.items()}
-        )
-
-
-def newest_first(article: Article) -> tuple[float, str]:
-    return (-article.published.timestamp(), article.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +67,8 @@ def _environment(site: Site) -> Environment:
         keep_trailing_newline=True,
     )
     config = site.config
-    link = urls.Urls(config.base_url)
-    localizer = Localizer(config.language, config.timezone, config.digits)
+    link = site.urls
+    localizer = site.localizer
     env.globals.update(
         site={
             "title": config.title,
@@ -141,7 +114,7 @@ def _labels(env: Environment, language: str) -> Mapping[str, str]:
 
 def _pages(site: Site, env: Environment) -> Iterator[tuple[str, str, dict]]:
     config = site.config
-    link = urls.Urls(config.base_url)
+    link = site.urls
     site_feed = (config.title, link.absolute(urls.FEED_PATH))
     labels = env.globals["labels"]
 
@@ -149,7 +122,7 @@ def _pages(site: Site, env: Environment) -> Iterator[tuple[str, str, dict]]:
         return Page(path, title, link.absolute(path), (site_feed, *extra_feeds))
 
     articles = site.articles
-    tag_articles = site.tag_articles()
+    tag_articles = site.tag_index
     tags_with_pages = {tag.key for tag in site.tags}
     digest_of = {
         article_id: digest

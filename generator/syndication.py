@@ -7,7 +7,7 @@ nothing depends on the wall clock: ``lastBuildDate`` is the newest item's date.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from email.utils import format_datetime
@@ -16,8 +16,7 @@ from xml.sax.saxutils import XMLGenerator
 
 from . import urls
 from .config import SiteConfig
-from .localize import Localizer
-from .model import Article, Digest, OutputFile, Tag
+from .model import Article, Digest, OutputFile, Site, Tag
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -35,20 +34,17 @@ class FeedItem:
     categories: tuple[str, ...] = ()
 
 
-def site_feed(
-    config: SiteConfig, digests: Iterable[Digest], articles: Mapping[str, Article]
-) -> OutputFile:
+def site_feed(site: Site) -> OutputFile:
     """One item per digest, its stories in ``content:encoded``, newest digests first."""
-    link = urls.Urls(config.base_url)
-    localizer = Localizer(config.language, config.timezone, config.digits)
+    config, link = site.config, site.urls
     items = []
-    for digest in list(digests)[: config.feed_items]:
-        stories = [articles[story.headline] for story in digest.stories]
+    for digest in site.digests[: config.feed_items]:
+        stories = [site.articles[story.headline] for story in digest.stories]
         newest = max(article.published for article in stories)
         url = link.absolute(urls.digest_path(digest.slug))
         items.append(
             FeedItem(
-                title=f"{config.title}: {localizer.full_date(digest.date)}",
+                title=f"{config.title}: {site.localizer.full_date(digest.date)}",
                 link=url,
                 guid=url,
                 published=max(newest, _local_midnight(digest, config)),
@@ -69,9 +65,9 @@ def site_feed(
     )
 
 
-def tag_feed(config: SiteConfig, tag: Tag, tagged: Iterable[Article]) -> OutputFile:
+def tag_feed(site: Site, tag: Tag) -> OutputFile:
     """The newest articles carrying a tag, one item each."""
-    link = urls.Urls(config.base_url)
+    config, link = site.config, site.urls
     items = [
         FeedItem(
             title=article.title,
@@ -82,7 +78,7 @@ def tag_feed(config: SiteConfig, tag: Tag, tagged: Iterable[Article]) -> OutputF
             content_html=article.body_html,
             categories=tuple(t.label for t in article.tags),
         )
-        for article in list(tagged)[: config.feed_items]
+        for article in site.tag_index.get(tag.key, ())[: config.feed_items]
     ]
     path = urls.tag_feed_path(tag.slug)
     return OutputFile(
@@ -98,8 +94,8 @@ def tag_feed(config: SiteConfig, tag: Tag, tagged: Iterable[Article]) -> OutputF
     )
 
 
-def sitemap(config: SiteConfig, page_paths: Iterable[str]) -> OutputFile:
-    link = urls.Urls(config.base_url)
+def sitemap(site: Site, page_paths: Iterable[str]) -> OutputFile:
+    link = site.urls
     out = io.StringIO()
     xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
     xml.startDocument()

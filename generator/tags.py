@@ -93,7 +93,7 @@ def assign_tags(
 def tags_with_pages(articles: Sequence[Article], min_articles: int) -> tuple[Tag, ...]:
     """The tags that at least ``min_articles`` of these articles carry, sorted by label.
 
-    The build asks again once reposts are merged, so that no tag page lists fewer."""
+    The build keeps only those still carried by as many once reposts are merged."""
     counts = Counter(tag for article in articles for tag in article.tags)
     return tuple(
         sorted(
