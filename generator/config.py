@@ -24,6 +24,7 @@ from babel import Locale, UnknownLocaleError
 
 from .localize import text_direction
 from .problems import ConfigError
+from .urls import base_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +91,7 @@ class SiteConfig:
 
     @property
     def base_path(self) -> str:
-        """The path part of ``base_url``, always ending in a slash (``/news-digest/``)."""
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
+        return base_path(self.base_url)
 
     @property
     def content_dir(self) -> Path:

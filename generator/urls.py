@@ -11,14 +11,19 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 
+def base_path(base_url: str) -> str:
+    """The path part of ``base_url``, always ending in a slash (``/news-digest/``)."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
 @dataclass(frozen=True, slots=True)
 class Urls:
     base_url: str  # e.g. https://example.github.io/news-digest/
 
     @property
     def base_path(self) -> str:
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
+        return base_path(self.base_url)
 
     def href(self, path: str) -> str:
         """A link for pages: the base path plus the percent-encoded site path."""
