@@ -2,10 +2,19 @@
 
 These are the curator's own files: they are read, never written. A broken file is
 reported with its line and skipped, so one typo never costs the rest of the site.
+
+An article names others under ``related:`` by file name, as the curator sees them in the
+folder (``Two_Story``, ``Two_Story.md``, ``sub/Two_Story``), or by address (``two-story``).
+The names are made article ids here, where every saved file is known: an id never
+changes, while an address may still get a suffix when two articles would share it.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,10 +31,19 @@ from .slugs import slugify
 _SUMMARY_WORDS = 45
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """An article as read from its file, before its ``related:`` names are resolved."""
+
+    article: Article
+    related: tuple[frontmatter.Entry, ...]  # the names as written, with their lines
+
+
 def read_saved_articles(config: SiteConfig) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
-    """Every readable article under ``content/articles/``, and a problem for each other one."""
+    """Every readable article under ``content/articles/``, and a problem for each other
+    one and for each ``related:`` name that is no saved article."""
     folder = config.content_dir / "articles"
-    articles: list[Article] = []
+    read: list[_Read] = []
     problems: list[Problem] = []
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
         origin = path.relative_to(config.root).as_posix()
@@ -36,18 +54,19 @@ def read_saved_articles(config: SiteConfig) -> tuple[tuple[Article, ...], tuple[
             continue
         article_id = path.relative_to(folder).with_suffix("").as_posix()
         try:
-            article, warnings = parse_saved_article(text, article_id, origin, config)
+            item, warnings = _parse(text, article_id, origin, config)
         except frontmatter.FrontMatterError as error:
             problems.append(Problem(origin, error.line, error.message))
             continue
-        articles.append(article)
+        read.append(item)
         problems.extend(warnings)
-    return tuple(articles), tuple(problems)
+    articles, link_problems = _resolve_related(read)
+    return articles, (*problems, *link_problems)
 
 
-def parse_saved_article(
+def _parse(
     text: str, article_id: str, origin: str, config: SiteConfig
-) -> tuple[Article, tuple[Problem, ...]]:
+) -> tuple[_Read, tuple[Problem, ...]]:
     """One saved article from its text; raises FrontMatterError for a file it cannot use."""
     front = frontmatter.read(text, origin)
     warnings = list(front.warnings)
@@ -67,7 +86,7 @@ def parse_saved_article(
         )
         url = ""
     body_html = clean_html(markdown.markdown(front.body, extensions=["extra", "sane_lists"]))
-    return Article(
+    article = Article(
         id=article_id,
         slug=slugify(Path(article_id).name) or slugify(title),
         title=title,
@@ -80,8 +99,73 @@ def parse_saved_article(
         lang=lang,
         dir=direction if direction in {"rtl", "ltr"} else text_direction(lang),
         given_tags=front.text_list("tags"),
-        explicit_related=front.text_list("related"),
-    ), tuple(warnings)
+    )
+    return _Read(article, front.entries("related")), tuple(warnings)
+
+
+def _resolve_related(read: Sequence[_Read]) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
+    """Each article with ``explicit_related`` set to the ids its names resolve to, and a
+    problem for each name that resolves to no article, or to more than one."""
+    names = _NameIndex([item.article for item in read])
+    origins = {item.article.id: item.article.origin for item in read}
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for item in read:
+        ids: list[str] = []
+        for entry in item.related:
+            found = names.lookup(entry.value)
+            if len(found) == 1:
+                ids.extend(found)
+                continue
+            if found:
+                files = ", ".join(origins[i] for i in found)
+                message = (
+                    f"'related' names '{entry.value}', which could be any of {files};"
+                    f" write its file name as it is in the folder, like '{found[0]}'"
+                )
+            else:
+                message = (
+                    f"'related' names '{entry.value}', but there is no saved article"
+                    " with that file name"
+                )
+            problems.append(
+                Problem(item.article.origin, entry.line, message, "the link was left out")
+            )
+        articles.append(replace(item.article, explicit_related=tuple(dict.fromkeys(ids))))
+    return tuple(articles), tuple(problems)
+
+
+class _NameIndex:
+    """Article ids by the names a curator may give them, most exact first: the path under
+    ``content/articles/``, the file name alone, then the address either makes."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self._levels: tuple[defaultdict[str, list[str]], ...] = tuple(
+            defaultdict(list) for _ in range(3)
+        )
+        path, name, address = self._levels
+        for article in articles:
+            path[_nfc(article.id)].append(article.id)
+            name[_nfc(Path(article.id).name)].append(article.id)
+            for slug in dict.fromkeys((article.slug, slugify(article.id))):
+                address[slug].append(article.id)
+
+    def lookup(self, name: str) -> tuple[str, ...]:
+        """The ids the most exact matching kind of name gives: one, several, or none."""
+        written = _nfc(name.strip())
+        if written[-3:].lower() == ".md":
+            written = written[:-3]
+        keys = (written, written, slugify(written))
+        for level, key in zip(self._levels, keys, strict=True):
+            found = level.get(key)
+            if found:
+                return tuple(found)
+        return ()
+
+
+def _nfc(text: str) -> str:
+    """One spelling of a name: a file name on disk may be decomposed (macOS) or not."""
+    return unicodedata.normalize("NFC", text)
 
 
 def summarize(text: str, words: int = _SUMMARY_WORDS) -> str:

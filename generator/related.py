@@ -67,9 +67,6 @@ def _links(
 ) -> dict[str, list[str]]:
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     position = {article.id: index for index, article in enumerate(ordered)}
-    by_slug: dict[str, str] = {}
-    for article in ordered:
-        by_slug.setdefault(article.slug, article.id)
     vectors = _vectors(textindex.encode(ordered, reuse=reuse), ordered, config)
     days = np.array([a.published.timestamp() for a in ordered]) / 86400.0
 
@@ -83,7 +80,7 @@ def _links(
             keep = scores >= config.min_score
             candidates, scores = candidates[keep], scores[keep]
             best = candidates[np.lexsort((candidates, -scores))]  # ties: earlier, then id
-            links[ordered[row].id] = _choose(ordered, row, best, by_slug, position, config)
+            links[ordered[row].id] = _choose(ordered, row, best, position, config)
     return links
 
 
@@ -91,15 +88,14 @@ def _choose(
     ordered: list[Article],
     row: int,
     best: np.ndarray,
-    by_slug: dict[str, str],
     position: dict[str, int],
     config: RelatedConfig,
 ) -> list[str]:
-    """The named links (known slugs, in their order), then the best computed ones,
-    one per story."""
+    """The named links (those still among the articles, in their order), then the best
+    computed ones, one per story."""
     article = ordered[row]
-    named = (by_slug[slug] for slug in article.explicit_related if slug in by_slug)
-    chosen = list(dict.fromkeys(i for i in named if i != article.id))
+    named = (i for i in article.explicit_related if i in position and i != article.id)
+    chosen = list(dict.fromkeys(named))
     left_out = {position[i] for i in (*chosen, *article.same_story) if i in position}
     left_out.add(row)
     # a headline already shown (the article's own, or a repost of a linked story's)

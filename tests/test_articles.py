@@ -41,8 +41,9 @@ def test_article_fields_dates_and_sanitized_body(tmp_path: Path) -> None:
         "url: javascript:alert(1)\ntags: [أ, ب]\nrelated: [other]\nlang: en\n---\n"
         "Hello <script>alert(1)</script><a href='javascript:x' onclick='y'>link</a>\n"
     )
-    site = _site(tmp_path, {"sub/my-story.md": text})
-    (article,), problems = read_saved_articles(load_config(site))
+    other = "---\ntitle: other\ndate: 2023-09-13\n---\n"
+    site = _site(tmp_path, {"sub/my-story.md": text, "other.md": other})
+    (_, article), problems = read_saved_articles(load_config(site))
     assert article.id == "sub/my-story"
     assert article.slug == "my-story"
     assert article.title == "عنوان مقلوب"
@@ -65,3 +66,79 @@ def test_unknown_field_is_a_warning_with_a_suggestion(tmp_path: Path) -> None:
     assert [(p.line, p.message, p.action) for p in problems] == [
         (4, "unknown field 'tagz'; did you mean 'tags'?", "ignored")
     ]
+
+
+def _named(related: str, title: str = "t") -> str:
+    return f"---\ntitle: {title}\ndate: 2023-09-13\nrelated: {related}\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("file", "name"),
+    [
+        ("Two_Story.md", "Two_Story"),  # as README writes it: upper case and underscores
+        ("Two_Story.md", "Two_Story.md"),
+        ("Two_Story.md", "two-story"),  # the address the file name gives
+        ("Two_Story.md", "two_story"),
+        ("sub/Two_Story.md", "Two_Story"),  # a file in a sub-folder, by its name alone
+        ("sub/Two_Story.md", "sub/Two_Story.md"),
+        ("بوتين_يلتقي_كيم.md", "بوتين_يلتقي_كيم"),
+        ("بوتين_يلتقي_كيم.md", "بوتين_يلتقي_كيم.md"),
+        ("بوتين_يلتقي_كيم.md", "بوتين-يلتقي-كيم"),
+        # a name written composed finds a file whose name is stored decomposed, and back
+        ("\u0623\u0645\u0633.md", "\u0627\u0654\u0645\u0633"),
+        ("\u0627\u0654\u0645\u0633.md", "\u0623\u0645\u0633"),
+    ],
+)
+def test_related_names_a_saved_article_by_file_name_or_address(
+    tmp_path: Path, file: str, name: str
+) -> None:
+    site = _site(tmp_path, {file: _named(""), "one.md": _named(f"['{name}']")})
+    articles, problems = read_saved_articles(load_config(site))
+    one = next(article for article in articles if article.id == "one")
+    assert one.explicit_related == (file.removesuffix(".md"),)
+    assert problems == ()
+
+
+def test_a_related_name_of_no_saved_article_is_one_problem_on_its_line(tmp_path: Path) -> None:
+    text = "---\ntitle: one\ndate: 2023-09-13\nrelated:\n  - two\n  - Missing_Story\n---\n"
+    site = _site(tmp_path, {"one.md": text, "two.md": _named("")})
+    (one, _), problems = read_saved_articles(load_config(site))
+    assert one.explicit_related == ("two",)
+    assert [(p.origin, p.line, p.message, p.action) for p in problems] == [
+        (
+            "content/articles/one.md",
+            6,
+            "'related' names 'Missing_Story', but there is no saved article with that file name",
+            "the link was left out",
+        )
+    ]
+
+
+def test_the_most_exact_name_wins_and_an_ambiguous_one_is_reported(tmp_path: Path) -> None:
+    text = _named("[Two_Story, two-story, story, a/story]")
+    files = {"Two_Story.md": _named(""), "two_story.md": _named(""), "one.md": text}
+    site = _site(tmp_path, {**files, "a/story.md": _named(""), "b/story.md": _named("")})
+    articles, problems = read_saved_articles(load_config(site))
+    one = next(article for article in articles if article.id == "one")
+    assert one.explicit_related == ("Two_Story", "a/story")
+    assert [p.message for p in problems] == [
+        "'related' names 'two-story', which could be any of content/articles/Two_Story.md,"
+        " content/articles/two_story.md; write its file name as it is in the folder,"
+        " like 'Two_Story'",
+        "'related' names 'story', which could be any of content/articles/a/story.md,"
+        " content/articles/b/story.md; write its file name as it is in the folder,"
+        " like 'a/story'",
+    ]
+
+
+def test_links_survive_the_suffix_a_clashing_address_gets(tmp_path: Path) -> None:
+    from generator.build import build
+
+    story = "---\ntitle: {}\ndate: 2023-09-13\n---\nنص عن {}\n"
+    files = {f"{folder}/story.md": story.format(folder, folder) for folder in ("a", "b")}
+    site = _site(tmp_path, {**files, "one.md": _named("[b/story, a/story]", "one")})
+    result = build(load_config(site), now=datetime(2026, 1, 1, tzinfo=UTC), offline=True)
+    articles = result.site.articles
+    assert articles["a/story"].slug != articles["b/story"].slug  # one got a suffix
+    assert articles["one"].related[:2] == ("b/story", "a/story")
+    assert [str(problem) for problem in result.problems] == []
