@@ -1,21 +1,24 @@
 """The ANT corpus (Arabic News Texts) read as articles, for the benchmarks.
 
-Each row of ``articles.jsonl.gz`` becomes an Article as a feed item would: paragraphs
-as HTML, the feed's date, and the ANT category as the feed's given tag.
+Each row of ``articles.jsonl.gz`` becomes an Article as a feed item would (see
+``tests/ant_rows.py``, which the test fixtures share).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
-import html
 import json
-from datetime import UTC
-from email.utils import parsedate_to_datetime
+import sys
 from pathlib import Path
 
 from generator.model import Article
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "testdata" / "ant"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "testdata" / "ant"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from ant_rows import article_from_row  # noqa: E402
 
 
 def read_articles(
@@ -28,22 +31,8 @@ def read_articles(
         for line in lines:
             if limit is not None and not by_date and len(articles) == limit:
                 break
-            row = json.loads(line)
-            paragraphs = (p for p in row["text"].split("\n") if p.strip())
-            articles.append(
-                Article(
-                    id=row["id"],
-                    slug=row["id"].lower(),
-                    title=row["title"],
-                    published=parsedate_to_datetime(row["published"]).astimezone(UTC),
-                    source=row["source"],
-                    origin=row["url"],
-                    url=row["url"],
-                    body_html="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
-                    summary=row["abstract"],
-                    given_tags=(row["category"],) if categories else (),
-                )
-            )
+            article = article_from_row(json.loads(line))
+            articles.append(article if categories else dataclasses.replace(article, given_tags=()))
     if by_date:
         articles.sort(key=lambda a: (a.published, a.id))
     return articles[:limit]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import json
-from datetime import UTC, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
+from ant_rows import article_from_row
 
 from generator.model import Article, Tag
 
@@ -17,29 +16,14 @@ HERE = Path(__file__).parent
 CASES = yaml.safe_load((HERE / "cases" / "related.yaml").read_text(encoding="utf-8"))
 
 
-def _article(row: dict) -> Article:
-    paragraphs = (p for p in row["text"].split("\n") if p.strip())
-    return Article(
-        id=row["id"],
-        slug=row["id"].lower(),
-        title=row["title"],
-        published=parsedate_to_datetime(row["published"]).astimezone(UTC),
-        source=row["source"],
-        origin=row["url"],
-        url=row["url"],
-        body_html="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
-        summary=row["abstract"],
-        tags=(Tag(row["category"], row["category"], row["category"]),),
-    )
+def _fixture(line: str) -> Article:
+    """One fixture row, its ANT category as the article's one tag (as if the tagger kept it)."""
+    article = article_from_row(json.loads(line))
+    return dataclasses.replace(article, tags=tuple(Tag(t, t, t) for t in article.given_tags))
 
 
-FIXTURES = {
-    article.id: article
-    for article in map(
-        _article,
-        map(json.loads, (HERE / "fixtures/related/articles.jsonl").read_text("utf-8").splitlines()),
-    )
-}
+ROWS = (HERE / "fixtures" / "related" / "articles.jsonl").read_text("utf-8").splitlines()
+FIXTURES = {article.id: article for article in map(_fixture, ROWS)}
 
 
 def case_articles(case: dict) -> list[Article]:
