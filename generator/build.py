@@ -12,7 +12,6 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from types import MappingProxyType
 
 from .articles import read_saved_articles
@@ -24,11 +23,12 @@ from .localize import Localizer
 from .model import Article, OutputFile, Site, Tag, index_by_tag
 from .problems import Problem
 from .related import find_related
-from .render import THEME_DIR, render_pages
+from .render import render_pages
 from .slugs import unique_slugs
 from .syndication import site_feed, sitemap, tag_feed
 from .tags import assign_tags
 from .textindex import encode
+from .theme_files import load_labels, static_files
 from .urls import Urls
 from .write import write_site
 
@@ -80,11 +80,12 @@ def build(
         tag_index=tag_index,
         urls=Urls(config.base_url),
         localizer=Localizer(config.language, config.timezone, config.digits),
+        labels=load_labels(config),
         sources=fed.health,
     )
     progress("rendering pages")
     pages = render_pages(site)
-    files = (*pages, *_feeds(site), *_extras(site, pages), *static_files(config.root))
+    files = (*pages, *_feeds(site), *_extras(site, pages), *static_files(site))
     progress(f"writing {len(files)} files")
     written = write_site(files, config.output_dir)
     return BuildResult(
@@ -145,13 +146,3 @@ def _extras(site: Site, pages: tuple[OutputFile, ...]) -> tuple[OutputFile, ...]
         OutputFile("robots.txt", robots.encode("utf-8")),
         sitemap(site, page_paths),
     )
-
-
-def static_files(site_root: Path) -> tuple[OutputFile, ...]:
-    """The theme's static files, with the site's own ``templates/static/`` taking precedence."""
-    found: dict[str, bytes] = {}
-    for folder in (THEME_DIR / "static", site_root / "templates" / "static"):
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if path.is_file():
-                found[f"static/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
-    return tuple(OutputFile(path, content) for path, content in sorted(found.items()))

@@ -102,6 +102,7 @@ class Site:
     tag_index: Mapping[str, tuple[Article, ...]]  # tag key → its articles, newest first
     urls: Urls
     localizer: Localizer
+    labels: Mapping[str, str]  # the theme's interface words in the site's language
     sources: tuple[FeedHealth, ...] = ()
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import GOLDEN_SITE, build_site, copy_example_site
 
+from generator.problems import BuildError
+
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
@@ -73,7 +75,7 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     templates = site_dir / "templates"
     templates.mkdir()
     (templates / "article.html").write_text("{{ no_such_variable }}", encoding="utf-8")
-    with pytest.raises(Exception, match="no_such_variable"):
+    with pytest.raises(BuildError, match="no_such_variable"):
         build_site(site_dir)
     assert _tree(site_dir / "site") == before
     assert sorted(p.name for p in site_dir.iterdir() if p.name.startswith(".site")) == []
@@ -102,7 +104,7 @@ def test_cli_build_prints_a_summary(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": os.getcwd()},
     )
     assert done.returncode == 0, done.stderr
-    assert "articles" in done.stdout and "digests" in done.stdout and "problems" in done.stdout
+    assert "articles" in done.stdout and "digests" in done.stdout and "1 problem." in done.stdout
     assert "content/articles/broken.md, line 3" in done.stderr
 
 

@@ -1,0 +1,258 @@
+"""The pages of the site, one function per kind, each page as the context its template gets.
+
+A context is a small frozen dataclass whose fields are exactly the variables its template
+receives (besides the globals of ``render``); ``TEMPLATE`` names that template. These
+types are the theme's contract, documented field by field in ``docs/themes.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from typing import ClassVar, get_args
+
+from . import urls
+from .model import Article, Digest, FeedHealth, Site, Tag
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What every template gets as ``page``."""
+
+    path: str  # site path, e.g. ``articles/x/``
+    title: str
+    url: str  # absolute, canonical
+    feeds: tuple[tuple[str, str], ...]  # (title, absolute URL) for autodiscovery
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int  # this page's number, from 1
+    total: int  # how many pages
+    previous: str  # link to the page of newer digests, or ""
+    next: str  # link to the page of older digests, or ""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexContext:
+    TEMPLATE: ClassVar[str] = "index.html"
+    page: Page
+    digests: tuple[Digest, ...]
+    articles: Mapping[str, Article]
+    pagination: Pagination
+
+
+@dataclass(frozen=True, slots=True)
+class DigestContext:
+    TEMPLATE: ClassVar[str] = "digest.html"
+    page: Page
+    digest: Digest
+    articles: Mapping[str, Article]
+    newer: Digest | None
+    older: Digest | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleContext:
+    TEMPLATE: ClassVar[str] = "article.html"
+    page: Page
+    article: Article
+    linked_tags: frozenset[str]
+    related: tuple[Article, ...]
+    same_story: tuple[Article, ...]
+    digest: Digest | None
+
+
+@dataclass(frozen=True, slots=True)
+class TagContext:
+    TEMPLATE: ClassVar[str] = "tag.html"
+    page: Page
+    tag: Tag
+    tag_articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagsContext:
+    TEMPLATE: ClassVar[str] = "tags.html"
+    page: Page
+    tags: tuple[tuple[Tag, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveContext:
+    TEMPLATE: ClassVar[str] = "archive.html"
+    page: Page
+    months: tuple[tuple[date, tuple[Digest, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesContext:
+    TEMPLATE: ClassVar[str] = "sources.html"
+    page: Page
+    sources: tuple[FeedHealth, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundContext:
+    TEMPLATE: ClassVar[str] = "404.html"
+    page: Page
+
+
+Context = (
+    IndexContext
+    | DigestContext
+    | ArticleContext
+    | TagContext
+    | TagsContext
+    | ArchiveContext
+    | SourcesContext
+    | NotFoundContext
+)
+
+
+def _page(site: Site, path: str, title: str, *extra_feeds: tuple[str, str]) -> Page:
+    site_feed = (site.config.title, site.urls.absolute(urls.FEED_PATH))
+    return Page(path, title, site.urls.absolute(path), (site_feed, *extra_feeds))
+
+
+def index_pages(site: Site) -> tuple[IndexContext, ...]:
+    """The home page and its sequels, ``digests_per_page`` digests each."""
+    per_page = site.config.digests_per_page
+    chunks = [site.digests[i : i + per_page] for i in range(0, len(site.digests), per_page)]
+    total = len(chunks)
+    return tuple(
+        IndexContext(
+            page=_page(site, urls.index_path(number), _page_title(site, number)),
+            digests=chunk,
+            articles=site.articles,
+            pagination=Pagination(
+                number=number,
+                total=total,
+                previous=site.urls.href(urls.index_path(number - 1)) if number > 1 else "",
+                next=site.urls.href(urls.index_path(number + 1)) if number < total else "",
+            ),
+        )
+        for number, chunk in enumerate(chunks or [()], start=1)
+    )
+
+
+def _page_title(site: Site, number: int) -> str:
+    return "" if number == 1 else f"{site.labels['page']} {number}"
+
+
+def digest_pages(site: Site) -> tuple[DigestContext, ...]:
+    digests = site.digests
+    return tuple(
+        DigestContext(
+            page=_page(site, urls.digest_path(digest.slug), site.localizer.full_date(digest.date)),
+            digest=digest,
+            articles=site.articles,
+            newer=digests[position - 1] if position > 0 else None,
+            older=digests[position + 1] if position + 1 < len(digests) else None,
+        )
+        for position, digest in enumerate(digests)
+    )
+
+
+def article_pages(site: Site) -> tuple[ArticleContext, ...]:
+    articles = site.articles
+    linked_tags = frozenset(tag.key for tag in site.tags)
+    digest_of = {
+        article_id: digest
+        for digest in site.digests
+        for story in digest.stories
+        for article_id in (story.headline, *story.also_reported_by)
+    }
+    return tuple(
+        ArticleContext(
+            page=_page(site, urls.article_path(article.slug), article.title),
+            article=article,
+            linked_tags=linked_tags,
+            related=tuple(articles[i] for i in article.related if i in articles),
+            same_story=tuple(articles[i] for i in article.same_story if i in articles),
+            digest=digest_of.get(article.id),
+        )
+        for article in sorted(articles.values(), key=lambda a: a.id)
+    )
+
+
+def tag_pages(site: Site) -> tuple[TagContext, ...]:
+    return tuple(
+        TagContext(
+            page=_page(
+                site,
+                urls.tag_path(tag.slug),
+                tag.label,
+                (
+                    f"{site.config.title}: {tag.label}",
+                    site.urls.absolute(urls.tag_feed_path(tag.slug)),
+                ),
+            ),
+            tag=tag,
+            tag_articles=site.tag_index.get(tag.key, ()),
+        )
+        for tag in site.tags
+    )
+
+
+def tags_page(site: Site) -> tuple[TagsContext, ...]:
+    """Every tag with a page, the most used first."""
+    counted = ((tag, len(site.tag_index.get(tag.key, ()))) for tag in site.tags)
+    return (
+        TagsContext(
+            page=_page(site, urls.TAGS_PATH, site.labels["tags"]),
+            tags=tuple(sorted(counted, key=lambda pair: (-pair[1], pair[0].key))),
+        ),
+    )
+
+
+def archive_page(site: Site) -> tuple[ArchiveContext, ...]:
+    """Every digest by month, newest month first."""
+    months: dict[tuple[int, int], list[Digest]] = defaultdict(list)
+    for digest in site.digests:
+        months[(digest.date.year, digest.date.month)].append(digest)
+    return (
+        ArchiveContext(
+            page=_page(site, urls.ARCHIVE_PATH, site.labels["archive"]),
+            months=tuple(
+                (chunk[0].date, tuple(chunk)) for _, chunk in sorted(months.items(), reverse=True)
+            ),
+        ),
+    )
+
+
+def sources_page(site: Site) -> tuple[SourcesContext, ...]:
+    """How each feed is doing; a site without feeds has no such page."""
+    if not site.sources:
+        return ()
+    return (
+        SourcesContext(
+            page=_page(site, urls.SOURCES_PATH, site.labels["sources"]),
+            sources=site.sources,
+        ),
+    )
+
+
+def not_found_page(site: Site) -> tuple[NotFoundContext, ...]:
+    return (NotFoundContext(page=_page(site, "404.html", site.labels["not_found"])),)
+
+
+PAGE_KINDS: tuple[Callable[[Site], tuple[Context, ...]], ...] = (
+    index_pages,
+    digest_pages,
+    article_pages,
+    tag_pages,
+    tags_page,
+    archive_page,
+    sources_page,
+    not_found_page,
+)
+CONTEXTS: tuple[type[Context], ...] = get_args(Context)
+
+
+def page_contexts(site: Site) -> tuple[Context, ...]:
+    """Every page of the site, in a stable order."""
+    return tuple(chain.from_iterable(kind(site) for kind in PAGE_KINDS))
