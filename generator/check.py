@@ -24,6 +24,7 @@ import feedparser
 from .articles import read_saved_articles
 from .config import SiteConfig, load_config
 from .problems import Problem
+from .report import Count, Report
 from .serve import Kind, route, site_kind
 from .urls import Urls
 
@@ -253,26 +254,21 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.site)
-    problems = list(check_inputs(config))
-    built = config.output_dir.is_dir()
-    if built:
-        site = check_site(config)
-        problems += site.problems
-    for problem in problems:
-        print(f"problem: {problem}")
-    checked = (
-        f"{site.pages} pages with {site.links} links, and {site.feeds} feeds"
-        if built
-        else "config.yaml, the saved articles and the feed files"
-    )
-    count = len(problems)
-    print(
-        f"Checked {checked}: "
-        + (f"{count} problem{'s' * (count != 1)}." if count else "all is well.")
-    )
-    if not built:
-        print(
-            f"{config.output_dir} is not built yet: run 'digest build', then check again to check "
-            "its links and feeds too."
-        )
-    return 1 if problems else 0
+    problems = check_inputs(config)
+    if not config.output_dir.is_dir():
+        return Report(
+            "Checked config.yaml, the saved articles and the feed files",
+            problems=problems,
+            notes=(
+                f"{config.output_dir} is not built yet: run 'digest build', then check again to "
+                "check its links and feeds too.",
+            ),
+            strict=True,
+        ).show()
+    site = check_site(config)
+    return Report(
+        "Checked the inputs and the built site",
+        (Count(site.pages, "page"), Count(site.links, "link"), Count(site.feeds, "feed")),
+        (*problems, *site.problems),
+        strict=True,
+    ).show()

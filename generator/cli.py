@@ -8,16 +8,11 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import __version__, check, scaffold, serve
 from .config import load_config
-from .problems import ConfigError, Problem
-
-if TYPE_CHECKING:
-    from .model import FeedHealth
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG = 0, 1, 2
+from .problems import ConfigError
+from .report import EXIT_FAILED, EXIT_OK, Count, Report, build_report, config_error
 
 DESCRIPTION = """\
 Turn a folder with config.yaml, feeds and saved articles into a static,
@@ -34,8 +29,13 @@ examples:
   digest serve                 build, then preview the site at http://127.0.0.1:8000/
   digest check                 check the inputs and the built site's links and feeds
 
-Exit codes: 0 success, 1 problems (with --strict, or found by check) or a failed
-build, 2 invalid config.yaml. 'digest COMMAND --help' explains each command.
+Problems and errors are printed to standard error; feed statuses and the summary
+to standard output.
+
+Exit codes: 0 done, even if some inputs had problems (each is listed); 1 any
+problem with --strict (build, fetch), any problem found by check, an input import
+could not import, or a failed command (an error: a broken template, a full disk);
+2 invalid config.yaml. 'digest COMMAND --help' explains each command.
 """
 
 
@@ -48,13 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except ConfigError as error:
-        print("The site's configuration has problems:", file=sys.stderr)
-        for message in error.messages:
-            print(f"  {message}", file=sys.stderr)
-        return EXIT_CONFIG
+        return config_error(error)
     except KeyboardInterrupt:
         print("Stopped; the previous site/ is unchanged.", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,9 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     site_option(build)
     offline_option(build)
-    build.add_argument(
-        "--strict", action="store_true", help="exit with code 1 if any input had a problem"
-    )
+    strict_option(build)
     build.add_argument("--quiet", action="store_true", help="print only problems and errors")
     build.add_argument(
         "--base-url",
@@ -98,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument(
         "--force", action="store_true", help="fetch every feed now, even within its refresh period"
     )
+    strict_option(fetch)
     fetch.set_defaults(run=_fetch)
 
     import_ = commands.add_parser(
@@ -131,6 +127,12 @@ def offline_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with code 1 if any input had a problem"
+    )
+
+
 def site_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--site",
@@ -157,27 +159,9 @@ def _build(args: argparse.Namespace) -> int:
     result = build(
         config, now=datetime.now(UTC), offline=args.offline, progress=_progress(args.quiet)
     )
-    _report_problems(result.problems)
-    if not args.quiet:
-        _report_feeds(result.site.sources)
-        print(
-            f"Built {config.output_dir} in {time.monotonic() - started:.1f} s: "
-            f"{result.articles} articles, {result.digests} digests, {result.tags} tags, "
-            f"{result.pages} pages, {len(result.problems)} problems."
-        )
-    return EXIT_PROBLEMS if args.strict and result.problems else EXIT_OK
-
-
-def _report_problems(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        print(f"problem: {problem}", file=sys.stderr)
-
-
-def _report_feeds(health: Sequence[FeedHealth]) -> None:
-    for feed in health:
-        new = f", {feed.new_items} new" if feed.new_items else ""
-        why = f" ({feed.last_problem})" if feed.status == "failed" else ""
-        print(f"feed {feed.name}: {feed.status}{new}, {feed.total_items} stored{why}")
+    return build_report(
+        result, f"Built {config.output_dir} in {time.monotonic() - started:.1f} s", args.strict
+    ).show(quiet=args.quiet)
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -187,13 +171,15 @@ def _fetch(args: argparse.Namespace) -> int:
     result = collect_feed_articles(
         config, now=datetime.now(UTC), offline=False, progress=_progress(False), force=args.force
     )
-    _report_problems(result.problems)
-    _report_feeds(result.health)
-    failed = sum(feed.status == "failed" for feed in result.health)
-    print(
-        f"Fetched {len(result.health)} feeds: {failed} failed, {len(result.articles)} items stored."
-    )
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    failed = Count(sum(feed.status == "failed" for feed in result.health), "failed", "failed")
+    stored = Count(len(result.articles), "item stored", "items stored")
+    return Report(
+        f"Fetched {Count(len(result.health), 'feed')}",
+        (failed, stored),
+        result.problems,
+        result.health,
+        strict=args.strict,
+    ).show()
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -25,6 +25,8 @@ from .config import SiteConfig
 from .dates import DateError, parse_date
 from .fetch import FetchPolicy, FetchRequest, fetch_all, site_policy
 from .normalize import tokenize
+from .problems import Problem
+from .report import Count, Report
 from .saved_page import PageError, SavedPage, parse_saved_page, split_keywords
 from .slugs import short_hash, slugify
 
@@ -96,10 +98,12 @@ def run_import(
     dry_run: bool = False,
     echo: Callable[[str], None] = print,
 ) -> int:
-    """Import every input, report each, and return 1 if any failed, else 0."""
+    """Import every input, tell what became of each, and return the exit code: an input
+    that could not be imported is a problem, and makes it 1."""
     folder = config.content_dir / "articles"
     known = _known_articles(config)
-    failures = 0
+    failures: list[Problem] = []
+    written = 0
     for name in inputs:
         echo(name)
         try:
@@ -115,13 +119,19 @@ def run_import(
                 _report(item, config, dry_run, echo)
                 if not item.existing and not dry_run:
                     _write_new(item.path, render_article(item.article, item.related))
+            written += sum(not item.existing for item in planned)
             known += tuple(_known(item, config.tz) for item in planned if not item.existing)
         except ImportFailure as failure:
             echo(f"  failed: {failure}")
-            failures += 1
-    if failures:
-        echo(f"{failures} of {len(inputs)} inputs could not be imported")
-    return 1 if failures else 0
+            failures.append(Problem(name, None, str(failure), "not imported"))
+    imported = len(inputs) - len(failures)
+    done = "to write" if dry_run else "written"
+    return Report(
+        f"{'Read' if dry_run else 'Imported'} {imported} of {Count(len(inputs), 'input')}",
+        (Count(written, f"article {done}", f"articles {done}"),),
+        tuple(failures),
+        strict=True,
+    ).show(write=echo)
 
 
 def read_input(name: str, config: SiteConfig) -> tuple[tuple[ImportedArticle, ...], list[str]]:

@@ -16,7 +16,6 @@ import argparse
 import dataclasses
 import json
 import re
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -30,12 +29,15 @@ from zoneinfo import ZoneInfo
 from . import __version__
 from .config import SiteConfig, load_config
 from .model import OutputFile
+from .problems import Problem
+from .report import Count, Report, error
 
 SCAFFOLD = files("generator") / "scaffold_files"
 DEFAULT_TITLE = "موجز الأخبار"
 DEFAULT_BASE_URL = "https://example.github.io/news-digest/"
 DEFAULT_CRON = "17 * * * *"  # hourly, away from the full hour when GitHub is busiest
 INSTALL_SPEC = f"news-digest=={__version__}"
+_NOT_REPLACED = "init writes nothing rather than replace it"
 _DOTTED = {"gitignore": ".gitignore", "github": ".github"}
 
 
@@ -232,27 +234,28 @@ def run(args: argparse.Namespace) -> int:
     )
     site_dir: Path = args.directory
     if site_dir.exists() and not site_dir.is_dir():
-        print(f"{site_dir} is a file, not a folder; choose another name.", file=sys.stderr)
-        return 1
+        return error(f"{site_dir} is a file, not a folder; choose another name")
     validate(options)
     new_files = scaffold_files(options, date.today())
     clashes = existing_files(site_dir, new_files)
     if clashes:
-        print(
-            f"{site_dir} already has these files; init writes nothing rather than replace them:",
-            file=sys.stderr,
-        )
-        for path in clashes:
-            print(f"  {path}", file=sys.stderr)
-        return 1
+        return Report(
+            f"Wrote nothing in {site_dir}",
+            problems=tuple(
+                Problem(path, None, "this file already exists", _NOT_REPLACED) for path in clashes
+            ),
+            strict=True,
+        ).show()
     write_files(site_dir, new_files)
-    print(f"Created a new site in {site_dir}:")
     for file in new_files:
         print(f"  {file.path}")
     where = "" if site_dir == Path(".") else f"cd {site_dir} && "
-    print(
-        f"\nNext: {where}digest build --offline && digest serve\n"
-        "Then replace the example feeds in config.yaml by real ones, and publish the site on "
-        "GitHub Pages (see .github/workflows/digest.yml)."
-    )
-    return 0
+    return Report(
+        f"Created a new site in {site_dir}",
+        (Count(len(new_files), "file"),),
+        notes=(
+            f"Next: {where}digest build --offline && digest serve",
+            "Then replace the example feeds in config.yaml by real ones, and publish the site "
+            "on GitHub Pages (see .github/workflows/digest.yml).",
+        ),
+    ).show()

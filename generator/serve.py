@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import mimetypes
 import socket
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from watchfiles import Change, DefaultFilter, watch
 
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .problems import ConfigError
+from .report import EXIT_OK, build_report, config_error, error
 
 VERSION_PATH = "/__digest/version"
 RELOAD_SCRIPT = (
@@ -242,19 +242,11 @@ class Preview:
             with self._build_lock:
                 try:
                     config = rebuild()
-                except ConfigError as error:
-                    print(
-                        "config.yaml has problems; still serving the previous site:",
-                        file=sys.stderr,
-                    )
-                    for message in error.messages:
-                        print(f"  {message}", file=sys.stderr)
+                except ConfigError as problem:
+                    config_error(problem, "config.yaml has problems; still serving the old site:")
                     continue
-                except Exception as error:  # a broken template must not stop the preview
-                    print(
-                        f"The rebuild failed ({error}); still serving the previous site.",
-                        file=sys.stderr,
-                    )
+                except Exception as problem:  # a broken template must not stop the preview
+                    error(f"the rebuild failed ({problem}); still serving the previous site")
                     continue
                 self._live.rebuilt(config.base_path)
 
@@ -334,19 +326,16 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_build:
         config = rebuild()
     elif not config.output_dir.is_dir():
-        print(f"There is no {config.output_dir} yet: run 'digest build' first.", file=sys.stderr)
-        return 1
+        return error(f"there is no {config.output_dir} yet: run 'digest build' first")
     try:
         preview = Preview(
             config, host=args.host, port=args.port, rebuild=None if args.no_build else rebuild
         )
-    except OSError as error:
-        print(
-            f"Cannot listen on {args.host} port {args.port} ({error.strerror}); "
-            "choose another with --port.",
-            file=sys.stderr,
+    except OSError as problem:
+        return error(
+            f"cannot listen on {args.host} port {args.port} ({problem.strerror}); "
+            "choose another with --port"
         )
-        return 1
     with preview:
         if args.host not in {"127.0.0.1", "localhost", "::1"}:
             print(f"Listening on {args.host}: other computers can see this preview.")
@@ -355,13 +344,11 @@ def run(args: argparse.Namespace) -> int:
             threading.Event().wait()
         except KeyboardInterrupt:
             print("Stopped.")
-    return 0
+    return EXIT_OK
 
 
 def build_and_tell(config: SiteConfig, *, offline: bool) -> None:
     from .build import build
 
     result = build(config, now=datetime.now(UTC), offline=offline)
-    for problem in result.problems:
-        print(f"problem: {problem}", file=sys.stderr)
-    print(f"Built {result.pages} pages, {len(result.problems)} problems.", flush=True)
+    build_report(result, f"Built {config.output_dir}", strict=False).show()

@@ -52,7 +52,12 @@ def test_a_fresh_build_passes(site: SiteConfig, capsys: pytest.CaptureFixture[st
     assert result.links > result.pages  # every page links the stylesheet, home, feeds ...
     assert result.feeds == len(list(site.output_dir.rglob("feed.xml")))
     assert _run(site.root) == 0
-    assert "all is well" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert out == (
+        f"Checked the inputs and the built site: {result.pages} pages, {result.links} links, "
+        f"{result.feeds} feeds, no problems.\n"
+    )
+    assert err == ""
 
 
 def test_a_broken_link_is_found_with_its_page_and_line(site: SiteConfig) -> None:
@@ -187,7 +192,10 @@ def test_inputs_are_checked_without_writing_anything(
     assert problems[1].startswith("feeds/example-1.xml: this feed file is not well-formed")
     assert problems[2].startswith("config.yaml: the feed file 'feeds/example-2.xml' cannot")
     assert _run(site.root) == 1
-    assert "not built yet" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert out.startswith("Checked config.yaml, the saved articles and the feed files: 3 problems.")
+    assert "not built yet" in out
+    assert err.splitlines() == [f"problem: {problem}" for problem in problems]
     assert sorted(path for path in site.root.rglob("*")) == before
 
 

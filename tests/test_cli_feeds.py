@@ -54,18 +54,27 @@ def test_thirty_feeds_fetched_twice_then_built_with_the_server_gone(
         )
         assert main(["fetch", "--site", site]) == 0
         first = capsys.readouterr().out
-        assert first.count(": new items, 3 new, 3 stored") == FEEDS
+        assert first.count(": new items, 3 new, 3 items stored") == FEEDS
 
         assert main(["build", "--site", site]) == 0
         second = capsys.readouterr().out
-        assert second.count(": not modified, 3 stored") == FEEDS
+        assert second.count(": not modified, 3 items stored") == FEEDS
         conditional = [r for r in server.requests if "if-none-match" in r.headers]
         assert len(conditional) == FEEDS and len(server.requests) == 2 * FEEDS
 
     # the server is gone: every feed fails, and the site is built from the store
     assert main(["build", "--site", site]) == 0
     out, err = capsys.readouterr()
-    assert out.count(": failed, 3 stored") == FEEDS
+    assert out.count(": failed, 3 items stored") == FEEDS
     assert "Built" in out and "90 articles" in out
     assert err.count("problem: http://127.0.0.1:") == FEEDS
     assert (tmp_path / "site" / "digests" / "2023-09-13" / "index.html").is_file()
+
+    # build and fetch share one rule: problems exit 0, and 1 only with --strict
+    assert main(["fetch", "--force", "--site", site]) == 0
+    out, err = capsys.readouterr()
+    assert "Fetched 30 feeds: 30 failed, 90 items stored, 30 problems." in out
+    assert err.count("problem: http://127.0.0.1:") == FEEDS
+    assert main(["fetch", "--force", "--strict", "--site", site]) == 1
+    assert main(["build", "--offline", "--strict", "--site", site]) == 0  # the store is fine
+    assert main(["build", "--strict", "--site", site]) == 1

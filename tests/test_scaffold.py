@@ -92,9 +92,12 @@ def test_init_refuses_to_overwrite_and_writes_nothing(
 
     assert sorted(path.name for path in tmp_path.iterdir()) == [".gitignore", "config.yaml"]
     assert (tmp_path / "config.yaml").read_text("utf-8") == "mine"
-    listed = capsys.readouterr().err.split()
-    assert "config.yaml" in listed and ".gitignore" in listed
-    assert "feeds/example-1.xml" not in listed
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        f"problem: {name}: this file already exists ({scaffold._NOT_REPLACED})"
+        for name in ("config.yaml", ".gitignore")
+    ]
+    assert out == f"Wrote nothing in {tmp_path}: 2 problems.\n"
 
 
 def test_a_bad_option_is_a_config_error_before_anything_is_written(tmp_path: Path) -> None:
