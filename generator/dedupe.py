@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from . import textindex
+from . import cache, textindex
 from .config import SameStoryConfig
 from .model import Article, Story
 
@@ -49,17 +49,11 @@ def group_same_stories(
     already tokenized (``textindex.encode``, or a function making it), to share that
     work with related stories.
     """
-    key = textindex.fingerprint(
-        "same-story",
-        _VERSION,
-        dataclasses.asdict(config),
-        [
-            (a.id, a.source, a.published.isoformat(), a.title, a.body_html, a.summary)
-            for a in articles
-        ],
-    )
-    groups = textindex.cached(
-        cache_dir, "same-story", key, lambda: _groups(articles, config, corpus)
+    rows = [
+        (a.id, a.source, a.published.isoformat(), a.title, a.body_html, a.summary) for a in articles
+    ]
+    groups = cache.stored(
+        cache_dir, "same-story", (_VERSION, config, rows), lambda: _groups(articles, config, corpus)
     )
     stories = tuple(Story(group[0], tuple(group[1:])) for group in groups)
     others = {

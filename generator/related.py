@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from . import textindex
+from . import cache, textindex
 from .config import RelatedConfig
 from .model import Article
 from .normalize import is_stop_word, match_key, strip_clitics
@@ -48,17 +48,14 @@ def find_related(
     already tokenized (``textindex.encode``, or a function making it), to share that
     work with same-story grouping.
     """
-    key = textindex.fingerprint(
-        "related",
-        _VERSION,
-        dataclasses.asdict(config),
-        [
-            (a.id, a.slug, a.published.isoformat(), a.title, a.body_html, a.summary,
-             [tag.key for tag in a.tags], a.explicit_related, a.same_story)
-            for a in articles
-        ],
-    )  # fmt: skip
-    links = textindex.cached(cache_dir, "related", key, lambda: _links(articles, config, corpus))
+    rows = [
+        (a.id, a.slug, a.published.isoformat(), a.title, a.body_html, a.summary,
+         [tag.key for tag in a.tags], a.explicit_related, a.same_story)
+        for a in articles
+    ]  # fmt: skip
+    links = cache.stored(
+        cache_dir, "related", (_VERSION, config, rows), lambda: _links(articles, config, corpus)
+    )
     return tuple(dataclasses.replace(a, related=tuple(links[a.id])) for a in articles)
 
 

@@ -2,21 +2,16 @@
 
 Both stages compare every article with many others, so the text is tokenized once into
 integer ids and every comparison is a sparse matrix product done a block of rows at a
-time: memory stays bounded and no step visits all pairs of articles. Results are cached
-on disk by a fingerprint of their inputs, so an unchanged corpus is not compared again.
+time: memory stays bounded and no step visits all pairs of articles.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -144,32 +139,3 @@ def row_blocks(
         low, high = (0, target.shape[0]) if span is None else span(start, end)
         columns = whole if whole is not None else target[low:high].T
         yield start, low, sparse.csr_matrix(query[start:end] @ columns)
-
-
-def fingerprint(*parts: Any) -> str:
-    """A hash of everything a result depends on, to name its cache file."""
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-
-
-def cached(cache_dir: Path | None, name: str, key: str, compute: Callable[[], Any]) -> Any:
-    """The JSON result stored under ``<name>-<key>.json``, computed and stored if missing.
-
-    Older results of the same name are removed, so the folder does not grow; a file
-    that cannot be read is computed again rather than trusted.
-    """
-    if cache_dir is None:
-        return compute()
-    path = cache_dir / f"{name}-{key}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    result = compute()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    for old in cache_dir.glob(f"{name}-*.json"):
-        old.unlink(missing_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-    temporary.replace(path)
-    return result

@@ -1,0 +1,53 @@
+"""Results of the costly analysis stages, kept on disk while their inputs are unchanged.
+
+Same-story grouping and related stories compare every article with many others; a build
+of an unchanged site reads their last result back instead. A result is named by a hash
+of everything it depends on (the stage's version, its settings, the article fields it
+reads), so a changed input can never be answered with a stale result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def stored(cache_dir: Path | None, name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    """The JSON result of ``compute`` for these ``inputs`` (JSON values, dataclasses such
+    as settings, dates): read from ``<name>-<hash of inputs>.json``, or computed and stored
+    there. With no ``cache_dir`` it is always computed.
+
+    Older results of the same name are removed, so the folder does not grow; a file that
+    cannot be read is computed again rather than trusted.
+    """
+    if cache_dir is None:
+        return compute()
+    path = cache_dir / f"{name}-{_fingerprint(name, inputs)}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    result = compute()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob(f"{name}-*.json"):
+        old.unlink(missing_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(path)
+    return result
+
+
+def _fingerprint(*parts: Any) -> str:
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_plain)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _plain(value: Any) -> Any:
+    """Settings (a dataclass) by their fields; anything else JSON lacks by its text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return str(value)
