@@ -96,8 +96,14 @@ def _environment(site: Site) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals.update(template_globals(site))
+    return env
+
+
+def template_globals(site: Site) -> dict[str, object]:
+    """What every template gets besides its page's context (documented in docs/themes.md)."""
     config, link, localizer = site.config, site.urls, site.localizer
-    env.globals.update(
+    return dict(
         site={
             "title": config.title,
             "description": config.description,
@@ -117,7 +123,6 @@ def _environment(site: Site) -> Environment:
         month=localizer.month,
         number=localizer.number,
     )
-    return env
 
 
 def _other_sources(story: Story, articles: Mapping[str, Article]) -> tuple[Article, ...]:
