@@ -3,8 +3,8 @@
 ``collect_feed_articles`` is the one entry point the build calls. It is an edge: it
 fetches (or reads local feed files), then writes the feed store and the cache of
 validators before it returns, so the store is updated even if the build later fails.
-Everything between the bytes and the store is pure: ``feedparse`` reads the bytes, and
-``apply_answer`` merges what it read into the store.
+Everything between the bytes and the store is pure: ``feedupdate`` decides which feeds
+are due and what each answer does to the store, with ``feedparse`` reading the bytes.
 
 Nothing a feed does can stop the build: an unreachable server, an HTML page, a wrong
 charset or broken XML becomes a Problem, and the feed's stored items stay.
@@ -18,17 +18,16 @@ from datetime import datetime
 from pathlib import Path
 
 from .config import FeedConfig, SiteConfig
-from .feedparse import parse_feed
 from .feedstore import (
     FeedState,
     StoredFeed,
     feed_folder,
-    merge_items,
     read_feed,
     read_states,
     write_feed,
     write_states,
 )
+from .feedupdate import apply_answer, is_due, is_remote, not_fetched
 from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, site_policy
 from .localize import text_direction
 from .model import Article, FeedHealth
@@ -73,104 +72,6 @@ def feed_articles(feed: FeedConfig, stored: StoredFeed) -> tuple[Article, ...]:
     return tuple(articles)
 
 
-# --- one feed's answer applied to its store (pure) -----------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    stored: StoredFeed
-    state: FeedState
-    health: FeedHealth
-    problems: tuple[Problem, ...]
-    changed: bool  # the store must be written
-
-
-def _is_remote(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
-
-
-def _failure(result: FetchResult) -> str:
-    if result.error:
-        return result.error
-    if result.status == 404:
-        return "the feed was not found (HTTP 404): check its address"
-    if result.status == 410:
-        return "the feed is gone for good (HTTP 410): remove it from the configuration"
-    return f"the server answered HTTP {result.status}"
-
-
-def apply_answer(
-    feed: FeedConfig,
-    stored: StoredFeed,
-    state: FeedState,
-    result: FetchResult,
-    *,
-    now: datetime,
-) -> _Outcome:
-    """What one fetch (or file read) does to the feed's store, cache entry and health."""
-    problems: list[Problem] = []
-    if result.moved_to:
-        problems.append(
-            Problem(
-                feed.url,
-                None,
-                f"the feed has moved for good to {result.moved_to}: "
-                "put the new address in the configuration",
-                "fetched from the new address",
-            )
-        )
-
-    def outcome(status: str, new_stored: StoredFeed, new: int, success: bool) -> _Outcome:
-        last_problem = "; ".join(p.message for p in problems)
-        new_state = replace(
-            state,
-            last_fetch=now,
-            last_success=now if success else state.last_success,
-            last_problem=last_problem,
-        )
-        if result.status == 200:
-            new_state = replace(
-                new_state,
-                etag=result.headers.get("etag", ""),
-                last_modified=result.headers.get("last-modified", ""),
-            )
-        health = FeedHealth(
-            name=feed.name or new_stored.title or feed.url,
-            url=feed.url,
-            status=status,
-            new_items=new,
-            total_items=len(new_stored.items),
-            # a local file is read, not fetched: a read time would only make two builds
-            # of the same files differ
-            last_success=new_state.last_success if _is_remote(feed.url) else None,
-            last_problem=last_problem,
-        )
-        return _Outcome(new_stored, new_state, health, tuple(problems), new_stored != stored)
-
-    if result.status == 304:
-        return outcome("not modified", stored, 0, success=True)
-    if result.status != 200:
-        problems.append(Problem(feed.url, None, _failure(result), "kept the stored items"))
-        return outcome("failed", stored, 0, success=False)
-    parsed = parse_feed(result.content, result.headers, url=result.final_url or feed.url, now=now)
-    if not parsed.ok:
-        problems.extend(
-            Problem(feed.url, None, m, "kept the stored items") for m in parsed.problems
-        )
-        return outcome("failed", stored, 0, success=False)
-    problems.extend(Problem(feed.url, None, m, "read what could be read") for m in parsed.problems)
-    items, new = merge_items(
-        stored.items, parsed.items, now=now, keep_days=feed.keep_days, undated=parsed.undated
-    )
-    merged = StoredFeed(
-        url=stored.url,
-        title=parsed.title or stored.title,
-        link=parsed.link or stored.link,
-        items=items,
-    )
-    return outcome("new items", merged, new, success=True)
-
-
 # --- the edge: disk and network ------------------------------------------------------
 
 
@@ -187,10 +88,6 @@ def _read_local(feed: FeedConfig, root: Path) -> FetchResult:
         return FetchResult(url=feed.url, status=200, content=path.read_bytes())
     except OSError as error:
         return FetchResult(url=feed.url, error=f"the feed file cannot be read ({error.strerror})")
-
-
-def _refresh_due(feed: FeedConfig, state: FeedState, now: datetime) -> bool:
-    return state.last_fetch is None or now - state.last_fetch >= feed.refresh
 
 
 def collect_feed_articles(
@@ -223,15 +120,14 @@ def collect_feed_articles(
     skipped: dict[str, str] = {}
     for feed in config.feeds:
         state = states.get(feed.url, FeedState())
-        if not _is_remote(feed.url):
+        if not is_remote(feed.url):
             answers[feed.url] = _read_local(feed, config.root)
         elif offline:
             skipped[feed.url] = "offline"
+        elif force or is_due(feed, state, now):
+            to_fetch.append(feed)
         else:
-            if force or _refresh_due(feed, state, now):
-                to_fetch.append(feed)
-            else:
-                skipped[feed.url] = "skipped (refresh)"
+            skipped[feed.url] = "skipped (refresh)"
     if to_fetch:
         progress(f"fetching {len(to_fetch)} feeds")
         requests = []
@@ -253,25 +149,15 @@ def collect_feed_articles(
     for feed in config.feeds:
         state = states.get(feed.url, FeedState())
         if feed.url in skipped:
-            health.append(
-                FeedHealth(
-                    name=feed.name or stored[feed.url].title or feed.url,
-                    url=feed.url,
-                    status=skipped[feed.url],
-                    new_items=0,
-                    total_items=len(stored[feed.url].items),
-                    last_success=state.last_success,
-                    last_problem=state.last_problem,
-                )
-            )
-            continue
-        outcome = apply_answer(feed, stored[feed.url], state, answers[feed.url], now=now)
+            outcome = not_fetched(feed, stored[feed.url], state, skipped[feed.url])
+        else:
+            outcome = apply_answer(feed, stored[feed.url], state, answers[feed.url], now=now)
         if outcome.changed:
             write_feed(feed_folder(store_dir, feed.url), outcome.stored)
         stored[feed.url] = outcome.stored
         problems.extend(outcome.problems)
         health.append(outcome.health)
-        if _is_remote(feed.url):
+        if is_remote(feed.url) and outcome.state != state:
             new_states[feed.url] = outcome.state
     if new_states != states:
         write_states(cache_path, new_states)
