@@ -75,7 +75,7 @@ class FetchedPage:
 class _Known:
     """An article already in ``content/articles/``."""
 
-    slug: str
+    name: str  # its id, the exact name ``related:`` gives it
     path: Path
     url: str
     title_key: str
@@ -85,7 +85,7 @@ class _Known:
 @dataclass(frozen=True, slots=True)
 class _Planned:
     article: ImportedArticle
-    slug: str
+    name: str  # for ``related:``: the article's id
     path: Path
     existing: bool  # already imported: ``path`` is the file that has it
     related: tuple[str, ...] = ()
@@ -334,7 +334,7 @@ def _known_articles(config: SiteConfig) -> tuple[_Known, ...]:
     folder = config.content_dir / "articles"
     return tuple(
         _Known(
-            slug=Path(article.id).name,
+            name=article.id,
             path=folder / f"{article.id}.md",
             url=_url_key(article.url),
             title_key=_title_key(article.title),
@@ -346,7 +346,7 @@ def _known_articles(config: SiteConfig) -> tuple[_Known, ...]:
 
 def _known(item: _Planned, tz: tzinfo) -> _Known:
     return _Known(
-        slug=item.slug,
+        name=item.name,
         path=item.path,
         url=_url_key(item.article.url),
         title_key=_title_key(item.article.title),
@@ -369,20 +369,20 @@ def _plan(
 ) -> tuple[_Planned, ...]:
     """Where each article goes (or is already), the main one and its related stories
     naming each other."""
-    taken = {item.slug for item in known}
+    taken = {Path(item.name).name for item in known}
     placed: list[_Planned] = []
     for article in articles:
         match = _find(article, known, tz)
         if match is not None:
-            placed.append(_Planned(article, match.slug, match.path, existing=True))
+            placed.append(_Planned(article, match.name, match.path, existing=True))
             continue
         path = _free_path(article, folder, taken)
         taken.add(path.stem)
         placed.append(_Planned(article, path.stem, path, existing=False))
     main, *related = placed
     return (
-        replace(main, related=tuple(item.slug for item in related)),
-        *(replace(item, related=(main.slug,)) for item in related),
+        replace(main, related=tuple(item.name for item in related)),
+        *(replace(item, related=(main.name,)) for item in related),
     )
 
 

@@ -136,6 +136,24 @@ def test_the_same_article_saved_by_hand_is_recognized_by_title_and_day(tmp_path:
     assert front_matter(articles(config)[f"{RELATED}.md"])["related"] == ["putin-kim"]
 
 
+def test_an_article_found_in_a_sub_folder_is_linked_by_its_path(tmp_path: Path) -> None:
+    from generator.articles import read_saved_articles
+
+    config = site(tmp_path)
+    for year, title in (("2023", "بوتين يلتقي كيم جونج أون اليوم في مركز فوستوشني للفضاء"),
+                        ("2024", "خبر آخر بالاسم نفسه")):  # fmt: skip
+        (config.content_dir / "articles" / year).mkdir(parents=True)
+        (config.content_dir / "articles" / year / "putin-kim.md").write_text(
+            f"---\ntitle: {title}\ndate: 2023-09-13T09:00:00+03:00\n---\nنصي.\n", "utf-8"
+        )
+    code, output = run(config, SEED)
+    assert code == 0, output
+    assert "already imported: content/articles/2023/putin-kim.md" in output
+    read, problems = read_saved_articles(config)
+    assert next(a for a in read if a.id == RELATED).explicit_related == ("2023/putin-kim",)
+    assert problems == ()
+
+
 def test_an_existing_file_with_the_same_name_is_never_overwritten(tmp_path: Path) -> None:
     config = site(tmp_path)
     folder = config.content_dir / "articles"
