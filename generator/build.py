@@ -1,8 +1,10 @@
 """The one place that knows the order of the stages.
 
 ``build`` reads top to bottom like the pipeline: each stage's result is a named local,
-handed on explicitly. Everything is gathered and computed before anything is written,
-and the site is then written all at once.
+handed on explicitly. Everything is gathered and computed into a ``Site`` before anything is
+written; each output then turns the site into files, and the files are written all at once.
+A new kind of output (a search index, another feed format) is one function added to
+``OUTPUTS``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from .problems import Problem
 from .related import find_related
 from .render import render_pages
 from .slugs import unique_slugs
-from .syndication import site_feed, sitemap, tag_feed
+from .syndication import feeds, hosting_files, sitemap
 from .tags import assign_tags
 from .textindex import encode
 from .theme_files import load_labels, static_files
@@ -33,6 +35,9 @@ from .urls import Urls
 from .write import write_site
 
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
+
+Output = Callable[[Site], tuple[OutputFile, ...]]
+OUTPUTS: tuple[Output, ...] = (render_pages, feeds, sitemap, hosting_files, static_files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +88,15 @@ def build(
         labels=load_labels(config),
         sources=fed.health,
     )
-    progress("rendering pages")
-    pages = render_pages(site)
-    files = (*pages, *_feeds(site), *_extras(site, pages), *static_files(site))
-    progress(f"writing {len(files)} files")
-    written = write_site(files, config.output_dir)
+    progress("rendering pages and feeds")
+    made = tuple((output, output(site)) for output in OUTPUTS)
+    progress(f"writing {sum(len(files) for _, files in made)} files")
+    written = write_site(((_producer(output), files) for output, files in made), config.output_dir)
     return BuildResult(
         articles=len(by_id),
         digests=len(digests),
         tags=len(site.tags),
-        pages=len(pages),
+        pages=sum(len(files) for output, files in made if output is render_pages),
         files=written,
         problems=(*saved_problems, *fed.problems, *link_problems),
         site=site,
@@ -134,15 +138,6 @@ def _still_with_pages(
     return tuple(tag for tag in tags if len(tag_index.get(tag.key, ())) >= min_articles)
 
 
-def _feeds(site: Site) -> tuple[OutputFile, ...]:
-    return (site_feed(site), *(tag_feed(site, tag) for tag in site.tags))
-
-
-def _extras(site: Site, pages: tuple[OutputFile, ...]) -> tuple[OutputFile, ...]:
-    page_paths = [page.path.removesuffix("index.html") for page in pages if page.path != "404.html"]
-    robots = f"User-agent: *\nAllow: /\nSitemap: {site.urls.absolute('sitemap.xml')}\n"
-    return (
-        OutputFile(".nojekyll", b""),
-        OutputFile("robots.txt", robots.encode("utf-8")),
-        sitemap(site, page_paths),
-    )
+def _producer(output: Output) -> str:
+    """An output as its error messages name it, e.g. ``syndication.feeds``."""
+    return f"{output.__module__.rpartition('.')[2]}.{output.__name__}"

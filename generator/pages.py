@@ -256,3 +256,12 @@ CONTEXTS: tuple[type[Context], ...] = get_args(Context)
 def page_contexts(site: Site) -> tuple[Context, ...]:
     """Every page of the site, in a stable order."""
     return tuple(chain.from_iterable(kind(site) for kind in PAGE_KINDS))
+
+
+def listed_paths(site: Site) -> tuple[str, ...]:
+    """The site paths a search engine should list: every page but the 404 page."""
+    return tuple(
+        context.page.path
+        for context in page_contexts(site)
+        if not isinstance(context, NotFoundContext)
+    )

@@ -1,4 +1,5 @@
-"""RSS 2.0 feeds and the sitemap, built as XML by code (never by text templates).
+"""What feed readers, crawlers and the host read: RSS 2.0 feeds and the sitemap, built as
+XML by code (never by text templates), ``robots.txt`` and ``.nojekyll``.
 
 Links are absolute (from ``base_url``), dates RFC 822 in English, ids stable, and
 nothing depends on the wall clock: ``lastBuildDate`` is the newest item's date.
@@ -7,7 +8,6 @@ nothing depends on the wall clock: ``lastBuildDate`` is the newest item's date.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from email.utils import format_datetime
@@ -17,10 +17,12 @@ from xml.sax.saxutils import XMLGenerator
 from . import urls
 from .config import SiteConfig
 from .model import Article, Digest, OutputFile, Site, Tag
+from .pages import listed_paths
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_PATH = "sitemap.xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,11 @@ class FeedItem:
     description: str
     content_html: str
     categories: tuple[str, ...] = ()
+
+
+def feeds(site: Site) -> tuple[OutputFile, ...]:
+    """The site's feed and one per tag that has a page."""
+    return (site_feed(site), *(tag_feed(site, tag) for tag in site.tags))
 
 
 def site_feed(site: Site) -> OutputFile:
@@ -94,19 +101,27 @@ def tag_feed(site: Site, tag: Tag) -> OutputFile:
     )
 
 
-def sitemap(site: Site, page_paths: Iterable[str]) -> OutputFile:
+def sitemap(site: Site) -> tuple[OutputFile, ...]:
+    """Every page but the 404 page, for search engines."""
     link = site.urls
     out = io.StringIO()
     xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
     xml.startDocument()
     xml.startElement("urlset", {"xmlns": SITEMAP})
-    for path in sorted(page_paths):
+    for path in sorted(listed_paths(site)):
         xml.startElement("url", {})
         _text(xml, "loc", link.absolute(path))
         xml.endElement("url")
     xml.endElement("urlset")
     xml.endDocument()
-    return OutputFile("sitemap.xml", (out.getvalue() + "\n").encode("utf-8"))
+    return (OutputFile(SITEMAP_PATH, (out.getvalue() + "\n").encode("utf-8")),)
+
+
+def hosting_files(site: Site) -> tuple[OutputFile, ...]:
+    """``robots.txt`` pointing crawlers to the sitemap, and ``.nojekyll`` so that GitHub
+    Pages serves the files as they are."""
+    robots = f"User-agent: *\nAllow: /\nSitemap: {site.urls.absolute(SITEMAP_PATH)}\n"
+    return (OutputFile(".nojekyll", b""), OutputFile("robots.txt", robots.encode("utf-8")))
 
 
 def _local_midnight(digest: Digest, config: SiteConfig) -> datetime:

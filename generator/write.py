@@ -2,7 +2,9 @@
 
 The new site is written to a temporary folder beside the output folder and swapped in
 only when every file is there, so a build that fails midway leaves the previous site
-exactly as it was. No file is ever written outside the output folder.
+exactly as it was. No file is ever written outside the output folder, and no file is
+written twice: two outputs claiming one path is an error naming both, never a silent
+overwrite.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .model import OutputFile
+from .problems import BuildError
 
 
-class UnsafePathError(ValueError):
+class UnsafePathError(BuildError):
     """An output path that would land outside the output folder."""
 
 
@@ -34,25 +37,38 @@ def safe_relative_path(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(files: Iterable[OutputFile], output_dir: Path) -> int:
-    """Replace ``output_dir`` with exactly ``files``; returns how many were written."""
+def write_site(outputs: Iterable[tuple[str, Iterable[OutputFile]]], output_dir: Path) -> int:
+    """Replace ``output_dir`` with exactly the files of ``outputs``, each given with the
+    name of what made it (for the error when two make one path); returns how many."""
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))
     try:
-        count = 0
-        for file in files:
-            target = staging.joinpath(*safe_relative_path(file.path).parts)
-            if staging not in target.resolve().parents:
-                raise UnsafePathError(f"refusing to write '{file.path}' outside the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file.content)
-            count += 1
+        made_by: dict[str, str] = {}
+        for producer, files in outputs:
+            for file in files:
+                relative = safe_relative_path(file.path)
+                _claim(made_by, relative.as_posix(), producer)
+                target = staging.joinpath(*relative.parts)
+                if staging not in target.resolve().parents:
+                    raise UnsafePathError(
+                        f"refusing to write '{file.path}' outside the output folder"
+                    )
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(file.content)
         _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return len(made_by)
+
+
+def _claim(made_by: dict[str, str], path: str, producer: str) -> None:
+    if path in made_by:
+        first = made_by[path]
+        by = f"twice by {producer}" if first == producer else f"by both {first} and {producer}"
+        raise BuildError(f"'{path}' would be written {by}; each file must come from one output")
+    made_by[path] = producer
 
 
 def _swap(staging: Path, output_dir: Path) -> None:

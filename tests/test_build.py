@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import GOLDEN_SITE, build_site, copy_example_site
 
+import generator.build as build_module
+from generator.model import OutputFile, Site
 from generator.problems import BuildError
 
 
@@ -138,3 +141,38 @@ def test_a_tag_whose_articles_are_one_repost_gets_no_page(tmp_path: Path) -> Non
     assert result.articles == 1  # the repost was merged
     assert result.site.tags == ()
     assert not (tmp_path / "site" / "tags" / "وسم-فريد").exists()
+
+
+def _search_index(site: Site) -> tuple[OutputFile, ...]:
+    titles = sorted(article.title for article in site.articles.values())
+    return (OutputFile("search.json", json.dumps(titles, ensure_ascii=False).encode("utf-8")),)
+
+
+def _second_feed(site: Site) -> tuple[OutputFile, ...]:
+    return (OutputFile("feed.xml", b"<rss/>"),)
+
+
+def test_a_new_output_is_one_function_added_to_the_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    monkeypatch.setattr(build_module, "OUTPUTS", (*build_module.OUTPUTS, _search_index))
+    result = build_site(site_dir)
+    titles = json.loads((site_dir / "site" / "search.json").read_text("utf-8"))
+    assert len(titles) == result.articles
+    assert "بوتين يلتقي كيم جونج أون اليوم في مركز فوستوشني للفضاء" in titles
+
+
+def test_an_output_claiming_another_outputs_file_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    before = _tree(site_dir / "site")
+    monkeypatch.setattr(build_module, "OUTPUTS", (*build_module.OUTPUTS, _second_feed))
+    with pytest.raises(BuildError) as raised:
+        build_site(site_dir)
+    assert str(raised.value).startswith(
+        "'feed.xml' would be written by both syndication.feeds and test_build._second_feed"
+    )
+    assert _tree(site_dir / "site") == before
