@@ -11,8 +11,17 @@ from pathlib import Path
 
 from . import __version__, check, scaffold, serve
 from .config import load_config
-from .problems import ConfigError
-from .report import EXIT_FAILED, EXIT_OK, Count, Report, build_report, config_error
+from .problems import BuildError, ConfigError
+from .report import (
+    EXIT_FAILED,
+    EXIT_OK,
+    Count,
+    Report,
+    build_report,
+    config_error,
+    error,
+    os_error_message,
+)
 
 DESCRIPTION = """\
 Turn a folder with config.yaml, feeds and saved articles into a static,
@@ -47,11 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return args.run(args)
-    except ConfigError as error:
-        return config_error(error)
+    except ConfigError as problem:
+        return config_error(problem)
     except KeyboardInterrupt:
         print("Stopped; the previous site/ is unchanged.", file=sys.stderr)
         return EXIT_FAILED
+    except (BuildError, OSError) as problem:
+        if args.debug:
+            raise
+        return error(os_error_message(problem) if isinstance(problem, OSError) else str(problem))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="when a command fails, show the Python traceback instead of a one-line error",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     build = commands.add_parser(

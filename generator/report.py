@@ -137,7 +137,7 @@ def config_error(problem: ConfigError, heading: str = "") -> int:
 def os_error_message(problem: OSError) -> str:
     """'FILE: REASON', the file relative to the current folder, the reason in words."""
     reason = _OS_REASONS.get(problem.errno or 0) or problem.strerror or str(problem)
-    if not isinstance(problem.filename, str | bytes):
+    if not isinstance(problem.filename, str | bytes | os.PathLike):
         return reason
     path = Path(os.fsdecode(problem.filename))
     with contextlib.suppress(ValueError):

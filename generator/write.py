@@ -55,7 +55,10 @@ def write_site(outputs: Iterable[tuple[str, Iterable[OutputFile]]], output_dir: 
                         f"refusing to write '{file.path}' outside the output folder"
                     )
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(file.content)
+                try:
+                    target.write_bytes(file.content)
+                except OSError as error:  # a full disk: name the file as the user knows it
+                    raise OSError(error.errno, error.strerror, output_dir / relative) from error
         _swap(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import copy_example_site
+
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None
 
 from generator.model import FeedHealth
 from generator.problems import ConfigError, Problem
@@ -119,3 +129,80 @@ def test_os_errors_name_the_file_and_the_reason_in_words(
     assert os_error_message(inside) == f"site/feed.xml: {reason}"
     assert os_error_message(OSError(code, "x", "/elsewhere/f")).startswith("/elsewhere/f: ")
     assert os_error_message(OSError(errno.ENOSPC, "No space left")) == "the disk is full"
+
+
+# A command that fails says why in one line, through the real command in its own process.
+
+REPOSITORY = Path(__file__).parent.parent
+
+
+def _digest(site: Path, *argv: str, file_size_limit: int = 0) -> subprocess.CompletedProcess[str]:
+    """``digest ARGV`` run in ``site``; a file size limit makes every larger write fail as a
+    full disk does (EFBIG instead of ENOSPC, with SIGXFSZ ignored), even for root."""
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *argv],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit_file_size if file_size_limit else None,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY), "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+@pytest.fixture
+def built_site(tmp_path: Path) -> Path:
+    """A copy of the example site, built once: each failure must leave this site/ as it is."""
+    site = copy_example_site(tmp_path / "news")
+    assert _digest(site, "build", "--offline", "--quiet").returncode == 0
+    return site
+
+
+def _site_files(site: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in (site / "site").rglob("*") if path.is_file()}
+
+
+def _one_error_line(site: Path, file_size_limit: int = 0) -> str:
+    """Build, which must fail: one line on stderr, nothing else, the previous site/ kept."""
+    before = _site_files(site)
+    done = _digest(site, "build", "--offline", "--quiet", file_size_limit=file_size_limit)
+    assert done.returncode == EXIT_FAILED
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: ") and "Traceback" not in done.stderr
+    assert _site_files(site) == before
+    assert [path.name for path in site.iterdir() if path.name.startswith(".site")] == []
+    return line
+
+
+def test_a_broken_template_is_one_line_naming_template_line_and_page(built_site: Path) -> None:
+    (built_site / "templates").mkdir(exist_ok=True)
+    (built_site / "templates" / "article.html").write_text(
+        "<p>{{ no_such_variable }}</p>\n", encoding="utf-8"
+    )
+    line = _one_error_line(built_site)
+    assert line.startswith("error: templates/article.html, line 1: ")
+    assert "no_such_variable" in line and "articles/" in line
+
+    with_debug = _digest(built_site, "--debug", "build", "--offline", "--quiet")
+    assert with_debug.returncode == EXIT_FAILED
+    assert "Traceback" in with_debug.stderr and "no_such_variable" in with_debug.stderr
+
+
+def test_an_unreadable_saved_article_is_one_line_naming_it(built_site: Path) -> None:
+    (built_site / "content" / "articles" / "folder.md").mkdir()  # read like a file: EISDIR
+    line = _one_error_line(built_site)
+    assert line == "error: content/articles/folder.md: it is a folder, not a file"
+
+
+@pytest.mark.skipif(resource is None, reason="file size limits are POSIX only")
+def test_a_full_disk_is_one_line_naming_the_file(built_site: Path) -> None:
+    line = _one_error_line(built_site, file_size_limit=2048)
+    assert re.fullmatch(
+        r"error: site/\S+: the file is larger than this system allows \(is the disk full\?\)", line
+    ), line
