@@ -10,13 +10,13 @@ dates. External links are not followed: the check works offline.
 
 from __future__ import annotations
 
-import argparse
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import feedparser
@@ -25,7 +25,8 @@ from .articles import read_saved_articles
 from .config import SiteConfig, load_config
 from .problems import Problem
 from .report import Count, Report
-from .serve import Kind, route, site_kind
+from .routing import Kind, route, site_kind
+from .syndication import ATOM, CONTENT, SITEMAP
 from .urls import Urls
 
 _RFC822 = re.compile(
@@ -34,9 +35,9 @@ _RFC822 = re.compile(
     r"\d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UT)$"
 )
 _DATE_TAGS = {"pubDate", "lastBuildDate"}
-_ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
-_SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
-_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+_ATOM_LINK = f"{{{ATOM}}}link"
+_SITEMAP_LOC = f"{{{SITEMAP}}}loc"
+_CONTENT = f"{{{CONTENT}}}encoded"
 _FIX_OUTPUT = "fix the template or the input that makes it, then build again"
 
 
@@ -148,7 +149,7 @@ class _Site:
             return [
                 Problem(origin, line, f"this is not well-formed XML ({error.msg})", _FIX_OUTPUT)
             ], True
-        if root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset":
+        if root.tag == f"{{{SITEMAP}}}urlset":
             return [
                 problem
                 for loc in root.iter(_SITEMAP_LOC)
@@ -237,23 +238,9 @@ def _links(html: str) -> list[tuple[int, str]]:
     return parser.found
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    from .cli import site_option
-
-    check = commands.add_parser(
-        "check",
-        help="check the config, the saved articles and the built site's links and feeds",
-        description="Check config.yaml, the saved articles and the local feed files without "
-        "writing anything; then, if site/ has been built, check that every link of every "
-        "page leads somewhere in the site and that every feed is valid. Exit code 0 when "
-        "all is well, 1 when something is wrong, 2 for an invalid config.yaml.",
-    )
-    site_option(check)
-    check.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    config = load_config(args.site)
+def run(site: Path) -> int:
+    """Check the site in ``site`` and report; any problem makes the exit code 1."""
+    config = load_config(site)
     problems = check_inputs(config)
     if not config.output_dir.is_dir():
         return Report(

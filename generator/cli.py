@@ -81,7 +81,12 @@ def _parser() -> argparse.ArgumentParser:
         help="when a command fails, show the Python traceback instead of a one-line error",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    for add in (_add_build, _add_fetch, _add_import, _add_init, _add_serve, _add_check):
+        add(commands)
+    return parser
 
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
     build = commands.add_parser(
         "build",
         help="fetch feeds and build the site into site/",
@@ -89,9 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         "the whole site to site/. The previous site/ is replaced only when the new one is "
         "complete.",
     )
-    site_option(build)
-    offline_option(build)
-    strict_option(build)
+    _site_option(build)
+    _offline_option(build)
+    _strict_option(build)
     build.add_argument("--quiet", action="store_true", help="print only problems and errors")
     build.add_argument(
         "--base-url",
@@ -101,27 +106,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
 
+
+def _add_fetch(commands: argparse._SubParsersAction) -> None:
     fetch = commands.add_parser(
         "fetch",
         help="fetch the feeds into the feed store, without building",
         description="Fetch every feed that is due (see 'refresh' in config.yaml) and keep its "
         "items in content/feeds/. Prints how each feed did.",
     )
-    site_option(fetch)
+    _site_option(fetch)
     fetch.add_argument(
         "--force", action="store_true", help="fetch every feed now, even within its refresh period"
     )
-    strict_option(fetch)
+    _strict_option(fetch)
     fetch.set_defaults(run=_fetch)
 
+
+def _add_import(commands: argparse._SubParsersAction) -> None:
     import_ = commands.add_parser(
         "import",
         help="turn saved news pages into saved articles",
         description="Turn saved news pages (plain text copied from a news site, saved HTML "
         "pages, or web addresses) into Markdown articles in content/articles/. Existing files "
-        "are never overwritten.",
+        "are never overwritten. Exit code 1 if any input could not be imported.",
     )
-    site_option(import_)
+    _site_option(import_)
     import_.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="a .txt or .html file, or an https:// address"
     )
@@ -130,13 +139,112 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_.set_defaults(run=_import)
 
-    scaffold.register(commands)
-    serve.register(commands)
-    check.register(commands)
-    return parser
+
+def _add_init(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser(
+        "init",
+        help="create a new site folder, ready to build and to publish on GitHub Pages",
+        description="Create a new site in DIR: a commented config.yaml, two example feeds "
+        "(local files, so the site builds offline at once), an example article, a "
+        "templates/ folder for your overrides, a .gitignore and a GitHub Actions workflow "
+        "that builds and publishes the site every hour. Existing files are never "
+        "overwritten.",
+    )
+    init.add_argument(
+        "directory",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        metavar="DIR",
+        help="the new site's folder (default: the current folder)",
+    )
+    defaults = scaffold.SiteOptions()
+    init.add_argument(
+        "--title", default=defaults.title, help=f"the site's name (default: {defaults.title})"
+    )
+    init.add_argument(
+        "--language",
+        default=defaults.language,
+        help=f"the site's language code; its direction follows (default: {defaults.language})",
+    )
+    init.add_argument(
+        "--timezone",
+        default=defaults.timezone,
+        help="the time zone of the daily digests, like Asia/Riyadh or Africa/Cairo "
+        f"(default: {defaults.timezone})",
+    )
+    init.add_argument(
+        "--base-url",
+        default=defaults.base_url,
+        help=f"where the site will be published (default: {defaults.base_url})",
+    )
+    init.add_argument(
+        "--cron",
+        type=_checked(scaffold.cron_schedule),
+        default=defaults.cron,
+        help=f"when the workflow builds, in UTC, as a cron schedule (default: '{defaults.cron}',"
+        " every hour)",
+    )
+    init.add_argument(
+        "--install",
+        type=_checked(scaffold.install_spec),
+        default=defaults.install,
+        metavar="SPEC",
+        help=f"what the workflow installs with pip (default: {defaults.install})",
+    )
+    init.set_defaults(run=_init)
 
 
-def offline_option(parser: argparse.ArgumentParser) -> None:
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    serve_ = commands.add_parser(
+        "serve",
+        help="build the site and preview it at http://127.0.0.1:8000/, rebuilding on changes",
+        description="Build the site (as 'digest build' does), then serve site/ on this computer "
+        "under the path of base_url, as GitHub Pages will. Changes to config.yaml, content/ "
+        "and templates/ rebuild the site, and open pages reload themselves. Ctrl+C stops.",
+    )
+    _site_option(serve_)
+    serve_.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
+    serve_.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this computer only)",
+    )
+    _offline_option(serve_)
+    serve_.add_argument(
+        "--no-build",
+        action="store_true",
+        help="serve site/ as it is: no build, no watching for changes",
+    )
+    serve_.set_defaults(run=_serve)
+
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
+    check_ = commands.add_parser(
+        "check",
+        help="check the config, the saved articles and the built site's links and feeds",
+        description="Check config.yaml, the saved articles and the local feed files without "
+        "writing anything; then, if site/ has been built, check that every link of every "
+        "page leads somewhere in the site and that every feed is valid. Exit code 0 when "
+        "all is well, 1 when something is wrong, 2 for an invalid config.yaml.",
+    )
+    _site_option(check_)
+    check_.set_defaults(run=lambda args: check.run(args.site))
+
+
+def _checked(check_text: Callable[[str], str]) -> Callable[[str], str]:
+    """An argparse type from a check that raises ValueError with a message for the user."""
+
+    def convert(text: str) -> str:
+        try:
+            return check_text(text)
+        except ValueError as problem:
+            raise argparse.ArgumentTypeError(str(problem)) from None
+
+    return convert
+
+
+def _offline_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--offline",
         action="store_true",
@@ -145,13 +253,13 @@ def offline_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def strict_option(parser: argparse.ArgumentParser) -> None:
+def _strict_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="exit with code 1 if any input had a problem"
     )
 
 
-def site_option(parser: argparse.ArgumentParser) -> None:
+def _site_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--site",
         type=Path,
@@ -198,6 +306,24 @@ def _fetch(args: argparse.Namespace) -> int:
         result.health,
         strict=args.strict,
     ).show()
+
+
+def _init(args: argparse.Namespace) -> int:
+    options = scaffold.SiteOptions(
+        title=args.title,
+        language=args.language,
+        timezone=args.timezone,
+        base_url=args.base_url,
+        cron=args.cron,
+        install=args.install,
+    )
+    return scaffold.run(args.directory, options)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    return serve.run(
+        args.site, host=args.host, port=args.port, offline=args.offline, no_build=args.no_build
+    )
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ nothing.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import re
@@ -148,91 +147,30 @@ def write_files(site_dir: Path, new_files: tuple[OutputFile, ...]) -> None:
 _CRON_FIELD = re.compile(r"^[\d*/,-]+$")
 
 
-def _cron(text: str) -> str:
+def cron_schedule(text: str) -> str:
+    """The schedule with single spaces; ValueError, in words, for anything else."""
     fields = text.split()
     if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
-        raise argparse.ArgumentTypeError(
+        raise ValueError(
             f"'{text}' is not a schedule: give five fields (minute hour day month weekday),"
             " like '17 * * * *' for every hour or '0 */6 * * *' for every six hours"
         )
     return " ".join(fields)
 
 
-def _install_spec(text: str) -> str:
-    """A pip requirement for the workflow's shell line: nothing that would end the quotes."""
+def install_spec(text: str) -> str:
+    """A pip requirement for the workflow's shell line, nothing that would end the quotes;
+    ValueError, in words, for anything else."""
     if not text.strip() or any(char in text for char in '"$`\\\n'):
-        raise argparse.ArgumentTypeError(
+        raise ValueError(
             f"'{text}' cannot go in the workflow: give a pip requirement such as "
             f"{INSTALL_SPEC} or git+https://github.com/OWNER/digest@v{__version__}"
         )
     return text.strip()
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    init = commands.add_parser(
-        "init",
-        help="create a new site folder, ready to build and to publish on GitHub Pages",
-        description="Create a new site in DIR: a commented config.yaml, two example feeds "
-        "(local files, so the site builds offline at once), an example article, a "
-        "templates/ folder for your overrides, a .gitignore and a GitHub Actions workflow "
-        "that builds and publishes the site every hour. Existing files are never "
-        "overwritten.",
-    )
-    init.add_argument(
-        "directory",
-        type=Path,
-        nargs="?",
-        default=Path("."),
-        metavar="DIR",
-        help="the new site's folder (default: the current folder)",
-    )
-    defaults = SiteOptions()
-    init.add_argument(
-        "--title", default=defaults.title, help=f"the site's name (default: {defaults.title})"
-    )
-    init.add_argument(
-        "--language",
-        default=defaults.language,
-        help=f"the site's language code; its direction follows (default: {defaults.language})",
-    )
-    init.add_argument(
-        "--timezone",
-        default=defaults.timezone,
-        help="the time zone of the daily digests, like Asia/Riyadh or Africa/Cairo "
-        f"(default: {defaults.timezone})",
-    )
-    init.add_argument(
-        "--base-url",
-        default=defaults.base_url,
-        help=f"where the site will be published (default: {defaults.base_url})",
-    )
-    init.add_argument(
-        "--cron",
-        type=_cron,
-        default=defaults.cron,
-        help=f"when the workflow builds, in UTC, as a cron schedule (default: '{defaults.cron}',"
-        " every hour)",
-    )
-    init.add_argument(
-        "--install",
-        type=_install_spec,
-        default=defaults.install,
-        metavar="SPEC",
-        help=f"what the workflow installs with pip (default: {defaults.install})",
-    )
-    init.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    options = SiteOptions(
-        title=args.title,
-        language=args.language,
-        timezone=args.timezone,
-        base_url=args.base_url,
-        cron=args.cron,
-        install=args.install,
-    )
-    site_dir: Path = args.directory
+def run(site_dir: Path, options: SiteOptions) -> int:
+    """Write a new site into ``site_dir``, or nothing if any of its files exists."""
     if site_dir.exists() and not site_dir.is_dir():
         return error(f"{site_dir} is a file, not a folder; choose another name")
     validate(options)

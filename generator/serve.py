@@ -13,16 +13,13 @@ newer build is there.
 
 from __future__ import annotations
 
-import argparse
 import mimetypes
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Literal
 from urllib.parse import quote, unquote
 
 from watchfiles import Change, DefaultFilter, watch
@@ -30,6 +27,7 @@ from watchfiles import Change, DefaultFilter, watch
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .problems import ConfigError
 from .report import EXIT_OK, build_report, config_error, error
+from .routing import route, site_kind
 
 VERSION_PATH = "/__digest/version"
 RELOAD_SCRIPT = (
@@ -39,66 +37,6 @@ RELOAD_SCRIPT = (
     "if (seen !== null && now !== seen) location.reload(); seen = now;} catch (e) {}}, 1000);"
     "})();</script>\n"
 ).encode()
-
-Kind = Literal["file", "dir"] | None
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """How to answer one request: send a site file, or redirect."""
-
-    status: int  # 200, 301 or 404
-    file: str = ""  # the site file to send: the page, or 404.html (empty: none)
-    location: str = ""  # where a 301 points
-
-
-def route(raw_path: str, base_path: str, kind: Callable[[str], Kind]) -> Route:
-    """Map a request path to a site file as GitHub Pages does for a site under ``base_path``.
-
-    ``kind`` tells whether a site-relative path is a file, a folder or nothing; it is the
-    only contact with the disk, so the mapping itself can be tested without one.
-    """
-    path, _, query = raw_path.partition("?")
-    path = path.partition("#")[0]
-    base = unquote(base_path)
-    try:
-        decoded = unquote(path, errors="strict")
-    except UnicodeDecodeError:
-        return _missing(kind)
-    if decoded + "/" == base or (decoded == "/" and base != "/"):
-        return Route(301, location=quote(base, safe="/"))
-    if not decoded.startswith(base):
-        return _missing(kind)
-    relative = decoded[len(base) :]
-    if "\\" in relative or "\x00" in relative or {".", ".."} & set(relative.split("/")):
-        return _missing(kind)
-    if relative == "" or relative.endswith("/"):
-        index = relative + "index.html"
-        return Route(200, index) if kind(index) == "file" else _missing(kind)
-    found = kind(relative)
-    if found == "file":
-        return Route(200, relative)
-    if found == "dir":
-        return Route(301, location=path + "/" + (f"?{query}" if query else ""))
-    if kind(relative + ".html") == "file":
-        return Route(200, relative + ".html")
-    return _missing(kind)
-
-
-def _missing(kind: Callable[[str], Kind]) -> Route:
-    return Route(404, "404.html" if kind("404.html") == "file" else "")
-
-
-def site_kind(site_dir: Path) -> Callable[[str], Kind]:
-    """``kind`` for ``route`` over a built site folder on disk."""
-
-    def kind(relative: str) -> Kind:
-        path = site_dir / relative
-        if path.is_file():
-            return "file"
-        return "dir" if path.is_dir() else None
-
-    return kind
 
 
 def with_reload(html: bytes) -> bytes:
@@ -289,56 +227,28 @@ def _source_filter(root: Path) -> Callable[[Change, str], bool]:
     return is_source
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    from .cli import offline_option, site_option
-
-    serve = commands.add_parser(
-        "serve",
-        help="build the site and preview it at http://127.0.0.1:8000/, rebuilding on changes",
-        description="Build the site (as 'digest build' does), then serve site/ on this computer "
-        "under the path of base_url, as GitHub Pages will. Changes to config.yaml, content/ "
-        "and templates/ rebuild the site, and open pages reload themselves. Ctrl+C stops.",
-    )
-    site_option(serve)
-    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
-    serve.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="the address to listen on (default: 127.0.0.1, this computer only)",
-    )
-    offline_option(serve)
-    serve.add_argument(
-        "--no-build",
-        action="store_true",
-        help="serve site/ as it is: no build, no watching for changes",
-    )
-    serve.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    config = load_config(args.site)
+def run(site: Path, *, host: str, port: int, offline: bool, no_build: bool) -> int:
+    """Build (unless ``no_build``), then serve until Ctrl+C, rebuilding on changes."""
+    config = load_config(site)
 
     def rebuild() -> SiteConfig:
-        fresh = load_config(args.site)
-        build_and_tell(fresh, offline=args.offline)
+        fresh = load_config(site)
+        build_and_tell(fresh, offline=offline)
         return fresh
 
-    if not args.no_build:
+    if not no_build:
         config = rebuild()
     elif not config.output_dir.is_dir():
         return error(f"there is no {config.output_dir} yet: run 'digest build' first")
     try:
-        preview = Preview(
-            config, host=args.host, port=args.port, rebuild=None if args.no_build else rebuild
-        )
+        preview = Preview(config, host=host, port=port, rebuild=None if no_build else rebuild)
     except OSError as problem:
         return error(
-            f"cannot listen on {args.host} port {args.port} ({problem.strerror}); "
-            "choose another with --port"
+            f"cannot listen on {host} port {port} ({problem.strerror}); choose another with --port"
         )
     with preview:
-        if args.host not in {"127.0.0.1", "localhost", "::1"}:
-            print(f"Listening on {args.host}: other computers can see this preview.")
+        if host not in {"127.0.0.1", "localhost", "::1"}:
+            print(f"Listening on {host}: other computers can see this preview.")
         print(f"Serving {config.output_dir} at {preview.url} (Ctrl+C stops)", flush=True)
         try:
             threading.Event().wait()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 from datetime import UTC, date, datetime
@@ -13,8 +12,9 @@ import pytest
 
 from generator import check, scaffold
 from generator.build import build
+from generator.cli import main
 from generator.config import SiteConfig, load_config
-from generator.problems import ConfigError
+from generator.report import EXIT_CONFIG
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +33,7 @@ def site(fresh_site: Path, tmp_path: Path) -> SiteConfig:
 
 
 def _run(site_dir: Path) -> int:
-    parser = argparse.ArgumentParser()
-    check.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["check", "--site", str(site_dir)])
-    return args.run(args)
+    return main(["check", "--site", str(site_dir)])
 
 
 def _messages(result: check.SiteCheck) -> list[str]:
@@ -199,10 +196,12 @@ def test_inputs_are_checked_without_writing_anything(
     assert sorted(path for path in site.root.rglob("*")) == before
 
 
-def test_an_invalid_config_is_a_config_error(tmp_path: Path) -> None:
+def test_an_invalid_config_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "config.yaml").write_text("title: x\nbase_url: nowhere\n", "utf-8")
-    with pytest.raises(ConfigError, match="base_url"):
-        _run(tmp_path)
+    assert _run(tmp_path) == EXIT_CONFIG
+    assert "base_url" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

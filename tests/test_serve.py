@@ -15,7 +15,8 @@ from conftest import BASE_PATH, BUILD_TIME, copy_example_site
 
 from generator.build import build
 from generator.config import SiteConfig, load_config
-from generator.serve import RELOAD_SCRIPT, VERSION_PATH, Preview, Route, route, with_reload
+from generator.routing import Route, route
+from generator.serve import RELOAD_SCRIPT, VERSION_PATH, Preview, with_reload
 
 SITE_FILES = {
     "index.html": "file",
