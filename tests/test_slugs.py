@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,35 @@ def test_a_told_apart_slug_is_one_suffix_long_even_when_the_suffix_clashes() -> 
     result = unique_slugs(wanted)
     assert len(set(result.values())) == 3
     assert all(len(slug) == len("x-12345678") for slug in result.values())
+
+
+def test_a_feed_title_of_four_byte_letters_builds_twice(tmp_path: Path) -> None:
+    from generator.build import build
+    from generator.config import load_config
+
+    title = "\U00020000" * 64  # 256 bytes: once a folder name the build could not write
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "feeds" / "wide.xml").write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>t</title><link>https://news.example.org/</link>
+<item><title>{title}</title><link>https://news.example.org/a</link><guid>a</guid>
+<pubDate>Thu, 14 Sep 2023 10:00:00 +0300</pubDate><category>{title}</category>
+<description>نص</description></item>
+<item><title>{title}</title><link>https://news.example.org/b</link><guid>b</guid>
+<pubDate>Thu, 14 Sep 2023 11:00:00 +0300</pubDate><category>{title}</category>
+<description>نص آخر</description></item></channel></rss>""",
+        encoding="utf-8",
+    )
+    (tmp_path / "config.yaml").write_text(
+        "title: t\nbase_url: https://example.org/\ntimezone: Asia/Riyadh\n"
+        "feeds:\n  - url: feeds/wide.xml\n    name: w\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):  # the items stay in the feed store: the next build must work too
+        result = build(load_config(tmp_path), now=datetime(2026, 1, 1, tzinfo=UTC), offline=True)
+    slugs = [article.slug for article in result.site.articles.values()]
+    assert len(slugs) == 2 and all(title.startswith(slug.split("-")[0]) for slug in slugs)
+    for slug in slugs:
+        assert (tmp_path / "site" / "articles" / slug / "index.html").is_file()
+    names = [path.name for path in tmp_path.rglob("*")]
+    assert all(name_fits(name) for name in names)
