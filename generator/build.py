@@ -63,7 +63,6 @@ def build(
     progress("reading feeds")
     fed = collect_feed_articles(config, now=now, offline=offline, progress=progress)
     articles = _with_unique_slugs((*saved, *fed.articles))
-    link_problems = _unknown_related(articles)
     progress(f"tagging {len(articles)} articles")
     tagged, tags = assign_tags(articles, config.tags)
     cache_dir = config.root / CACHE_DIR
@@ -98,7 +97,7 @@ def build(
         tags=len(site.tags),
         pages=sum(len(files) for output, files in made if output is render_pages),
         files=written,
-        problems=(*saved_problems, *fed.problems, *link_problems),
+        problems=(*saved_problems, *fed.problems),
         site=site,
     )
 
@@ -111,21 +110,6 @@ def _with_unique_slugs(articles: tuple[Article, ...]) -> tuple[Article, ...]:
         if final[article.id] == article.slug
         else dataclasses.replace(article, slug=final[article.id])
         for article in sorted(articles, key=lambda a: a.id)
-    )
-
-
-def _unknown_related(articles: tuple[Article, ...]) -> tuple[Problem, ...]:
-    slugs = {article.slug for article in articles}
-    return tuple(
-        Problem(
-            article.origin,
-            None,
-            f"'related' names '{name}', but there is no saved article with that file name",
-            "the link was left out",
-        )
-        for article in articles
-        for name in article.explicit_related
-        if name not in slugs
     )
 
 
