@@ -103,3 +103,8 @@ def test_the_readme_leads_to_every_page_of_the_docs() -> None:
     pages = {path.resolve() for path in (ROOT / "docs").glob("*.md")}
     assert sorted(path.name for path in pages - linked) == []
     assert (ROOT / "docs" / "screenshot.png").resolve() in linked
+
+
+def test_ci_runs_exactly_the_test_command_of_the_readme() -> None:
+    ci = (ROOT / ".ci" / "run").read_text("utf-8").strip().splitlines()[-1]
+    assert f"```sh\n{ci}\n```" in (ROOT / "README.md").read_text("utf-8")
