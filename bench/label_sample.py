@@ -1,7 +1,7 @@
 """Draw the samples that a person labels by reading, and print them for reading.
 
     python bench/label_sample.py draw [corpus_dir] --out DIR
-    python bench/label_sample.py show FILE [--start 0] [--count 25] [corpus_dir]
+    python bench/label_sample.py show FILE [--start 0] [--count 25] [--blind] [corpus_dir]
 
 ``draw`` writes two files of unlabelled rows to DIR, always the same for the same
 corpus and code (seeded):
@@ -289,18 +289,24 @@ def lead(row: dict, characters: int = 420) -> str:
     return text if len(text) <= characters else text[:characters] + "…"
 
 
-def show(path: Path, start: int, count: int, corpus_dir: Path) -> None:
+def show(path: Path, start: int, count: int, corpus_dir: Path, *, blind: bool) -> None:
+    """Print rows for reading; ``blind`` leaves out the stratum or method, so that the
+    reader is not told what a score or a method made of the pair."""
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     by_id = {row["id"]: row for row in read_rows(corpus_dir)}
+    previous = None
     for number, item in enumerate(items[start : start + count], start):
         first, second = (
             (item["a"], item["b"]) if "a" in item else (item["article"], item["candidate"])
         )
-        print(f"#{number}  {item.get('stratum') or item.get('method')}  {item['split']}")
+        drawn_as = "" if blind else item.get("stratum") or item.get("method")
+        print(f"#{number}  {drawn_as}  {item['split']}")
         for key in (first, second):
             row = by_id[key]
             print(f"  [{row['source']} {row['time']:%Y-%m-%d %H:%M}] {row['title']}")
-            print(f"      {lead(row)}")
+            if key != previous or key == second:  # an article's lead once, in a run of its rows
+                print(f"      {lead(row)}")
+        previous = first
         print()
 
 
@@ -315,9 +321,10 @@ def main() -> None:
     reading.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     reading.add_argument("--start", type=int, default=0)
     reading.add_argument("--count", type=int, default=25)
+    reading.add_argument("--blind", action="store_true", help="hide the stratum or method")
     options = parser.parse_args()
     if options.command == "show":
-        show(options.file, options.start, options.count, options.corpus)
+        show(options.file, options.start, options.count, options.corpus, blind=options.blind)
         return
     options.out.mkdir(parents=True, exist_ok=True)
     write(
