@@ -101,10 +101,10 @@ def collect_feed_articles(
 ) -> FeedResult:
     """Bring every configured feed up to date and return all of their stored items.
 
-    Remote feeds are fetched unless ``offline`` or fetched less than their ``refresh``
-    period ago (``force`` fetches anyway); local feed files are always read. The feed
-    store (``content/feeds/``) and the validator cache (``.cache/feeds.json``) are written
-    before this returns.
+    Remote feeds are fetched unless ``offline`` or not yet due (``feedupdate.is_due``;
+    ``force`` fetches anyway); local feed files are always read. A feed left alone still
+    reports the problem of its last fetch. The feed store (``content/feeds/``) and the
+    validator cache (``.cache/feeds.json``) are written before this returns.
     """
     store_dir = config.content_dir / "feeds"
     cache_path = config.root / ".cache" / "feeds.json"

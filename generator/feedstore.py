@@ -69,6 +69,11 @@ class FeedState:
     last_success: datetime | None = None
     last_problem: str = ""
 
+    @property
+    def failed(self) -> bool:
+        """The last fetch got nothing usable (a success sets both times to the same moment)."""
+        return self.last_fetch is not None and self.last_success != self.last_fetch
+
 
 def feed_folder(store_dir: Path, url: str) -> Path:
     """The folder of a feed: readable, and unique thanks to a short hash of the url."""

@@ -7,7 +7,7 @@ health go out, so every rule here is tested without a server or a disk.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .config import FeedConfig
 from .feedparse import parse_feed
@@ -16,10 +16,34 @@ from .fetch import FetchResult
 from .model import FeedHealth
 from .problems import Problem
 
+SCHEDULE_JITTER = timedelta(minutes=10)
+"""How much sooner than its ``refresh`` a feed may be fetched again, at most.
+
+The site workflow runs hourly and ``refresh`` defaults to 1h, but GitHub starts scheduled
+runs late by a varying few minutes, so consecutive runs start some 55 to 65 minutes apart.
+Measured against the exact time of the last fetch, every run that came less than an hour
+after the one before would fetch nothing. Ten minutes absorbs that jitter; for a short
+``refresh`` the margin is a sixth of it instead (see ``refresh_margin``), so a feed is
+never fetched much more often than its curator asked.
+"""
+
+_STANDING = "found by the last fetch; this run did not fetch the feed"
+
+
+def refresh_margin(refresh: timedelta) -> timedelta:
+    """The part of ``refresh`` a run may start early by and still fetch the feed."""
+    return min(SCHEDULE_JITTER, refresh / 6)
+
 
 def is_due(feed: FeedConfig, state: FeedState, now: datetime) -> bool:
-    """Whether a remote feed should be fetched in this run."""
-    return state.last_fetch is None or now - state.last_fetch >= feed.refresh
+    """Whether a remote feed should be fetched in this run.
+
+    A feed that was never fetched, or whose last fetch failed, is always due: a failure
+    is retried on the next run, not an hour later.
+    """
+    if state.last_fetch is None or state.failed:
+        return True
+    return now - state.last_fetch >= feed.refresh - refresh_margin(feed.refresh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +144,11 @@ def apply_answer(
 
 
 def not_fetched(feed: FeedConfig, stored: StoredFeed, state: FeedState, status: str) -> FeedOutcome:
-    """A remote feed this run did not fetch (``offline`` or ``skipped (refresh)``)."""
+    """A remote feed this run did not fetch (``offline`` or ``skipped (refresh)``).
+
+    The problem of its last fetch still stands, so it is reported again, as a Problem and
+    in the health: a feed that failed must not look healthy because this run left it alone.
+    """
     health = FeedHealth(
         name=feed.name or stored.title or feed.url,
         url=feed.url,
@@ -130,4 +158,7 @@ def not_fetched(feed: FeedConfig, stored: StoredFeed, state: FeedState, status: 
         last_success=state.last_success,
         last_problem=state.last_problem,
     )
-    return FeedOutcome(stored, state, health, (), changed=False)
+    standing = (
+        (Problem(feed.url, None, state.last_problem, _STANDING),) if state.last_problem else ()
+    )
+    return FeedOutcome(stored, state, health, standing, changed=False)

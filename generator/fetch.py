@@ -75,7 +75,8 @@ class _TooLarge(Exception):
 
 
 def user_agent(version: str, site_url: str) -> str:
-    return f"digest/{version} (+{site_url})"
+    """Who is asking: the distribution's name and version, and the site it fetches for."""
+    return f"news-digest/{version} (+{site_url})"
 
 
 def site_policy(config: SiteConfig) -> FetchPolicy:

@@ -9,7 +9,8 @@ from feedserver import FeedServer, Reply
 from generator.config import FeedConfig, SiteConfig
 from generator.feedparse import parse_feed
 from generator.feeds import collect_feed_articles, feed_articles
-from generator.feedstore import StoredFeed, feed_folder
+from generator.feedstore import FeedState, StoredFeed, feed_folder
+from generator.feedupdate import is_due
 from generator.fetch import FetchPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
@@ -223,3 +224,120 @@ def test_a_damaged_store_line_is_reported_relative_to_the_site(tmp_path):
     damaged = [p for p in result.problems if p.message == "a damaged line"]
     assert [(p.origin, p.line) for p in damaged] == [(month.relative_to(tmp_path).as_posix(), 1)]
     assert len(result.articles) == 3
+
+
+# --- which feed is due: a fake clock, a real server -----------------------------------
+
+STANDING = "found by the last fetch; this run did not fetch the feed"
+
+
+@pytest.mark.parametrize(
+    ("refresh", "since_last_fetch", "last_fetch_failed", "due"),
+    [
+        (timedelta(hours=1), timedelta(minutes=49), False, False),
+        (timedelta(hours=1), timedelta(minutes=50), False, True),
+        (timedelta(hours=1), timedelta(minutes=65), False, True),
+        (timedelta(minutes=30), timedelta(minutes=24), False, False),
+        (timedelta(minutes=30), timedelta(minutes=25), False, True),
+        (timedelta(days=1), timedelta(hours=23, minutes=49), False, False),
+        (timedelta(days=1), timedelta(hours=23, minutes=50), False, True),
+        (timedelta(0), timedelta(0), False, True),
+        (timedelta(hours=1), timedelta(minutes=1), True, True),
+        (timedelta(days=7), timedelta(0), True, True),
+    ],
+)
+def test_a_feed_is_due_a_little_before_its_refresh_and_always_after_a_failure(
+    refresh, since_last_fetch, last_fetch_failed, due
+):
+    last_fetch = NOW - since_last_fetch
+    state = FeedState(last_fetch=last_fetch, last_success=None if last_fetch_failed else last_fetch)
+    feed = FeedConfig(url="https://news.example.com/feed.xml", refresh=refresh)
+    assert is_due(feed, state, NOW) is due
+    assert is_due(feed, FeedState(), NOW)  # never fetched
+
+
+@pytest.mark.parametrize(
+    ("minutes_between_runs", "fetched"),
+    [
+        ([55, 65, 57, 63, 55, 60, 64, 56], [True] * 8),  # hourly runs, started early or late
+        ([60, 30, 30], [True, False, True]),  # a run between two hourly ones
+        ([45, 45, 45], [False, True, False]),
+    ],
+)
+def test_scheduled_runs_fetch_when_an_hour_is_nearly_up(
+    server, tmp_path, minutes_between_runs, fetched
+):
+    def answer(request):
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, fixture("synthetic/mixed-direction.xml"), (("ETag", '"v1"'),))
+
+    url = server.route("/hourly.xml", answer=answer)
+    config = site(tmp_path, FeedConfig(url=url))  # the default refresh, 1h
+    collect(config)
+    start, statuses = NOW, []
+    for minutes in minutes_between_runs:
+        start += timedelta(minutes=minutes)
+        statuses.append(collect(config, now=start).health[0].status)
+    assert [status != "skipped (refresh)" for status in statuses] == fetched
+    assert len(server.seen("/hourly.xml")) == 1 + sum(fetched)
+
+
+OK_FEED = Reply(200, fixture("synthetic/mixed-direction.xml"))
+WRONG_CHARSET = Reply(
+    200,
+    fixture("synthetic/mixed-direction.xml"),
+    (("Content-Type", "application/rss+xml; charset=iso-8859-1"),),
+)
+NOT_FOUND = "the feed was not found (HTTP 404): check its address"
+CHARSET = "the server says the charset is iso-8859-1, but the feed is UTF-8: read as UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("replies", "runs"),
+    [
+        pytest.param(
+            [Reply(404), OK_FEED],
+            [
+                (0, False, "failed", NOT_FOUND, "kept the stored items"),
+                (5, False, "new items", "", ""),  # retried at once, though refresh is 1h
+                (10, False, "skipped (refresh)", "", ""),
+            ],
+            id="a failed feed is fetched again on the next run",
+        ),
+        pytest.param(
+            [OK_FEED, Reply(404), OK_FEED],
+            [
+                (0, False, "new items", "", ""),
+                (60, False, "failed", NOT_FOUND, "kept the stored items"),
+                (61, True, "offline", NOT_FOUND, STANDING),
+                (62, False, "new items", "", ""),
+                (63, False, "skipped (refresh)", "", ""),
+            ],
+            id="the problem stays across an offline run until a fetch succeeds",
+        ),
+        pytest.param(
+            [WRONG_CHARSET, OK_FEED],
+            [
+                (0, False, "new items", CHARSET, "read what could be read"),
+                (30, False, "skipped (refresh)", CHARSET, STANDING),
+                (60, False, "new items", "", ""),
+            ],
+            id="the problem stays across a run skipped for refresh",
+        ),
+    ],
+)
+def test_the_last_problem_of_a_feed_is_reported_until_a_fetch_goes_well(
+    server, tmp_path, replies, runs
+):
+    url = server.route("/feed.xml", *replies)
+    config = site(tmp_path, FeedConfig(url=url))
+    fetches = 0
+    for minutes, offline, status, problem, action in runs:
+        result = collect(config, now=NOW + timedelta(minutes=minutes), offline=offline)
+        health = result.health[0]
+        assert (health.status, health.last_problem) == (status, problem), minutes
+        reported = [(p.message, p.action) for p in result.problems]
+        assert reported == ([(problem, action)] if problem else []), minutes
+        fetches += status not in ("offline", "skipped (refresh)")
+        assert len(server.seen("/feed.xml")) == fetches, minutes

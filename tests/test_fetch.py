@@ -22,7 +22,7 @@ def server():
 
 def policy(**changes) -> FetchPolicy:
     settings = {
-        "user_agent": "digest/0.1.0 (+https://example.org/)",
+        "user_agent": "news-digest/0.1.0 (+https://example.org/)",
         "connect_timeout": 1.0,
         "read_timeout": 1.0,
         "total_timeout": 3.0,
@@ -41,7 +41,7 @@ def test_a_plain_fetch_names_the_tool_and_asks_for_compression(server):
     assert (result.status, result.content, result.error) == (200, FEED, "")
     assert result.headers["etag"] == '"v1"'
     sent = server.seen("/feed.xml")[0].headers
-    assert sent["user-agent"] == "digest/0.1.0 (+https://example.org/)"
+    assert sent["user-agent"] == "news-digest/0.1.0 (+https://example.org/)"
     assert sent["accept-encoding"] == "gzip, deflate, br"
     assert "application/rss+xml" in sent["accept"]
 
@@ -199,4 +199,6 @@ def test_feeds_on_different_hosts_run_side_by_side():
 
 def test_the_site_policy_names_the_tool_its_version_and_the_site():
     config = SiteConfig(title="t", base_url="https://example.org/news/")
-    assert site_policy(config).user_agent == f"digest/{__version__} (+https://example.org/news/)"
+    assert (
+        site_policy(config).user_agent == f"news-digest/{__version__} (+https://example.org/news/)"
+    )

@@ -316,7 +316,7 @@ def test_a_url_is_fetched_and_imported(tmp_path: Path, server: tuple[str, list[s
     fields = front_matter(text)
     assert fields["url"] == f"{base}/article.html"  # where the redirect led
     assert fields["date"].isoformat() == "2025-10-11T08:30:00+03:00"
-    assert agents[-1] == "digest/0.1.0 (+https://example.org/news/)"
+    assert agents[-1] == "news-digest/0.1.0 (+https://example.org/news/)"
     code, output = run(config, f"{base}/article.html")
     assert code == 0 and "already imported" in output  # matched by the URL
 
