@@ -5,7 +5,8 @@ the local feed files. Then, if ``site/`` has been built, the output as a visitor
 feed reader meet it: every internal link and asset of every page must lead to a file
 (resolved against the base path, as GitHub Pages resolves it), and every feed must be
 well-formed XML that feedparser reads without complaint, with absolute links and RFC 822
-dates. External links are not followed: the check works offline.
+dates, no item dated in the future or before 1990. External links are not followed: the
+check works offline.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,6 +40,10 @@ _DATE_TAGS = {"pubDate", "lastBuildDate"}
 _ATOM_LINK = f"{{{ATOM}}}link"
 _SITEMAP_LOC = f"{{{SITEMAP}}}loc"
 _CONTENT = f"{{{CONTENT}}}encoded"
+# A feed item may be dated at most this far past the clock of the computer that checks:
+# clocks differ a little, and a build may run just before the check.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)  # no news site had a feed before this
 _FIX_OUTPUT = "fix the template or the input that makes it, then build again"
 
 
@@ -82,9 +88,10 @@ def _check_local_feed(config: SiteConfig, url: str) -> tuple[Problem, ...]:
     return ()
 
 
-def check_site(config: SiteConfig) -> SiteCheck:
-    """Every page's links and every feed of the built site in ``config.output_dir``."""
-    site = _Site(config)
+def check_site(config: SiteConfig, now: datetime) -> SiteCheck:
+    """Every page's links and every feed of the built site in ``config.output_dir``; feed
+    items must be dated between 1990 and ``now`` (give or take a few minutes)."""
+    site = _Site(config, now)
     problems: list[Problem] = []
     pages = links = feeds = 0
     for path in sorted(config.output_dir.rglob("*")):
@@ -110,7 +117,8 @@ def check_site(config: SiteConfig) -> SiteCheck:
 class _Site:
     """The built site as links see it: the base URL and the files under it."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, now: datetime) -> None:
+        self.now = now
         self.urls = Urls(config.base_url)
         self.base = urlsplit(config.base_url)
         self.kind: Callable[[str], Kind] = site_kind(config.output_dir)
@@ -169,7 +177,33 @@ class _Site:
             )
         for element in root.iter():
             problems += self._check_feed_element(origin, element)
+        problems += [
+            problem
+            for item in root.iter("item")
+            if (problem := self._check_item_date(origin, item)) is not None
+        ]
         return problems, True
+
+    def _check_item_date(self, origin: str, item: ElementTree.Element) -> Problem | None:
+        """A problem if the item's date is one a feed validator calls implausible."""
+        text = (item.findtext("pubDate") or "").strip()
+        if not _is_rfc822(text):
+            return None  # reported as not a date at all
+        published = parsedate_to_datetime(text)
+        title = (item.findtext("title") or item.findtext("guid") or "").strip()
+        if published > self.now + FUTURE_TOLERANCE:
+            when = "in the future"
+        elif published < EARLIEST_DATE:
+            when = f"before {EARLIEST_DATE.year}"
+        else:
+            return None
+        return Problem(
+            origin,
+            None,
+            f"the item '{title}' is dated {when} ({text}); feed readers and validators take "
+            "such a date for a mistake",
+            "fix the date of the article or feed item it comes from, then build again",
+        )
 
     def _check_feed_element(self, origin: str, element: ElementTree.Element) -> Iterator[Problem]:
         text = (element.text or "").strip()
@@ -252,7 +286,7 @@ def run(site: Path) -> int:
             ),
             strict=True,
         ).show()
-    site = check_site(config)
+    site = check_site(config, datetime.now(UTC))
     return Report(
         "Checked the inputs and the built site",
         (Count(site.pages, "page"), Count(site.links, "link"), Count(site.feeds, "feed")),

@@ -17,7 +17,7 @@ import json
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -59,12 +59,14 @@ class _Placeholders(Template):
     delimiter = "%"
 
 
-def scaffold_files(options: SiteOptions, today: date) -> tuple[OutputFile, ...]:
-    """Every file of a new site; the example items are dated ``today`` and the day before."""
+def scaffold_files(options: SiteOptions, now: datetime) -> tuple[OutputFile, ...]:
+    """Every file of a new site; the example items are dated in the day before ``now``."""
+    zone = ZoneInfo(options.timezone)
+    now = now.replace(second=0, microsecond=0)
     values = {
         **_option_values(options),
-        "today": today.isoformat(),
-        **_item_dates(today, ZoneInfo(options.timezone)),
+        "today": now.astimezone(zone).date().isoformat(),
+        **_item_dates(now, zone),
     }
     return tuple(
         OutputFile(path, _Placeholders(text).substitute(values).encode("utf-8"))
@@ -87,22 +89,19 @@ def _option_values(options: SiteOptions) -> dict[str, str]:
     }
 
 
-def _item_dates(today: date, zone: ZoneInfo) -> dict[str, str]:
-    """RFC 822 dates for the example feed items, at plausible hours of the site's day."""
-    hours = {
-        "yesterday_morning": (-1, 9, 0),
-        "yesterday_evening": (-1, 20, 30),
-        "today_morning": (0, 8, 0),
-        "today_morning_later": (0, 8, 40),
-        "today_noon": (0, 12, 0),
-        "today_noon_later": (0, 12, 45),
+def _item_dates(now: datetime, zone: ZoneInfo) -> dict[str, str]:
+    """RFC 822 dates for the example feed items, all in the past (a feed validator calls a
+    future date implausible), in the site's time zone; the pairs that report one story
+    are 40 and 45 minutes apart."""
+    ago = {
+        "ago_26h": timedelta(hours=26),
+        "ago_14h30m": timedelta(hours=14, minutes=30),
+        "ago_4h": timedelta(hours=4),
+        "ago_3h20m": timedelta(hours=3, minutes=20),
+        "ago_1h": timedelta(hours=1),
+        "ago_15m": timedelta(minutes=15),
     }
-    return {
-        name: format_datetime(
-            datetime.combine(today + timedelta(days=days), time(hour, minute), tzinfo=zone)
-        )
-        for name, (days, hour, minute) in hours.items()
-    }
+    return {name: format_datetime((now - before).astimezone(zone)) for name, before in ago.items()}
 
 
 def _scaffold_sources(folder: Traversable, prefix: str) -> list[tuple[str, str, bool]]:
@@ -174,7 +173,7 @@ def run(site_dir: Path, options: SiteOptions) -> int:
     if site_dir.exists() and not site_dir.is_dir():
         return error(f"{site_dir} is a file, not a folder; choose another name")
     validate(options)
-    new_files = scaffold_files(options, date.today())
+    new_files = scaffold_files(options, datetime.now(UTC))
     clashes = existing_files(site_dir, new_files)
     if clashes:
         return Report(

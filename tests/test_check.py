@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,8 +22,9 @@ from generator.report import EXIT_CONFIG
 def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new site from ``digest init``, built offline once."""
     site_dir = tmp_path_factory.mktemp("check") / "news"
-    scaffold.write_files(site_dir, scaffold.scaffold_files(scaffold.SiteOptions(), date.today()))
-    build(load_config(site_dir), now=datetime.now(UTC), offline=True)
+    now = datetime.now(UTC)
+    scaffold.write_files(site_dir, scaffold.scaffold_files(scaffold.SiteOptions(), now))
+    build(load_config(site_dir), now=now, offline=True)
     return site_dir
 
 
@@ -42,7 +44,7 @@ def _messages(result: check.SiteCheck) -> list[str]:
 
 def test_a_fresh_build_passes(site: SiteConfig, capsys: pytest.CaptureFixture[str]) -> None:
     assert check.check_inputs(site) == ()
-    result = check.check_site(site)
+    result = check.check_site(site, datetime.now(UTC))
     assert result.problems == ()
     html_files = list(site.output_dir.rglob("*.html"))
     assert result.pages == len(html_files)
@@ -71,7 +73,7 @@ def test_a_broken_link_is_found_with_its_page_and_line(site: SiteConfig) -> None
     ]
     index.write_text("\n".join(lines), encoding="utf-8")
 
-    messages = _messages(check.check_site(site))
+    messages = _messages(check.check_site(site, datetime.now(UTC)))
 
     assert len(messages) == 3, messages
     assert messages[0].startswith("site/index.html, line 5: the link '/news-digest/articles/%D9")
@@ -89,7 +91,7 @@ def test_a_link_in_a_deeper_page_resolves_against_that_page(site: SiteConfig) ->
         ),
         encoding="utf-8",
     )
-    messages = _messages(check.check_site(site))
+    messages = _messages(check.check_site(site, datetime.now(UTC)))
     assert len(messages) == 1
     assert "'../tags/' leads to no page (there is no /news-digest/articles/tags/)" in messages[0]
 
@@ -128,11 +130,57 @@ def test_a_broken_feed_is_found(
     assert replaced == 1
     feed.write_text(text, encoding="utf-8")
 
-    messages = _messages(check.check_site(site))
+    messages = _messages(check.check_site(site, datetime.now(UTC)))
 
     assert any(
         message.startswith("site/feed.xml") and expected in message for message in messages
     ), messages
+
+
+@pytest.mark.parametrize(
+    ("dated", "expected"),
+    [
+        (timedelta(minutes=4), None),  # within the tolerance for clocks that differ a little
+        (check.FUTURE_TOLERANCE + timedelta(minutes=1), "in the future"),
+        (timedelta(days=400), "in the future"),
+    ],
+)
+def test_an_item_dated_in_the_future_is_found(
+    site: SiteConfig, dated: timedelta, expected: str | None
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    title = _date_first_item(site, now + dated)
+    messages = _messages(check.check_site(site, now))
+    if expected is None:
+        assert messages == []
+    else:
+        (message,) = messages
+        assert message.startswith(f"site/feed.xml: the item '{title}' is dated {expected} (")
+
+
+def test_an_item_dated_before_1990_is_found(site: SiteConfig) -> None:
+    title = _date_first_item(site, datetime(1989, 12, 31, 23, 0, tzinfo=UTC))
+    (message,) = _messages(check.check_site(site, datetime.now(UTC)))
+    assert message.startswith(
+        f"site/feed.xml: the item '{title}' is dated before 1990 (Sun, 31 Dec 1989 23:00:00 +0000)"
+    )
+
+
+def _date_first_item(site: SiteConfig, when: datetime) -> str:
+    """Give the site feed's first item this date; return the item's title."""
+    feed = site.output_dir / "feed.xml"
+    text = feed.read_text("utf-8")
+    item = text.index("<item>")
+    title = re.search(r"<title>([^<]*)</title>", text[item:])
+    assert title is not None
+    text = text[:item] + re.sub(
+        r"<pubDate>[^<]*</pubDate>",
+        f"<pubDate>{format_datetime(when)}</pubDate>",
+        text[item:],
+        count=1,
+    )
+    feed.write_text(text, encoding="utf-8")
+    return title[1]
 
 
 def test_feedparser_complaints_are_reported(site: SiteConfig) -> None:
@@ -142,7 +190,7 @@ def test_feedparser_complaints_are_reported(site: SiteConfig) -> None:
     doctype = b'<!DOCTYPE rss [<!ENTITY owner "x">]>'
     rest = rest.replace(b"<channel>", b"<channel><copyright>&owner;</copyright>", 1)
     feed.write_bytes(b"\n".join((declaration, doctype, rest)))
-    messages = _messages(check.check_site(site))
+    messages = _messages(check.check_site(site, datetime.now(UTC)))
     assert len(messages) == 1
     assert messages[0].startswith("site/feed.xml: feed readers may refuse this feed"), messages
 
@@ -150,7 +198,7 @@ def test_feedparser_complaints_are_reported(site: SiteConfig) -> None:
 def test_an_unknown_encoding_is_reported(site: SiteConfig) -> None:
     feed = site.output_dir / "feed.xml"
     feed.write_bytes(feed.read_bytes().replace(b'encoding="utf-8"', b'encoding="bogus-8"', 1))
-    messages = _messages(check.check_site(site))
+    messages = _messages(check.check_site(site, datetime.now(UTC)))
     assert messages == [
         f"site/feed.xml, line 1: this is not readable XML (unknown encoding: bogus-8)"
         f" ({check._FIX_OUTPUT})"
@@ -166,7 +214,7 @@ def test_a_sitemap_address_to_nowhere_is_found(site: SiteConfig) -> None:
         ),
         encoding="utf-8",
     )
-    messages = _messages(check.check_site(site))
+    messages = _messages(check.check_site(site, datetime.now(UTC)))
     assert messages == [
         "site/sitemap.xml: the link 'https://example.github.io/news-digest/gone/' leads to no page"
         " (there is no /news-digest/gone/) (" + check._FIX_OUTPUT + ")"

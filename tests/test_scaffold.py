@@ -7,8 +7,10 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -46,7 +48,8 @@ def test_a_new_site_builds_offline_with_its_example_feeds(tmp_path: Path) -> Non
     assert result.problems == ()
     assert result.articles == items + saved
     assert (site / "site/articles/welcome/index.html").is_file()
-    assert (site / f"site/digests/{date.today().isoformat()}/index.html").is_file()
+    today = datetime.now(UTC).date()  # the new site's time zone is UTC
+    assert (site / f"site/digests/{today.isoformat()}/index.html").is_file()
     assert list((site / "content/feeds").rglob("*.jsonl"))  # the feed store to commit
     assert (site / "templates/README.md").is_file()
     ignored = (site / ".gitignore").read_text("utf-8").split()
@@ -193,13 +196,37 @@ def test_actionlint_does_fail_on_a_broken_workflow(tmp_path: Path) -> None:
     assert "page" in checked.stdout
 
 
-def test_example_items_are_dated_in_the_sites_time_zone() -> None:
-    files = {
+def _example_files(timezone: str, now: datetime) -> dict[str, str]:
+    return {
         file.path: file.content.decode("utf-8")
-        for file in scaffold.scaffold_files(
-            scaffold.SiteOptions(timezone="Asia/Riyadh"), date(2026, 3, 1)
-        )
+        for file in scaffold.scaffold_files(scaffold.SiteOptions(timezone=timezone), now)
     }
-    assert "<pubDate>Sun, 01 Mar 2026 08:00:00 +0300</pubDate>" in files["feeds/example-1.xml"]
+
+
+def test_example_items_are_dated_in_the_sites_time_zone() -> None:
+    files = _example_files("Asia/Riyadh", datetime(2026, 3, 1, 9, 0, 30, tzinfo=UTC))
+    assert "<pubDate>Sun, 01 Mar 2026 11:45:00 +0300</pubDate>" in files["feeds/example-2.xml"]
     assert "date: 2026-03-01" in files["content/articles/welcome.md"]
     assert not any("%{" in text for text in files.values())
+
+
+@pytest.mark.parametrize(
+    ("timezone", "now"),
+    [
+        ("Asia/Riyadh", datetime(2026, 3, 1, 3, 0, tzinfo=UTC)),  # 06:00 on the site's clock
+        ("America/New_York", datetime(2026, 3, 8, 7, 10, tzinfo=UTC)),  # just after DST starts
+        ("Pacific/Kiritimati", datetime(2026, 1, 1, 10, 0, tzinfo=UTC)),  # the day's first hour
+    ],
+)
+def test_example_items_are_all_in_the_past_at_any_hour(timezone: str, now: datetime) -> None:
+    files = _example_files(timezone, now)
+    dates = [
+        parsedate_to_datetime(text)
+        for path in ("feeds/example-1.xml", "feeds/example-2.xml")
+        for text in re.findall(r"<pubDate>([^<]+)</pubDate>", files[path])
+    ]
+    assert len(dates) == 6
+    assert all(now - timedelta(days=2) < date_ < now for date_ in dates), dates
+    assert max(dates) == now - timedelta(minutes=15)
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    assert f"date: {today.isoformat()}" in files["content/articles/welcome.md"]
