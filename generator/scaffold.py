@@ -143,6 +143,12 @@ def write_files(site_dir: Path, new_files: tuple[OutputFile, ...]) -> None:
             stream.write(file.content)
 
 
+# The name that starts a pip requirement (PEP 508), before extras, a version or '@ URL'.
+_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[\[<>=!~;@]|$)")
+_OTHER_PROJECT = "digest"  # the command's name, but on PyPI an unrelated project
+_INSTALL_EXAMPLES = (
+    f"a pip requirement such as {INSTALL_SPEC} or git+https://github.com/OWNER/REPO@TAG"
+)
 _CRON_FIELD = re.compile(r"^[\d*/,-]+$")
 
 
@@ -158,12 +164,15 @@ def cron_schedule(text: str) -> str:
 
 
 def install_spec(text: str) -> str:
-    """A pip requirement for the workflow's shell line, nothing that would end the quotes;
+    """A pip requirement for the workflow's shell line that can install this program;
     ValueError, in words, for anything else."""
     if not text.strip() or any(char in text for char in '"$`\\\n'):
+        raise ValueError(f"'{text}' cannot go in the workflow: give {_INSTALL_EXAMPLES}")
+    name = _REQUIREMENT_NAME.match(text)
+    if name and re.sub(r"[-_.]+", "-", name[1]).lower() == _OTHER_PROJECT:
         raise ValueError(
-            f"'{text}' cannot go in the workflow: give a pip requirement such as "
-            f"{INSTALL_SPEC} or git+https://github.com/OWNER/digest@v{__version__}"
+            f"'{text.strip()}' would install another project: '{_OTHER_PROJECT}' on PyPI is "
+            f"not this program; give {_INSTALL_EXAMPLES}"
         )
     return text.strip()
 

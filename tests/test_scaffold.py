@@ -156,8 +156,40 @@ def test_the_workflow_builds_on_schedule_push_and_by_hand(tmp_path: Path) -> Non
     assert "git add --all -- content/feeds" in scripts
 
 
-def test_the_workflow_can_install_from_elsewhere(tmp_path: Path) -> None:
-    spec = "git+https://github.com/OWNER/digest@v0.1.0"
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "digest",
+        "digest==0.1.0",
+        " Digest>=0.1 ",
+        "digest[test]",
+        "digest; python_version >= '3.11'",
+        "digest @ git+https://github.com/OWNER/REPO@v0.1.0",
+    ],
+)
+def test_the_unrelated_project_named_digest_is_refused_with_a_working_example(
+    tmp_path: Path, spec: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        _init(str(tmp_path), "--install", spec)
+    assert stopped.value.code == 2
+    assert list(tmp_path.iterdir()) == []
+    message = capsys.readouterr().err.splitlines()[-1]
+    assert f"'{spec.strip()}' would install another project" in message
+    assert f"news-digest=={__version__}" in message
+    assert "git+https://github.com/OWNER/REPO@TAG" in message
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "git+https://github.com/OWNER/digest@v0.1.0",
+        f"news-digest=={__version__}",
+        "news-digest>=0.1",
+        "digest-tools==1.0",
+    ],
+)
+def test_the_workflow_can_install_from_elsewhere(tmp_path: Path, spec: str) -> None:
     assert _init(str(tmp_path), "--install", spec) == 0
     scripts = "\n".join(
         step.get("run", "") for step in _workflow(tmp_path)["jobs"]["build"]["steps"]
