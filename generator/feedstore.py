@@ -10,7 +10,9 @@ scheduled build on a fresh clone still has the whole history. Layout, under
 
 Keys are sorted and text is written as UTF-8 (not ``\\u`` escapes), so a diff shows what
 changed and nothing else. Every file is replaced atomically (a temporary file beside it,
-then ``os.replace``), so an interrupted build leaves the old file or the new one.
+then ``os.replace``), so an interrupted build leaves the old file or the new one; and
+months gain their items before any month loses one, so a build killed between two files
+leaves every item findable (see ``write_feed``).
 
 The validators for conditional requests live apart, in ``.cache/feeds.json`` under the
 site folder: they are worth nothing in a repository and may be deleted at any time.
@@ -129,17 +131,26 @@ def item_from_json(line: str) -> StoredItem:
     )
 
 
-def month_files(items: Iterable[StoredItem]) -> dict[str, str]:
-    """The text of each month file (``YYYY-MM.jsonl``) holding these items, sorted."""
+def _month_name(item: StoredItem) -> str:
+    return item.published.astimezone(UTC).strftime("%Y-%m") + ".jsonl"
+
+
+def _months(items: Iterable[StoredItem]) -> dict[str, list[StoredItem]]:
     months: dict[str, list[StoredItem]] = {}
     for item in items:
-        months.setdefault(item.published.astimezone(UTC).strftime("%Y-%m"), []).append(item)
-    return {
-        f"{month}.jsonl": "".join(
-            item_to_json(item) + "\n" for item in sorted(group, key=lambda i: (i.published, i.id))
-        )
-        for month, group in sorted(months.items())
-    }
+        months.setdefault(_month_name(item), []).append(item)
+    return dict(sorted(months.items()))
+
+
+def _month_text(items: Iterable[StoredItem]) -> str:
+    return "".join(
+        item_to_json(item) + "\n" for item in sorted(items, key=lambda i: (i.published, i.id))
+    )
+
+
+def month_files(items: Iterable[StoredItem]) -> dict[str, str]:
+    """The text of each month file (``YYYY-MM.jsonl``) holding these items, sorted."""
+    return {name: _month_text(group) for name, group in _months(items).items()}
 
 
 def _meta_json(feed: StoredFeed) -> str:
@@ -188,8 +199,27 @@ def merge_items(
 # --- disk ----------------------------------------------------------------------------
 
 
+def _read_month(path: Path) -> tuple[list[StoredItem], list[int]]:
+    """The items of one month file, and the numbers of its damaged lines."""
+    items: list[StoredItem] = []
+    damaged: list[int] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append(item_from_json(line))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            damaged.append(number)
+    return items, damaged
+
+
 def read_feed(folder: Path, url: str) -> tuple[StoredFeed, tuple[Problem, ...]]:
-    """The stored feed in ``folder`` (empty if there is none); damaged lines are reported."""
+    """The stored feed in ``folder`` (empty if there is none); damaged lines are reported.
+
+    An item found in two month files (a build was stopped while its date moved, see
+    ``write_feed``) is kept once: its copy in the later month wins, whatever the order
+    the files are listed in.
+    """
     problems: list[Problem] = []
     title = link = ""
     meta_path = folder / "feed.json"
@@ -201,41 +231,62 @@ def read_feed(folder: Path, url: str) -> tuple[StoredFeed, tuple[Problem, ...]]:
             problems.append(Problem(str(meta_path), None, "the file is damaged", "ignored"))
     items: dict[str, StoredItem] = {}
     for path in sorted(folder.glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                item = item_from_json(line)
-            except (ValueError, KeyError, TypeError, AttributeError):
-                problems.append(Problem(str(path), number, "a damaged line", "skipped"))
-                continue
-            items[item.id] = item
+        month, damaged = _read_month(path)
+        problems.extend(
+            Problem(str(path), number, "a damaged line", "skipped") for number in damaged
+        )
+        items.update((item.id, item) for item in month)
     ordered = tuple(sorted(items.values(), key=lambda i: (i.published, i.id)))
     return StoredFeed(url=url, title=title, link=link, items=ordered), tuple(problems)
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a reader sees the old file or the new one."""
+    """Replace ``path`` with ``text`` so that a reader sees the old file or the new one.
+
+    The text reaches the disk before the rename, so even a power cut cannot leave the
+    new name on an empty file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_text_atomically(path, text)
+
+
 def write_feed(folder: Path, feed: StoredFeed) -> None:
-    """Write the feed's files, touching only those whose text changed; drop emptied months."""
-    wanted = {"feed.json": _meta_json(feed), **month_files(feed.items)}
-    for name, text in wanted.items():
+    """Write the feed's files, touching only those whose text changed; drop emptied months.
+
+    A build may be killed between any two files, so no write may lose an item that
+    another write has not yet saved. First every month that gains an item (a new one, or
+    one whose date moved in from another month) is written with its new items *and* the
+    ones it is about to lose; only then is every month written as it should be, and the
+    emptied ones removed. Until that second pass ends an item may be in two months,
+    never in none; ``read_feed`` keeps one copy and the next write removes the other.
+    """
+    for leftover in folder.glob(".*.tmp"):  # from a build killed while writing
+        leftover.unlink()
+    months = _months(feed.items)
+    for name, items in months.items():
         path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            write_text_atomically(path, text)
+        ids = {item.id for item in items}
+        old = _read_month(path)[0] if path.is_file() else []
+        _write_if_changed(path, _month_text([*items, *(i for i in old if i.id not in ids)]))
+    _write_if_changed(folder / "feed.json", _meta_json(feed))
+    for name, items in months.items():
+        _write_if_changed(folder / name, _month_text(items))
     for path in folder.glob("*.jsonl"):
-        if path.name not in wanted:
+        if path.name not in months:
             path.unlink()
 
 

@@ -136,3 +136,23 @@ def test_the_cache_of_validators_round_trips_and_a_damaged_one_is_empty(tmp_path
     path.write_text("{not json", encoding="utf-8")
     assert read_states(path) == {}
     assert read_states(tmp_path / "missing.json") == {}
+
+
+def test_an_item_left_in_two_months_is_read_once_from_the_later_month(tmp_path):
+    folder = tmp_path / "f"
+    moved = replace(item("a", OCT), title="moved")
+    folder.mkdir()
+    (folder / "2023-10.jsonl").write_text(item_to_json(moved) + "\n", encoding="utf-8")
+    (folder / "2023-09.jsonl").write_text(item_to_json(item("a")) + "\n", encoding="utf-8")
+    feed, problems = read_feed(folder, "u")
+    assert (feed.items, problems) == ((moved,), ())
+    write_feed(folder, feed)
+    assert sorted(p.name for p in folder.iterdir()) == ["2023-10.jsonl", "feed.json"]
+
+
+def test_a_temporary_file_left_by_a_killed_build_is_removed_by_the_next_write(tmp_path):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / ".2023-09.jsonl.abc123.tmp").write_text('{"id": "half', encoding="utf-8")
+    write_feed(folder, StoredFeed(url="u", items=(item("a"),)))
+    assert sorted(p.name for p in folder.iterdir()) == ["2023-09.jsonl", "feed.json"]
