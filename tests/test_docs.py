@@ -70,7 +70,9 @@ def test_every_setting_has_a_row_with_its_default_in_config_md(key: str) -> None
 
 
 def _as_written(value: object) -> str:
-    """A default as config.yaml writes it: a period in its largest whole unit (``1h``)."""
+    """A default as config.yaml writes it: ``false``; a period in its largest unit (``1h``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if not isinstance(value, timedelta):
         return str(value)
     seconds = int(value.total_seconds())
