@@ -182,10 +182,6 @@ def test_a_push_made_while_the_site_was_building_is_kept(remote: Remote) -> None
     assert _feed_store(files) == stored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the step pushes once: a push that lands between its pull and its push fails the run",
-)
 def test_a_push_that_lands_between_the_pull_and_the_push_is_retried(remote: Remote) -> None:
     clone, stored = _built_clone(remote)
     # The first time the step pushes, someone else's push gets in just before it.
