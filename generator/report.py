@@ -116,7 +116,7 @@ def list_problems(problems: tuple[Problem, ...]) -> None:
 
 def feed_line(feed: FeedHealth) -> str:
     new = f", {feed.new_items} new" if feed.new_items else ""
-    why = f" ({feed.last_problem})" if feed.status == "failed" else ""
+    why = f" ({feed.last_problem})" if feed.last_problem else ""  # until a fetch succeeds
     return f"feed {feed.name}: {feed.status}{new}, {Count(feed.total_items, 'item')} stored{why}"
 
 
