@@ -1,15 +1,21 @@
-"""Writing the built site: all or nothing.
+"""Writing the built site: all or nothing, and nothing left behind.
 
 The new site is written to a temporary folder beside the output folder and swapped in
 only when every file is there, so a build that fails midway leaves the previous site
 exactly as it was. No file is ever written outside the output folder, and no file is
 written twice: two outputs claiming one path is an error naming both, never a silent
 overwrite.
+
+A process can also end without unwinding: ``kill -9``, a power cut, a CI runner torn
+down. Then the temporary folders stay (``.site-new-*``, ``.site-old-*``, as big as the
+site), so every write starts by removing those of earlier runs. The caller holds the
+site lock, so no other run's folders are mistaken for leftovers.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -42,7 +48,9 @@ def write_site(outputs: Iterable[tuple[str, Iterable[OutputFile]]], output_dir: 
     name of what made it (for the error when two make one path); returns how many."""
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))
+    for leftover in leftovers(output_dir):
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = _temporary_folder(output_dir, "new")
     try:
         made_by: dict[str, str] = {}
         for producer, files in outputs:
@@ -66,6 +74,27 @@ def write_site(outputs: Iterable[tuple[str, Iterable[OutputFile]]], output_dir: 
     return len(made_by)
 
 
+def leftovers(output_dir: Path) -> tuple[Path, ...]:
+    """The temporary folders of earlier writes beside ``output_dir``: real folders named
+    exactly as ``write_site`` names them (a link or a file of such a name is not one)."""
+    pattern = re.compile(rf"\.{re.escape(output_dir.name)}-(?:new|old)-[a-z0-9_]{{8}}")
+    try:
+        entries = list(os.scandir(output_dir.parent))
+    except FileNotFoundError:
+        return ()
+    return tuple(
+        sorted(
+            output_dir.parent / entry.name
+            for entry in entries
+            if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)
+        )
+    )
+
+
+def _temporary_folder(output_dir: Path, kind: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-{kind}-", dir=output_dir.parent))
+
+
 def _claim(made_by: dict[str, str], path: str, producer: str) -> None:
     if path in made_by:
         first = made_by[path]
@@ -80,7 +109,7 @@ def _swap(staging: Path, output_dir: Path) -> None:
     if not output_dir.exists():
         staging.rename(output_dir)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-old-", dir=output_dir.parent))
+    retired = _temporary_folder(output_dir, "old")
     retired.rmdir()
     output_dir.rename(retired)
     try:

@@ -63,3 +63,54 @@ def test_one_output_writing_a_path_twice_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"^'tags/x/index.html' would be written twice by pages"):
         write_site([("pages", twice)], tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def _folder(path: Path, files: dict[str, bytes]) -> Path:
+    for name, content in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_bytes(content)
+    return path
+
+
+def test_leftovers_of_earlier_runs_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    write_site([("test", [OutputFile("index.html", b"old")])], output)
+    left = [".site-new-abcd_123", ".site-old-0a1b2c3d"]
+    for name in left:
+        _folder(tmp_path / name, {"index.html": b"left", "a/b.html": b"left"})
+    kept = [
+        ".site-new-abc",  # not as the write names its folders
+        ".site-new-abcdefgh9",
+        ".site-newer-abcdefgh",
+        ".public-new-abcdefgh",  # another output folder's
+        "site-new-abcdefgh",
+    ]
+    for name in kept:
+        _folder(tmp_path / name, {"keep.txt": b"mine"})
+    (tmp_path / ".site-old-aaaaaaaa").write_bytes(b"a file, not a folder")
+    elsewhere = _folder(tmp_path / "elsewhere", {"keep.txt": b"mine"})
+    (tmp_path / ".site-old-bbbbbbbb").symlink_to(elsewhere, target_is_directory=True)
+
+    write_site([("test", [OutputFile("index.html", b"new")])], output)
+
+    assert _tree(output) == {"index.html": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["site", *kept, ".site-old-aaaaaaaa", ".site-old-bbbbbbbb", "elsewhere"]
+    )
+    assert all(_tree(tmp_path / name) == {"keep.txt": b"mine"} for name in kept)
+    assert _tree(elsewhere) == {"keep.txt": b"mine"}
+
+
+def test_leftovers_are_removed_even_when_the_write_fails(tmp_path: Path) -> None:
+    _folder(tmp_path / ".site-new-abcdefgh", {"index.html": b"half"})
+    with pytest.raises(UnsafePathError):
+        write_site([("test", [OutputFile("../x", b"")])], tmp_path / "site")
+    assert list(tmp_path.iterdir()) == []
