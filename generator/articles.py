@@ -22,6 +22,7 @@ import markdown
 
 from . import frontmatter
 from .config import SiteConfig
+from .localfiles import TooLarge, read_limited
 from .localize import text_direction
 from .model import Article
 from .problems import Problem
@@ -48,7 +49,15 @@ def read_saved_articles(config: SiteConfig) -> tuple[tuple[Article, ...], tuple[
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
         origin = path.relative_to(config.root).as_posix()
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_limited(path, config.max_file_bytes)
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except TooLarge:
+            message = (
+                f"the file is larger than {config.max_file_mib} MiB, "
+                "the limit set by 'max_file_mib' in config.yaml"
+            )
+            problems.append(Problem(origin, None, message))
+            continue
         except UnicodeDecodeError as error:
             problems.append(Problem(origin, None, f"the file is not UTF-8 text ({error.reason})"))
             continue

@@ -38,6 +38,7 @@ class FeedConfig:
     tags: tuple[str, ...] = ()  # given to every item of the feed
     refresh: timedelta = timedelta(hours=1)  # written 30m, 1h, 1d, 1w: see parse_duration
     keep_days: int = 0  # forget stored items published longer ago; 0 keeps them all
+    max_items: int = 2000  # read at most this many items of the feed, the newest
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class SiteConfig:
     digits: Literal["latn", "arab"] = "latn"
     digests_per_page: int = 7
     feed_items: int = 20  # digests in the site feed, articles in each tag feed
+    max_file_mib: int = 10  # a larger feed file or saved article is not read
     feeds: tuple[FeedConfig, ...] = ()
     tags: TagsConfig = field(default_factory=TagsConfig)
     related: RelatedConfig = field(default_factory=RelatedConfig)
@@ -92,6 +94,10 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         return base_path(self.base_url)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mib * 1024 * 1024
 
     @property
     def content_dir(self) -> Path:
@@ -359,7 +365,7 @@ def _check_site(values: dict, node: yaml.MappingNode, errors: list[str]) -> None
                 " know. Use a code like ar, en, fa, he or ur.",
             )
         )
-    for name in ("digests_per_page", "feed_items"):
+    for name in ("digests_per_page", "feed_items", "max_file_mib"):
         if name in values and values[name] < 1:
             errors.append(_error(_find(node, name), f"'{name}' should be 1 or more."))
 
@@ -380,6 +386,8 @@ def _check_feed(values: dict, node: yaml.Node, errors: list[str]) -> None:
         )
     if lang and not _known_language(lang):
         errors.append(_error(_find(node, "lang"), f"'{lang}' is not a language code I know."))
+    if values.get("max_items", 1) < 1:
+        errors.append(_error(_find(node, "max_items"), "'max_items' should be 1 or more."))
 
 
 def _known_language(code: str) -> bool:

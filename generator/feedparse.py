@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
@@ -224,8 +224,29 @@ def _entry_item(entry: Mapping, *, base: str, feed_language: str, now: datetime)
     return item, published is not None, bad_date
 
 
-def parse_feed(data: bytes, headers: Mapping[str, str], *, url: str, now: datetime) -> ParsedFeed:
-    """Read a feed's bytes into cleaned items; never raises for anything in the bytes."""
+def _newest(entries: Sequence[Mapping], count: int, now: datetime) -> list[Mapping]:
+    """The ``count`` newest entries, in the feed's order; an undated one counts as ``now``."""
+    dated = sorted(
+        range(len(entries)),
+        key=lambda index: _item_date(entries[index], now)[0] or now,
+        reverse=True,
+    )
+    return [entries[index] for index in sorted(dated[:count])]
+
+
+def parse_feed(
+    data: bytes,
+    headers: Mapping[str, str],
+    *,
+    url: str,
+    now: datetime,
+    max_items: int | None = None,
+) -> ParsedFeed:
+    """Read a feed's bytes into cleaned items; never raises for anything in the bytes.
+
+    Cleaning an item costs far more than parsing it, so with ``max_items`` only that many
+    of the newest items are cleaned, and the feed is told to have been cut.
+    """
     headers, charset_note = _charset_headers(data, headers)
     if url.startswith(("http://", "https://")):
         headers.setdefault("content-location", url)
@@ -254,7 +275,15 @@ def parse_feed(data: bytes, headers: Mapping[str, str], *, url: str, now: dateti
     items: dict[str, StoredItem] = {}
     undated: set[str] = set()
     bad_dates: list[str] = []
-    for entry in parsed.entries:
+    entries = parsed.entries
+    if max_items is not None and len(entries) > max_items:
+        problems.append(
+            f"the feed has {len(entries)} items, more than the limit of {max_items}: "
+            f"only the {max_items} newest were read (the limit is the feed's 'max_items' "
+            "in config.yaml)"
+        )
+        entries = _newest(entries, max_items, now)
+    for entry in entries:
         item, dated, bad_date = _entry_item(
             entry, base=link or base, feed_language=feed_language, now=now
         )

@@ -29,6 +29,7 @@ from .feedstore import (
 )
 from .feedupdate import apply_answer, is_due, is_remote, not_fetched
 from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, site_policy
+from .localfiles import TooLarge, read_limited
 from .localize import text_direction
 from .model import Article, FeedHealth
 from .problems import Problem
@@ -82,12 +83,19 @@ def _relative(path: str, root: Path) -> str:
         return path
 
 
-def _read_local(feed: FeedConfig, root: Path) -> FetchResult:
-    path = root / feed.url
+def _read_local(feed: FeedConfig, config: SiteConfig) -> FetchResult:
+    path = config.root / feed.url
     try:
-        return FetchResult(url=feed.url, status=200, content=path.read_bytes())
+        content = read_limited(path, config.max_file_bytes)
+    except TooLarge:
+        return FetchResult(
+            url=feed.url,
+            error=f"the feed file is larger than {config.max_file_mib} MiB, "
+            "the limit set by 'max_file_mib' in config.yaml",
+        )
     except OSError as error:
         return FetchResult(url=feed.url, error=f"the feed file cannot be read ({error.strerror})")
+    return FetchResult(url=feed.url, status=200, content=content)
 
 
 def collect_feed_articles(
@@ -121,7 +129,7 @@ def collect_feed_articles(
     for feed in config.feeds:
         state = states.get(feed.url, FeedState())
         if not is_remote(feed.url):
-            answers[feed.url] = _read_local(feed, config.root)
+            answers[feed.url] = _read_local(feed, config)
         elif offline:
             skipped[feed.url] = "offline"
         elif force or is_due(feed, state, now):

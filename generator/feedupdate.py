@@ -124,7 +124,13 @@ def apply_answer(
     if result.status != 200:
         problems.append(Problem(feed.url, None, _failure(result), "kept the stored items"))
         return outcome("failed", stored, 0, success=False)
-    parsed = parse_feed(result.content, result.headers, url=result.final_url or feed.url, now=now)
+    parsed = parse_feed(
+        result.content,
+        result.headers,
+        url=result.final_url or feed.url,
+        now=now,
+        max_items=feed.max_items,
+    )
     if not parsed.ok:
         problems.extend(
             Problem(feed.url, None, m, "kept the stored items") for m in parsed.problems

@@ -142,3 +142,22 @@ def test_links_survive_the_suffix_a_clashing_address_gets(tmp_path: Path) -> Non
     assert articles["a/story"].slug != articles["b/story"].slug  # one got a suffix
     assert articles["one"].related[:2] == ("b/story", "a/story")
     assert [str(problem) for problem in result.problems] == []
+
+
+def test_a_saved_article_over_the_size_limit_is_reported_and_skipped(tmp_path: Path) -> None:
+    head = "---\ntitle: t\ndate: 2023-09-13\n---\n"
+    limit = 1024 * 1024
+    site = _site(
+        tmp_path, {"at.md": head + "x" * (limit - len(head)), "over.md": head + "x" * limit}
+    )
+    (site / "config.yaml").write_text(
+        "title: t\nbase_url: https://example.org/\nmax_file_mib: 1\n", encoding="utf-8"
+    )
+    articles, problems = read_saved_articles(load_config(site))
+    assert [article.id for article in articles] == ["at"]
+    assert [(p.origin, p.message) for p in problems] == [
+        (
+            "content/articles/over.md",
+            "the file is larger than 1 MiB, the limit set by 'max_file_mib' in config.yaml",
+        )
+    ]

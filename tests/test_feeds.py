@@ -1,17 +1,19 @@
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Reply
 
-from generator.config import FeedConfig, SiteConfig
+from generator.config import FeedConfig, SiteConfig, load_config
 from generator.feedparse import parse_feed
 from generator.feeds import collect_feed_articles, feed_articles
 from generator.feedstore import FeedState, StoredFeed, feed_folder
 from generator.feedupdate import is_due
 from generator.fetch import FetchPolicy
+from generator.problems import ConfigError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -341,3 +343,71 @@ def test_the_last_problem_of_a_feed_is_reported_until_a_fetch_goes_well(
         assert reported == ([(problem, action)] if problem else []), minutes
         fetches += status not in ("offline", "skipped (refresh)")
         assert len(server.seen("/feed.xml")) == fetches, minutes
+
+
+# --- bounded work: items per feed, size of a feed file ----------------------------------
+
+
+def rss(*items: str, size: int = 0) -> bytes:
+    """An RSS document of these ``<item>`` bodies, grown to ``size`` bytes by a comment."""
+    body = "".join(f"<item>{item}</item>" for item in items)
+    document = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
+    ).encode()
+    padding = size - len(document) - len(b"<!---->")
+    return document + (b"<!--" + b"x" * padding + b"-->" if padding >= 0 else b"")
+
+
+def dated(number: int) -> str:
+    return (
+        f"<guid>n{number}</guid><title>خبر {number}</title>"
+        f"<pubDate>Mon, {number:02d} Oct 2023 08:00:00 GMT</pubDate>"
+    )
+
+
+def test_a_feed_over_its_item_limit_gives_its_newest_items_and_says_so(tmp_path):
+    order = [3, 9, 1, 7, 5, 2]  # the feed's own order is not by date
+    (tmp_path / "big.xml").write_bytes(rss(*(dated(n) for n in order)))
+    assert FeedConfig(url="x").max_items == 2000
+    result = collect(site(tmp_path, FeedConfig(url="big.xml", max_items=3)))
+    assert sorted(a.id for a in result.articles) == ["n5", "n7", "n9"]
+    assert [(p.origin, p.message) for p in result.problems] == [
+        (
+            "big.xml",
+            "the feed has 6 items, more than the limit of 3: only the 3 newest were read "
+            "(the limit is the feed's 'max_items' in config.yaml)",
+        )
+    ]
+    assert collect(site(tmp_path, FeedConfig(url="big.xml", max_items=6))).problems == ()
+
+
+def test_a_local_feed_file_over_the_size_limit_is_not_read(tmp_path):
+    config = replace(site(tmp_path, FeedConfig(url="big.xml")), max_file_mib=1)
+    (tmp_path / "big.xml").write_bytes(rss(dated(1), size=1024 * 1024))
+    assert len(collect(config).articles) == 1  # at the limit: read
+    (tmp_path / "big.xml").write_bytes(rss(dated(2), size=1024 * 1024 + 1))
+    result = collect(config)
+    assert [a.id for a in result.articles] == ["n1"]  # the stored item stays
+    assert result.health[0].status == "failed"
+    assert [(p.origin, p.message) for p in result.problems] == [
+        (
+            "big.xml",
+            "the feed file is larger than 1 MiB, the limit set by 'max_file_mib' in config.yaml",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("max_file_mib: 0\n", "line 3: 'max_file_mib' should be 1 or more."),
+        ("feeds:\n  - url: a.xml\n    max_items: 0\n", "line 5: 'max_items' should be 1 or more."),
+    ],
+)
+def test_the_limits_are_at_least_one(tmp_path, setting, message):
+    text = "title: t\nbase_url: https://example.org/\n" + setting
+    (tmp_path / "config.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.messages == (f"config.yaml, {message}",)
