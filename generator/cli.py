@@ -22,6 +22,7 @@ from .report import (
     error,
     os_error_message,
 )
+from .sitelock import site_lock
 
 DESCRIPTION = """\
 Turn a folder with config.yaml, feeds and saved articles into a static,
@@ -282,9 +283,10 @@ def _build(args: argparse.Namespace) -> int:
 
     config = load_config(args.site, base_url=args.base_url)
     started = time.monotonic()
-    result = build(
-        config, now=datetime.now(UTC), offline=args.offline, progress=_progress(args.quiet)
-    )
+    with site_lock(config.root, command="digest build"):
+        result = build(
+            config, now=datetime.now(UTC), offline=args.offline, progress=_progress(args.quiet)
+        )
     return build_report(
         result, f"Built {config.output_dir} in {time.monotonic() - started:.1f} s", args.strict
     ).show(quiet=args.quiet)
@@ -294,9 +296,14 @@ def _fetch(args: argparse.Namespace) -> int:
     from .feeds import collect_feed_articles
 
     config = load_config(args.site)
-    result = collect_feed_articles(
-        config, now=datetime.now(UTC), offline=False, progress=_progress(False), force=args.force
-    )
+    with site_lock(config.root, command="digest fetch"):
+        result = collect_feed_articles(
+            config,
+            now=datetime.now(UTC),
+            offline=False,
+            progress=_progress(False),
+            force=args.force,
+        )
     failed = Count(sum(feed.status == "failed" for feed in result.health), "failed", "failed")
     stored = Count(len(result.articles), "item stored", "items stored")
     return Report(
@@ -329,7 +336,11 @@ def _serve(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from .importer import run_import
 
-    return run_import(load_config(args.site), args.inputs, dry_run=args.dry_run)
+    config = load_config(args.site)
+    if args.dry_run:  # writes nothing, so it need not wait for another command
+        return run_import(config, args.inputs, dry_run=True)
+    with site_lock(config.root, command="digest import"):
+        return run_import(config, args.inputs, dry_run=False)
 
 
 if __name__ == "__main__":

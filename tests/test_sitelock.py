@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import copy_example_site
 
 from generator.sitelock import LOCK_FILE, SiteBusyError, holder, site_lock
 
@@ -104,3 +106,25 @@ def test_a_damaged_note_still_gives_a_message(tmp_path: Path) -> None:
             site_lock(tmp_path, wait=0),
         ):
             pytest.fail("the lock was taken twice")
+
+
+def test_a_build_while_another_command_writes_stops_with_one_line(tmp_path: Path) -> None:
+    """The command line takes the lock: a second build names the first and leaves no site/."""
+    site = copy_example_site(tmp_path / "news")
+    process = _start_holder(site)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "build", "--offline", "--quiet"],
+            cwd=site,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        )
+    finally:
+        process.kill()
+        process.wait()
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: another digest command") and f"process {process.pid}" in line
+    assert not (site / "site").exists()
