@@ -46,7 +46,7 @@ def safe_relative_path(path: str) -> PurePosixPath:
 def write_site(outputs: Iterable[tuple[str, Iterable[OutputFile]]], output_dir: Path) -> int:
     """Replace ``output_dir`` with exactly the files of ``outputs``, each given with the
     name of what made it (for the error when two make one path); returns how many."""
-    output_dir = output_dir.resolve()
+    output_dir = _output_folder(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in leftovers(output_dir):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -91,6 +91,19 @@ def leftovers(output_dir: Path) -> tuple[Path, ...]:
     )
 
 
+def _output_folder(output_dir: Path) -> Path:
+    """The output folder with its parent resolved; a link is refused rather than followed,
+    as swapping would replace the folder it points to, wherever that is, as a whole."""
+    if output_dir.is_symlink():
+        raise BuildError(
+            f"the output folder {output_dir} is a link to {os.readlink(output_dir)}, and a "
+            "build replaces its output folder as a whole, so it will not replace a folder "
+            f"elsewhere; remove the link, build, then copy {output_dir.name}/ to where it "
+            "is needed"
+        )
+    return output_dir.parent.resolve() / output_dir.name
+
+
 def _temporary_folder(output_dir: Path, kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-{kind}-", dir=output_dir.parent))
 
@@ -106,7 +119,7 @@ def _claim(made_by: dict[str, str], path: str, producer: str) -> None:
 def _swap(staging: Path, output_dir: Path) -> None:
     """Put ``staging`` in place of ``output_dir``; the old one is removed only afterwards."""
     os.chmod(staging, 0o755)
-    if not output_dir.exists():
+    if not os.path.lexists(output_dir):
         staging.rename(output_dir)
         return
     retired = _temporary_folder(output_dir, "old")

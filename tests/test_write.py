@@ -114,3 +114,15 @@ def test_leftovers_are_removed_even_when_the_write_fails(tmp_path: Path) -> None
     with pytest.raises(UnsafePathError):
         write_site([("test", [OutputFile("../x", b"")])], tmp_path / "site")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_linked_output_folder_is_refused_and_its_target_left_alone(tmp_path: Path) -> None:
+    target = _folder(tmp_path / "published", {"index.html": b"published", "CNAME": b"x.org"})
+    (tmp_path / "site").symlink_to(target, target_is_directory=True)
+    with pytest.raises(BuildError) as raised:
+        write_site([("test", [OutputFile("index.html", b"new")])], tmp_path / "site")
+    message = str(raised.value)
+    assert f"{tmp_path / 'site'} is a link to {target}" in message
+    assert "remove the link, build, then copy site/ to where it is needed" in message
+    assert _tree(target) == {"index.html": b"published", "CNAME": b"x.org"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["published", "site"]
