@@ -8,21 +8,31 @@ overwrite.
 
 A process can also end without unwinding: ``kill -9``, a power cut, a CI runner torn
 down. Then the temporary folders stay (``.site-new-*``, ``.site-old-*``, as big as the
-site), so every write starts by removing those of earlier runs. The caller holds the
-site lock, so no other run's folders are mistaken for leftovers.
+site), so every write starts by removing those of earlier runs, and by putting the
+previous site back if a run ended between moving it away and moving the new one in.
+Where Linux can swap two folders in one step (``renameat2``), there is no such moment.
+The caller holds the site lock, so no other run's folders are mistaken for leftovers.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .model import OutputFile
 from .problems import BuildError
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+# The kernel or the file system cannot exchange: fall back to two renames.
+_NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
 class UnsafePathError(BuildError):
@@ -43,13 +53,21 @@ def safe_relative_path(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(outputs: Iterable[tuple[str, Iterable[OutputFile]]], output_dir: Path) -> int:
+def write_site(
+    outputs: Iterable[tuple[str, Iterable[OutputFile]]],
+    output_dir: Path,
+    *,
+    exchange: bool = True,
+) -> int:
     """Replace ``output_dir`` with exactly the files of ``outputs``, each given with the
-    name of what made it (for the error when two make one path); returns how many."""
+    name of what made it (for the error when two make one path); returns how many.
+
+    ``exchange=False`` swaps by two renames even where one atomic exchange is possible,
+    as on systems without it.
+    """
     output_dir = _output_folder(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in leftovers(output_dir):
-        shutil.rmtree(leftover, ignore_errors=True)
+    _recover(output_dir)
     staging = _temporary_folder(output_dir, "new")
     try:
         made_by: dict[str, str] = {}
@@ -67,7 +85,7 @@ def write_site(outputs: Iterable[tuple[str, Iterable[OutputFile]]], output_dir: 
                     target.write_bytes(file.content)
                 except OSError as error:  # a full disk: name the file as the user knows it
                     raise OSError(error.errno, error.strerror, output_dir / relative) from error
-        _swap(staging, output_dir)
+        _swap(staging, output_dir, exchange=exchange)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -104,6 +122,19 @@ def _output_folder(output_dir: Path) -> Path:
     return output_dir.parent.resolve() / output_dir.name
 
 
+def _recover(output_dir: Path) -> None:
+    """Undo what an earlier run, ended abruptly, left: first put the previous site back if
+    it was moved away and nothing came in its place, then delete the rest."""
+    remaining = list(leftovers(output_dir))
+    retired = [path for path in remaining if path.name.startswith(f".{output_dir.name}-old-")]
+    if retired and not os.path.lexists(output_dir):
+        newest = max(retired, key=lambda path: path.stat().st_mtime)
+        newest.rename(output_dir)
+        remaining.remove(newest)
+    for path in remaining:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def _temporary_folder(output_dir: Path, kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-{kind}-", dir=output_dir.parent))
 
@@ -116,11 +147,14 @@ def _claim(made_by: dict[str, str], path: str, producer: str) -> None:
     made_by[path] = producer
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
+def _swap(staging: Path, output_dir: Path, *, exchange: bool) -> None:
     """Put ``staging`` in place of ``output_dir``; the old one is removed only afterwards."""
     os.chmod(staging, 0o755)
     if not os.path.lexists(output_dir):
         staging.rename(output_dir)
+        return
+    if exchange and _exchange(staging, output_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # the old site, now
         return
     retired = _temporary_folder(output_dir, "old")
     retired.rmdir()
@@ -131,3 +165,21 @@ def _swap(staging: Path, output_dir: Path) -> None:
         retired.rename(output_dir)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step, so that neither name is ever missing; False where
+    the system cannot (not Linux, an old C library or kernel, a file system without it)."""
+    if sys.platform != "linux":
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    folder, at = ctypes.c_char_p, ctypes.c_int
+    renameat2.argtypes = [at, folder, at, folder, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, bytes(first), _AT_FDCWD, bytes(second), _RENAME_EXCHANGE) == 0:
+        return True
+    failure = ctypes.get_errno()
+    if failure in _NO_EXCHANGE:
+        return False
+    raise OSError(failure, os.strerror(failure), str(second))

@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,36 @@ def test_leftovers_are_removed_even_when_the_write_fails(tmp_path: Path) -> None
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_site_moved_away_and_never_replaced_is_put_back_first(tmp_path: Path) -> None:
+    """A run ended between moving the old site away and moving the new one in."""
+    _folder(tmp_path / ".site-old-k2j4h5g6", {"index.html": b"old", "a/b.html": b"old b"})
+    _folder(tmp_path / ".site-new-z9y8x7w6", {"index.html": b"complete?"})
+
+    def failing():
+        yield OutputFile("index.html", b"new")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_site([("test", failing())], tmp_path / "site")
+    assert _tree(tmp_path / "site") == {"index.html": b"old", "a/b.html": b"old b"}
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_both_ways_of_swapping_put_the_new_site_in_place(tmp_path: Path, exchange: bool) -> None:
+    output = tmp_path / "site"
+    write_site([("test", [OutputFile("old.html", b"old")])], output, exchange=exchange)
+    written = write_site(
+        [("test", [OutputFile("index.html", b"new"), OutputFile("a/b.html", b"b")])],
+        output,
+        exchange=exchange,
+    )
+    assert written == 2
+    assert _tree(output) == {"index.html": b"new", "a/b.html": b"b"}
+    assert output.stat().st_mode & 0o777 == 0o755
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
 def test_a_linked_output_folder_is_refused_and_its_target_left_alone(tmp_path: Path) -> None:
     target = _folder(tmp_path / "published", {"index.html": b"published", "CNAME": b"x.org"})
     (tmp_path / "site").symlink_to(target, target_is_directory=True)
@@ -126,3 +158,37 @@ def test_a_linked_output_folder_is_refused_and_its_target_left_alone(tmp_path: P
     assert "remove the link, build, then copy site/ to where it is needed" in message
     assert _tree(target) == {"index.html": b"published", "CNAME": b"x.org"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["published", "site"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="one-step exchange of folders is Linux's")
+def test_the_output_folder_is_never_missing_while_swapped(tmp_path: Path) -> None:
+    """Another process looks for the output folder as fast as it can all along."""
+    output = tmp_path / "site"
+    write_site([("test", [OutputFile("index.html", b"0")])], output)
+    stop = tmp_path / "stop"
+    looking = subprocess.Popen(
+        [sys.executable, "-c", _LOOK_FOR_FOLDER, str(output), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert looking.stdout is not None
+    assert looking.stdout.readline() == "looking\n"
+    for version in range(1, 60):
+        write_site([("test", [OutputFile("index.html", str(version).encode())])], output)
+    stop.touch()
+    missing, looks = map(int, looking.communicate(timeout=10)[0].split())
+    assert looks > 1000
+    assert missing == 0
+    assert _tree(output) == {"index.html": b"59"}
+
+
+_LOOK_FOR_FOLDER = """
+import os, sys
+folder, stop = sys.argv[1:]
+print("looking", flush=True)
+missing = looks = 0
+while not os.path.exists(stop):
+    looks += 1
+    missing += not os.path.isdir(folder)
+print(missing, looks)
+"""
