@@ -7,6 +7,7 @@ never an exception, and the caller decides what to keep.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -140,31 +141,69 @@ def _item_date(entry: Mapping, now: datetime) -> tuple[datetime | None, str]:
 # --- charset -------------------------------------------------------------------------
 
 
-def _charset_headers(data: bytes, headers: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
-    """Headers to give feedparser, without a charset the bytes prove wrong, and a note.
+def _is_utf8(name: str) -> bool:
+    return name.lower().replace("-", "").replace("_", "") == "utf8"
 
-    Servers often label UTF-8 feeds as ISO-8859-1. Bytes beyond ASCII that decode as
-    UTF-8 are UTF-8 (text in a legacy charset almost never does), so when the feed itself
-    says UTF-8 or nothing, the header's charset is dropped and the feed is read as UTF-8.
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the bytes beyond ASCII are mostly well-formed UTF-8.
+
+    Text in a legacy charset (windows-1252, -1255, -1256 …) almost never forms a valid
+    UTF-8 sequence, while a UTF-8 feed with a few damaged bytes is still mostly valid: so
+    more valid letters than damaged spots means UTF-8.
+    """
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd") - data.count("\ufffd".encode())
+    letters = sum(1 for ch in text if ch > "\x7f") - damaged
+    return letters > damaged
+
+
+def _charset(data: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str], list[str]]:
+    """The bytes and headers to give feedparser, and notes on the charset.
+
+    feedparser, given UTF-8 with a few bad bytes, decodes the whole feed as windows-1252
+    and turns every Arabic letter into mojibake. So a feed that is UTF-8 (every charset
+    it declares says so, or its bytes are UTF-8 and nothing but a server header says
+    otherwise) is decoded here, each bad byte becoming U+FFFD, and handed on as clean
+    UTF-8. Servers often label UTF-8 feeds ISO-8859-1; that is reported, not obeyed. A
+    feed in a real legacy charset, declared as such, is left to feedparser.
     """
     headers = {name.lower(): value for name, value in headers.items()}
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.isascii():  # UTF-16/32, or ASCII
+        return data, headers, []
     content_type = headers.get("content-type", "")
     match = _CHARSET.search(content_type)
-    if not match:
-        return headers, None
-    said = match[1].lower()
+    said = match[1].lower() if match else ""
     declared = _XML_ENCODING.match(data)
-    declared_name = declared[1].decode("ascii").lower() if declared else ""
-    if said.replace("-", "") == "utf8" or declared_name not in ("", "utf-8", "utf8"):
-        return headers, None
+    xml = declared[1].decode("ascii").lower() if declared else ""
+    named = [
+        name for name in (said, "utf-8" if data.startswith(b"\xef\xbb\xbf") else "", xml) if name
+    ]
+    mostly = _mostly_utf8(data)
+    if not (named and all(map(_is_utf8, named))) and not (
+        mostly and (_is_utf8(said) or xml in ("", "utf-8", "utf8"))
+    ):
+        return data, headers, []
+    notes = []
+    if said and not _is_utf8(said):
+        notes.append(f"the server says the charset is {said}, but the feed is UTF-8: read as UTF-8")
+    # said outright: feedparser takes an HTTP answer without a charset for ISO-8859-1
+    headers["content-type"] = (
+        _CHARSET.sub("", content_type) or "application/xml"
+    ) + "; charset=utf-8"
     try:
         data.decode("utf-8")
-    except UnicodeDecodeError:
-        return headers, None
-    if data.isascii():
-        return headers, None
-    headers["content-type"] = _CHARSET.sub("", content_type)
-    return headers, f"the server says the charset is {said}, but the feed is UTF-8: read as UTF-8"
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd") - data.count("\ufffd".encode())
+        notes.append(
+            f"the feed is UTF-8 but has {bad} damaged "
+            + ("byte" if bad == 1 else "bytes")
+            + f", the first at byte offset {error.start}: "
+            "each was replaced by \ufffd and the rest was read as UTF-8"
+        )
+        data = text.encode("utf-8")
+    return data, headers, notes
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -247,11 +286,12 @@ def parse_feed(
     Cleaning an item costs far more than parsing it, so with ``max_items`` only that many
     of the newest items are cleaned, and the feed is told to have been cut.
     """
-    headers, charset_note = _charset_headers(data, headers)
+    data, headers, problems = _charset(data, headers)
     if url.startswith(("http://", "https://")):
         headers.setdefault("content-location", url)
     try:
-        parsed = feedparser.parse(data, response_headers=headers)
+        # a stream, not bytes: feedparser opens bytes that name a file as that file
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     except (
         Exception
     ) as error:  # feedparser has bugs on hostile input; one feed must not stop the rest
@@ -260,7 +300,6 @@ def parse_feed(
         looks_html = _HTML_START.match(data) or "html" in headers.get("content-type", "")
         what = "a web page, not a feed" if looks_html else "not a feed that can be read"
         return ParsedFeed(ok=False, problems=(f"the address gave {what}",))
-    problems = [charset_note] if charset_note else []
     if parsed.get("bozo") and not isinstance(
         parsed.get("bozo_exception"), feedparser.NonXMLContentType
     ):

@@ -203,3 +203,84 @@ def test_encoding_and_illformed_cases_do_not_crash(group):
         feed = parse_feed(data, _headers_of(data), url="http://example.org/feed", now=NOW)
         for item in feed.items:
             assert item.id and item.published.tzinfo is not None, path.name
+
+
+# --- charsets: damaged UTF-8, mislabelled and legacy feeds ------------------------------
+
+PUTIN = "بوتين يلتقي كيم جونج أون في مركز فوستوشني للفضاء"
+
+
+def damaged_utf8(
+    declaration: bytes = b'<?xml version="1.0" encoding="utf-8"?>',
+) -> tuple[bytes, int]:
+    """The Arabic feed with two bad bytes in one title, and the offset of the first."""
+    data = fixture("synthetic/arabic-utf8.xml").replace(
+        b'<?xml version="1.0" encoding="utf-8"?>', declaration, 1
+    )
+    word = "يلتقي".encode()
+    offset = data.index(word) + len(word)
+    return data[:offset] + b"\xff\xfe" + data[offset:], offset
+
+
+@pytest.mark.parametrize(
+    ("declaration", "headers", "notes"),
+    [
+        pytest.param(b'<?xml version="1.0" encoding="utf-8"?>', {}, [], id="declared in the XML"),
+        pytest.param(b'<?xml version="1.0"?>', {}, [], id="UTF-8 as XML's default"),
+        pytest.param(b"\xef\xbb\xbf", {}, [], id="a byte order mark"),
+        pytest.param(
+            b'<?xml version="1.0" encoding="utf-8"?>',
+            {"Content-Type": "application/rss+xml; charset=UTF-8"},
+            [],
+            id="by the server",
+        ),
+        pytest.param(
+            b'<?xml version="1.0" encoding="utf-8"?>',
+            {"Content-Type": "text/xml; charset=iso-8859-1"},
+            ["the server says the charset is iso-8859-1, but the feed is UTF-8: read as UTF-8"],
+            id="mislabelled by the server",
+        ),
+    ],
+)
+def test_a_utf8_feed_with_bad_bytes_stays_utf8_and_the_first_bad_byte_is_named(
+    declaration, headers, notes
+):
+    data, offset = damaged_utf8(declaration)
+    feed = parse_feed(data, headers, url="https://news.example.com/feed.xml", now=NOW)
+    assert feed.title == "أخبار المثال"
+    titles = {item.title for item in feed.items}
+    assert PUTIN.replace("يلتقي", "يلتقي\ufffd\ufffd") in titles
+    assert not any("Ø" in title for title in titles)
+    assert list(feed.problems[: len(notes) + 1]) == [
+        *notes,
+        f"the feed is UTF-8 but has 2 damaged bytes, the first at byte offset {offset}: "
+        "each was replaced by \ufffd and the rest was read as UTF-8",
+    ]
+
+
+def arabic_1256(declaration: str) -> bytes:
+    text = fixture("synthetic/arabic-utf8.xml").decode("utf-8")
+    return text.replace('encoding="utf-8"', declaration, 1).encode("cp1256")
+
+
+@pytest.mark.parametrize(
+    ("declaration", "headers"),
+    [
+        ('encoding="windows-1256"', {}),
+        ('encoding="windows-1256"', {"content-type": "text/xml; charset=utf-8"}),
+        ("", {"content-type": "application/xml; charset=windows-1256"}),
+    ],
+    ids=["declared in the XML", "in the XML, against the server", "by the server"],
+)
+def test_a_windows_1256_arabic_feed_is_read_in_its_own_charset(declaration, headers):
+    feed = parse_feed(arabic_1256(declaration), headers, url="https://n.example/f", now=NOW)
+    assert feed.title == "أخبار المثال"
+    assert PUTIN in {item.title for item in feed.items}
+    assert not any("\ufffd" in item.title for item in feed.items)
+
+
+def test_bytes_naming_a_file_are_not_read_from_that_file(tmp_path):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(fixture("synthetic/arabic-utf8.xml"))
+    feed = parse_feed(str(path).encode(), {}, url="https://n.example/f", now=NOW)
+    assert (feed.ok, feed.items) == (False, ())
