@@ -11,7 +11,9 @@ down. Then the temporary folders stay (``.site-new-*``, ``.site-old-*``, as big 
 site), so every write starts by removing those of earlier runs, and by putting the
 previous site back if a run ended between moving it away and moving the new one in.
 Where Linux can swap two folders in one step (``renameat2``), there is no such moment.
-The caller holds the site lock, so no other run's folders are mistaken for leftovers.
+SIGTERM and SIGINT while writing raise ``Stopped``, which unwinds through the same
+cleanup as an error. The caller holds the site lock, so no other run's folders are
+mistaken for leftovers.
 """
 
 from __future__ import annotations
@@ -21,14 +23,20 @@ import errno
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
+from types import FrameType, TracebackType
+from typing import Any
 
 from .model import OutputFile
 from .problems import BuildError
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_Handler = Callable[[int, FrameType | None], Any] | int
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 # The kernel or the file system cannot exchange: fall back to two renames.
@@ -37,6 +45,11 @@ _NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 class UnsafePathError(BuildError):
     """An output path that would land outside the output folder."""
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGINT arrived while the site was being written. A KeyboardInterrupt,
+    so that it passes every ``except Exception`` and the command stops as on Ctrl+C."""
 
 
 def safe_relative_path(path: str) -> PurePosixPath:
@@ -68,28 +81,17 @@ def write_site(
     output_dir = _output_folder(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(output_dir)
-    staging = _temporary_folder(output_dir, "new")
-    try:
-        made_by: dict[str, str] = {}
-        for producer, files in outputs:
-            for file in files:
-                relative = safe_relative_path(file.path)
-                _claim(made_by, relative.as_posix(), producer)
-                target = staging.joinpath(*relative.parts)
-                if staging not in target.resolve().parents:
-                    raise UnsafePathError(
-                        f"refusing to write '{file.path}' outside the output folder"
-                    )
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    target.write_bytes(file.content)
-                except OSError as error:  # a full disk: name the file as the user knows it
-                    raise OSError(error.errno, error.strerror, output_dir / relative) from error
-        _swap(staging, output_dir, exchange=exchange)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return len(made_by)
+    with _StopSignals() as stop:
+        staging = _temporary_folder(output_dir, "new")
+        try:
+            written = _write_files(outputs, staging, output_dir)
+            stop.hold()  # from here on the new site goes in whole; a signal waits for it
+            _swap(staging, output_dir, exchange=exchange)
+        except BaseException:
+            stop.hold()
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return written
 
 
 def leftovers(output_dir: Path) -> tuple[Path, ...]:
@@ -139,6 +141,25 @@ def _temporary_folder(output_dir: Path, kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-{kind}-", dir=output_dir.parent))
 
 
+def _write_files(
+    outputs: Iterable[tuple[str, Iterable[OutputFile]]], staging: Path, output_dir: Path
+) -> int:
+    made_by: dict[str, str] = {}
+    for producer, files in outputs:
+        for file in files:
+            relative = safe_relative_path(file.path)
+            _claim(made_by, relative.as_posix(), producer)
+            target = staging.joinpath(*relative.parts)
+            if staging not in target.resolve().parents:
+                raise UnsafePathError(f"refusing to write '{file.path}' outside the output folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.write_bytes(file.content)
+            except OSError as error:  # a full disk: name the file as the user knows it
+                raise OSError(error.errno, error.strerror, output_dir / relative) from error
+    return len(made_by)
+
+
 def _claim(made_by: dict[str, str], path: str, producer: str) -> None:
     if path in made_by:
         first = made_by[path]
@@ -183,3 +204,44 @@ def _exchange(first: Path, second: Path) -> bool:
     if failure in _NO_EXCHANGE:
         return False
     raise OSError(failure, os.strerror(failure), str(second))
+
+
+class _StopSignals:
+    """For the ``with`` block, SIGINT and SIGTERM raise ``Stopped``, so the temporary folder
+    is removed as after an error, instead of the process ending on the spot (SIGTERM's
+    default). After ``hold()`` (the swap, the cleanup) a signal waits, and is delivered to
+    the previous handlers once they are back. Only the main thread can handle signals; a
+    signal the process ignores stays ignored."""
+
+    def __init__(self) -> None:
+        self._previous: dict[int, _Handler] = {}
+        self._holding = False
+        self._held: list[int] = []
+
+    def __enter__(self) -> _StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in _STOP_SIGNALS:
+                if signal.getsignal(signum) not in {signal.SIG_IGN, None}:
+                    self._previous[signum] = signal.signal(signum, self._on_signal)
+        return self
+
+    def hold(self) -> None:
+        self._holding = True
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if self._holding:
+            self._held.append(signum)
+            return
+        self._holding = True  # the cleanup that follows must not be cut short
+        raise Stopped(f"stopped by {signal.Signals(signum).name}")
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        if kind is None and self._held:
+            signal.raise_signal(self._held[0])

@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -6,7 +7,7 @@ import pytest
 
 from generator.model import OutputFile
 from generator.problems import BuildError
-from generator.write import UnsafePathError, write_site
+from generator.write import Stopped, UnsafePathError, write_site
 
 
 @pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b", "", "a\\..\\b"])
@@ -158,6 +159,46 @@ def test_a_linked_output_folder_is_refused_and_its_target_left_alone(tmp_path: P
     assert "remove the link, build, then copy site/ to where it is needed" in message
     assert _tree(target) == {"index.html": b"published", "CNAME": b"x.org"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["published", "site"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_while_writing_cleans_up_and_restores_the_handler(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    output = _folder(tmp_path / "site", {"index.html": b"old"})
+    received: list[int] = []
+    previous = signal.signal(signum, lambda number, _frame: received.append(number))
+
+    def interrupted():
+        yield OutputFile("index.html", b"new")
+        signal.raise_signal(signum)
+        yield OutputFile("never.html", b"never")
+
+    try:
+        with pytest.raises(Stopped, match=f"stopped by {signum.name}"):
+            write_site([("test", interrupted())], output)
+        assert received == []  # the write's handler had it, not the one before
+        signal.raise_signal(signum)
+        assert received == [signum]  # and the one before is back
+    finally:
+        signal.signal(signum, previous)
+    assert _tree(output) == {"index.html": b"old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_an_ignored_signal_stays_ignored_while_writing(tmp_path: Path) -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def ignored():
+        signal.raise_signal(signal.SIGINT)
+        yield OutputFile("index.html", b"new")
+
+    try:
+        assert write_site([("test", ignored())], tmp_path / "site") == 1
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert _tree(tmp_path / "site") == {"index.html": b"new"}
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="one-step exchange of folders is Linux's")

@@ -1,0 +1,92 @@
+"""A build stopped while it writes the site: by a signal, or killed outright.
+
+Each build here runs in a child process, as a user's or a CI runner's would. A stop
+signal must end it as an error does (the previous site intact, nothing left beside it);
+after a kill, which nothing can clean up after, the site must still be whole, and the
+next build must leave nothing of the killed one behind.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import copy_example_site
+
+from generator.model import OutputFile
+from generator.write import leftovers, write_site
+
+ROOT = Path(__file__).parent.parent
+
+# `digest build`, whose writing stops after its first files until a signal comes.
+_STOPPED_BUILD = textwrap.dedent(
+    """
+    import signal, sys, time
+    import generator.build
+    from generator.cli import main
+    from generator.model import OutputFile
+    from generator.write import write_site
+
+    def write_then_wait(outputs, output_dir):
+        def waiting():
+            yield OutputFile("waiting.html", b"")
+            print("writing", flush=True)
+            time.sleep(60)
+        return write_site([*outputs, ("waiting", waiting())], output_dir)
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    generator.build.write_site = write_then_wait
+    sys.exit(main(["build", "--offline", "--site", sys.argv[1]]))
+    """
+)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def temporary_folders(output: Path) -> list[str]:
+    """Whatever a write may have made beside the output folder."""
+    return [path.name for path in output.parent.glob(f".{output.name}-*")]
+
+
+def child(script: str, *args: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_while_writing_keeps_the_previous_site(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    site = copy_example_site(tmp_path / "news")
+    previous = [OutputFile("index.html", b"previous"), OutputFile("a/index.html", b"a")]
+    write_site([("previous", previous)], site / "site")
+    before = tree(site / "site")
+
+    building = child(_STOPPED_BUILD, site)
+    assert building.stdout is not None
+    assert building.stdout.readline() == "writing\n"
+    (staging,) = leftovers(site / "site")
+    assert (staging / "index.html").is_file()  # midway: written, not yet swapped in
+    building.send_signal(signum)
+    _, stderr = building.communicate(timeout=30)
+
+    assert building.returncode == 1, stderr
+    assert "Stopped" in stderr
+    assert "Traceback" not in stderr
+    assert tree(site / "site") == before
+    assert temporary_folders(site / "site") == []
