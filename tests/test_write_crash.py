@@ -8,6 +8,7 @@ next build must leave nothing of the killed one behind.
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_example_site
 
+from generator.cli import main
 from generator.model import OutputFile
 from generator.write import leftovers, write_site
 
@@ -90,3 +92,22 @@ def test_a_stop_signal_while_writing_keeps_the_previous_site(
     assert "Traceback" not in stderr
     assert tree(site / "site") == before
     assert temporary_folders(site / "site") == []
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_ignores_what_a_build_leaves_in_a_new_site(tmp_path: Path) -> None:
+    site = tmp_path / "news"
+    assert main(["init", str(site)]) == 0
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    left = [".site-new-abcd1234/index.html", ".site-old-abcd1234/index.html", ".cache/a.json"]
+    for name in left:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(b"")
+    (site / ".digest.lock").write_bytes(b"")
+    checked = subprocess.run(
+        ["git", "-C", str(site), "check-ignore", "--no-index", *left, ".digest.lock"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.stdout.split() == [*left, ".digest.lock"]
