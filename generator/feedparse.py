@@ -11,7 +11,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
@@ -25,6 +25,7 @@ from .slugs import short_hash
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # no feed item is older than RSS itself
 FUTURE_SLACK = timedelta(days=1)  # clocks and time zones are often a little off
 SUMMARY_LENGTH = 300
+TITLE_WORDS = 8  # an item without a title is named by the first words of its text
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|"
     r"_hsenc|_hsmi|mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|__s)$",
@@ -222,8 +223,16 @@ def _shorten(text: str, length: int = SUMMARY_LENGTH) -> str:
     return cut.rstrip(" ,.;:،؛") + "…"
 
 
-def _entry_item(entry: Mapping, *, base: str, feed_language: str, now: datetime):
-    """One entry as a stored item, with its date (None if unusable) and a date note."""
+def _opening(text: str, words: int = TITLE_WORDS) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def _entry_item(
+    entry: Mapping, *, base: str, feed_language: str, now: datetime
+) -> tuple[StoredItem | None, bool, str]:
+    """One entry as a stored item (None if it has neither title nor text), whether it
+    has a usable date, and a note on a date that is not usable."""
     contents = [c.get("value", "") for c in entry.get("content") or ()]
     raw_summary = entry.get("summary", "") or ""
     raw_body = max(contents, key=len) if contents else raw_summary
@@ -232,7 +241,9 @@ def _entry_item(entry: Mapping, *, base: str, feed_language: str, now: datetime)
     summary = _shorten(html_to_text(summary_source))
     url = canonical_url(entry.get("link", "") or "", base)
     title = _text(entry.get("title_detail"), entry.get("title", "") or "")
-    title = title or _shorten(summary, 100) or url
+    title = title or _opening(summary)
+    if not title:
+        return None, False, ""
     published, bad_date = _item_date(entry, now)
     guid = clean_text(entry.get("id", "") or "")
     item_id = guid or url or "sha256:" + short_hash(f"{title}\n{published or ''}", 16)
@@ -263,14 +274,79 @@ def _entry_item(entry: Mapping, *, base: str, feed_language: str, now: datetime)
     return item, published is not None, bad_date
 
 
-def _newest(entries: Sequence[Mapping], count: int, now: datetime) -> list[Mapping]:
-    """The ``count`` newest entries, in the feed's order; an undated one counts as ``now``."""
+def _newest(entries: Sequence[Mapping], count: int, now: datetime) -> list[int]:
+    """The positions of the ``count`` newest entries, in the feed's order; an undated one
+    counts as ``now``."""
     dated = sorted(
         range(len(entries)),
         key=lambda index: _item_date(entries[index], now)[0] or now,
         reverse=True,
     )
-    return [entries[index] for index in sorted(dated[:count])]
+    return sorted(dated[:count])
+
+
+def _which(positions: Sequence[int]) -> str:
+    """Items by their place in the feed, counted from 1: "item 3", "items 3, 7 and 9"."""
+    if len(positions) == 1:
+        return f"item {positions[0]}"
+    shown = [str(position) for position in positions[:5]]
+    rest = f"{len(positions) - 5} more" if len(positions) > 5 else shown.pop()
+    return f"items {', '.join(shown)} and {rest}"
+
+
+def _read_items(
+    entries: Sequence[Mapping],
+    positions: Sequence[int],
+    *,
+    base: str,
+    feed_language: str,
+    now: datetime,
+) -> tuple[tuple[StoredItem, ...], frozenset[str], list[str]]:
+    """The entries at ``positions`` as items, those without a date, and what was wrong.
+
+    A feed repeating an item keeps its first copy. But two different stories under one
+    guid (a CMS reusing ids) are both kept: the later one gets an id of its own, made
+    from its link and title so that it is the same on every fetch.
+    """
+    items: dict[str, StoredItem] = {}
+    undated: set[str] = set()
+    bad_dates: list[str] = []
+    empty: list[int] = []
+    retold: list[int] = []
+    for position in positions:
+        item, dated, bad_date = _entry_item(
+            entries[position], base=base, feed_language=feed_language, now=now
+        )
+        if item is None:
+            empty.append(position + 1)
+            continue
+        if bad_date:
+            bad_dates.append(bad_date)
+        known = items.get(item.id)
+        if known is not None and (known.url, known.title) != (item.url, item.title):
+            own = short_hash("\n".join((item.url, item.title)), 8)
+            item = replace(item, id=f"{item.id}#{own}")
+            if item.id not in items:
+                retold.append(position + 1)
+        if item.id in items:
+            continue
+        if not dated:
+            undated.add(item.id)
+        items[item.id] = item
+    problems = []
+    if bad_dates:
+        problems.append(
+            f"{len(bad_dates)} items had an impossible date (such as {bad_dates[0]}): "
+            "the time they were first seen was used instead"
+        )
+    if empty:
+        problems.append(f"{_which(empty)} of the feed had neither a title nor any text: left out")
+    if retold:
+        problems.append(
+            f"{_which(retold)} of the feed had the id of an earlier item but another title "
+            "or link: kept as a story of its own"
+        )
+    return tuple(items.values()), frozenset(undated), problems
 
 
 def parse_feed(
@@ -311,36 +387,23 @@ def parse_feed(
     base = url if url.startswith(("http://", "https://")) else ""
     link = canonical_url(channel.get("link", "") or "", base)
     feed_language = _normal_language(channel.get("language", "") or "")
-    items: dict[str, StoredItem] = {}
-    undated: set[str] = set()
-    bad_dates: list[str] = []
     entries = parsed.entries
+    positions: Sequence[int] = range(len(entries))
     if max_items is not None and len(entries) > max_items:
         problems.append(
             f"the feed has {len(entries)} items, more than the limit of {max_items}: "
             f"only the {max_items} newest were read (the limit is the feed's 'max_items' "
             "in config.yaml)"
         )
-        entries = _newest(entries, max_items, now)
-    for entry in entries:
-        item, dated, bad_date = _entry_item(
-            entry, base=link or base, feed_language=feed_language, now=now
-        )
-        if bad_date:
-            bad_dates.append(bad_date)
-        if not dated:
-            undated.add(item.id)
-        items.setdefault(item.id, item)  # a feed repeating an item: its first one counts
-    if bad_dates:
-        problems.append(
-            f"{len(bad_dates)} items had an impossible date (such as {bad_dates[0]}): "
-            "the time they were first seen was used instead"
-        )
+        positions = _newest(entries, max_items, now)
+    items, undated, item_problems = _read_items(
+        entries, positions, base=link or base, feed_language=feed_language, now=now
+    )
     return ParsedFeed(
         ok=True,
         title=_text(channel.get("title_detail"), channel.get("title", "") or ""),
         link=link,
-        items=tuple(items.values()),
-        undated=frozenset(undated),
-        problems=tuple(problems),
+        items=items,
+        undated=undated,
+        problems=(*problems, *item_problems),
     )

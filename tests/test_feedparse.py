@@ -284,3 +284,51 @@ def test_bytes_naming_a_file_are_not_read_from_that_file(tmp_path):
     path.write_bytes(fixture("synthetic/arabic-utf8.xml"))
     feed = parse_feed(str(path).encode(), {}, url="https://n.example/f", now=NOW)
     assert (feed.ok, feed.items) == (False, ())
+
+
+# --- items the feed gets wrong: a reused guid, no title ---------------------------------
+
+
+def channel(*items: str) -> bytes:
+    body = "".join(f"<item>{item}</item>" for item in items)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
+    ).encode()
+
+
+def test_two_stories_under_one_guid_are_both_kept_under_stable_ids():
+    data = channel(
+        "<guid>urn:g1</guid><title>الأولى</title><link>https://n.example/1</link>",
+        "<guid>urn:g1</guid><title>الثانية</title><link>https://n.example/2</link>",
+        "<guid>urn:g1</guid><title>الأولى</title><link>https://n.example/1</link>",  # a repeat
+        "<guid>urn:g1</guid><title>الثانية</title><link>https://n.example/2</link>",  # a repeat
+    )
+    feed = parse_feed(data, {}, url="https://n.example/f", now=NOW)
+    assert [item.title for item in feed.items] == ["الأولى", "الثانية"]
+    first, second = (item.id for item in feed.items)
+    assert first == "urn:g1" and second.startswith("urn:g1#") and len(second) > 7
+    assert parse_feed(data, {}, url="https://n.example/f", now=NOW).items == feed.items
+    assert feed.problems == (
+        "item 2 of the feed had the id of an earlier item but another title or link: "
+        "kept as a story of its own",
+    )
+
+
+def test_an_untitled_item_is_named_by_its_first_words_and_an_empty_one_is_left_out():
+    data = channel(
+        "<guid>urn:a</guid>"
+        + "<description>واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة</description>",
+        "<guid>urn:b</guid><description>نص قصير</description>",
+        "<guid>urn:c</guid><link>https://n.example/c</link>",
+        "<guid>urn:d</guid><title> </title>"
+        + "<description><![CDATA[<img src='x.jpg'>]]></description>",
+    )
+    feed = parse_feed(data, {}, url="https://n.example/f", now=NOW)
+    assert [(item.id, item.title) for item in feed.items] == [
+        ("urn:a", "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية…"),
+        ("urn:b", "نص قصير"),
+    ]
+    assert feed.problems == (
+        "items 3 and 4 of the feed had neither a title nor any text: left out",
+    )
