@@ -8,15 +8,17 @@ next build must leave nothing of the killed one behind.
 
 from __future__ import annotations
 
+import random
 import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_example_site
+from conftest import build_site, copy_example_site
 
 from generator.cli import main
 from generator.model import OutputFile
@@ -47,6 +49,27 @@ _STOPPED_BUILD = textwrap.dedent(
 )
 
 
+# The writing stage of a build: the files a build made (read from a copy), written
+# into the site as the build writes them.
+_WRITE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from generator.model import OutputFile
+    from generator.write import write_site
+
+    built, output = map(Path, sys.argv[1:])
+
+    def files():
+        for path in sorted(built.rglob("*")):
+            if path.is_file():
+                yield OutputFile(path.relative_to(built).as_posix(), path.read_bytes())
+
+    write_site([("build", files())], output)
+    """
+)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
@@ -68,6 +91,17 @@ def child(script: str, *args: Path) -> subprocess.Popen[str]:
         text=True,
         cwd=ROOT,
     )
+
+
+def start_writing(script: str, *args: Path, output: Path) -> subprocess.Popen[str]:
+    """A child started, once it has begun writing: its own temporary folder is there
+    (polled as closely as the system allows; those of killed runs before it do not count)."""
+    earlier = set(temporary_folders(output))
+    process = child(script, *args)
+    while not {name for name in temporary_folders(output) if "-new-" in name} - earlier:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.0002)
+    return process
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -92,6 +126,37 @@ def test_a_stop_signal_while_writing_keeps_the_previous_site(
     assert "Traceback" not in stderr
     assert tree(site / "site") == before
     assert temporary_folders(site / "site") == []
+
+
+def test_kills_at_random_moments_of_writing_always_leave_a_whole_site(tmp_path: Path) -> None:
+    site = copy_example_site(tmp_path / "news")
+    for number in range(15):  # a bigger site, for more moments to be killed at
+        (site / f"content/articles/extra-{number}.md").write_text(
+            f"---\ntitle: خبر إضافي رقم {number}\ndate: 2023-09-{1 + number % 28:02d}\n---\n"
+            f"نص الخبر {number}.\n",
+            encoding="utf-8",
+        )
+    build_site(site)
+    output, whole = site / "site", tree(site / "site")
+    built = shutil.copytree(output, tmp_path / "built")
+
+    uncut = start_writing(_WRITE, built, output, output=output)
+    started = time.monotonic()
+    assert uncut.wait(timeout=60) == 0, uncut.communicate()
+    writing = time.monotonic() - started  # the span the kills below fall in
+
+    kills = random.Random(20260101)
+    for _ in range(8):
+        killed = start_writing(_WRITE, built, output, output=output)
+        time.sleep(kills.uniform(0, writing))
+        killed.kill()
+        killed.communicate(timeout=30)
+        if sys.platform == "linux":  # the folders are swapped in one step: never missing
+            assert tree(output) == whole
+
+    build_site(site)
+    assert tree(output) == whole
+    assert temporary_folders(output) == []
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
