@@ -3,6 +3,11 @@ XML by code (never by text templates), ``robots.txt`` and ``.nojekyll``.
 
 Links are absolute (from ``base_url``), dates RFC 822 in English, ids stable, and
 nothing depends on the wall clock: ``lastBuildDate`` is the newest item's date.
+
+Feed readers show ``description`` and ``content:encoded`` as HTML. Plain text bound for
+them goes through ``html_text`` before the XML writer escapes it again; article bodies
+are already sanitized HTML and go as they are. Titles and categories are plain text,
+as RSS has them.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ def site_feed(site: Site) -> OutputFile:
                 link=url,
                 guid=url,
                 published=max(newest, _local_midnight(digest, config)),
-                description=" · ".join(article.title for article in stories),
+                description=html_text(" · ".join(article.title for article in stories)),
                 content_html="".join(_story_html(article, link) for article in stories),
             )
         )
@@ -64,7 +69,7 @@ def site_feed(site: Site) -> OutputFile:
         _rss(
             config,
             config.title,
-            config.description or config.title,
+            html_text(config.description or config.title),
             link.absolute(""),
             link.absolute(urls.FEED_PATH),
             items,
@@ -81,7 +86,7 @@ def tag_feed(site: Site, tag: Tag) -> OutputFile:
             link=link.absolute(urls.article_path(article.slug)),
             guid=link.absolute(urls.article_path(article.slug)),
             published=article.published,
-            description=article.summary,
+            description=html_text(article.summary),
             content_html=article.body_html,
             categories=tuple(t.label for t in article.tags),
         )
@@ -93,7 +98,7 @@ def tag_feed(site: Site, tag: Tag) -> OutputFile:
         _rss(
             config,
             f"{config.title}: {tag.label}",
-            f"{config.title}: {tag.label}",
+            html_text(f"{config.title}: {tag.label}"),
             link.absolute(urls.tag_path(tag.slug)),
             link.absolute(path),
             items,
@@ -128,11 +133,17 @@ def _local_midnight(digest: Digest, config: SiteConfig) -> datetime:
     return datetime.combine(digest.date, time(), tzinfo=config.tz)
 
 
+def html_text(text: str) -> str:
+    """Plain text as HTML that shows exactly that text: what a feed's HTML elements need,
+    since the XML escaping alone is undone by the reader before it reads the HTML."""
+    return escape(text)
+
+
 def _story_html(article: Article, link: urls.Urls) -> str:
-    href = escape(link.absolute(urls.article_path(article.slug)))
-    source = f"<p>{escape(article.source)}</p>" if article.source else ""
-    summary = f"<p>{escape(article.summary)}</p>" if article.summary else ""
-    return f'<h3><a href="{href}">{escape(article.title)}</a></h3>{source}{summary}'
+    href = html_text(link.absolute(urls.article_path(article.slug)))
+    source = f"<p>{html_text(article.source)}</p>" if article.source else ""
+    summary = f"<p>{html_text(article.summary)}</p>" if article.summary else ""
+    return f'<h3><a href="{href}">{html_text(article.title)}</a></h3>{source}{summary}'
 
 
 def _rss(

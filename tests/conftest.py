@@ -1,4 +1,5 @@
-"""Shared fixtures: the example site built once, a local HTTP server, and the golden switch."""
+"""Shared fixtures: the example site built once, a local HTTP server, a real browser, and the
+golden switch."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 if TYPE_CHECKING:
     from generator.build import BuildResult
@@ -19,6 +22,8 @@ EXAMPLE_SITE = TESTS / "example_site"
 GOLDEN_SITE = TESTS / "golden" / "example_site"
 BUILD_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 BASE_PATH = "/news-digest/"  # the path of the example site's base_url
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,3 +67,38 @@ def served_example(built_example: tuple[Path, BuildResult]) -> Iterator[str]:
     _, result = built_example
     with Preview(result.site.config) as preview:
         yield preview.url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    """Debian's chromium, headless. Its console is kept (``console_messages``), and an alert
+    stays open for the test to find rather than being dismissed."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1100,1400",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.unhandled_prompt_behavior = "ignore"
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    yield driver
+    driver.quit()
+
+
+def console_messages(driver: webdriver.Chrome) -> list[str]:
+    """What the pages wrote to the browser's console since the last call."""
+    return [entry["message"] for entry in driver.get_log("browser")]
+
+
+def csp_violations(driver: webdriver.Chrome) -> list[str]:
+    """The console's reports of something the page's Content-Security-Policy blocked."""
+    return [m for m in console_messages(driver) if "Content Security Policy" in m]

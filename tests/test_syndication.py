@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -60,3 +61,31 @@ def test_sitemap_lists_every_page_with_absolute_urls(built_example) -> None:
     assert len(locs) == result.pages - 1  # every page but 404.html
     assert all(loc.startswith(BASE) for loc in locs)
     assert BASE in locs
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append(tag)
+
+
+def _elements(fragment: str) -> list[str]:
+    parser = _Elements()
+    parser.feed(fragment)
+    parser.close()
+    return parser.found
+
+
+def test_descriptions_are_text_and_digest_items_only_the_stories_markup(built_example) -> None:
+    site_dir, _ = built_example
+    for path in _feeds(site_dir / "site"):
+        if path.name != "feed.xml":
+            continue
+        root = ElementTree.parse(path).getroot()
+        assert all(_elements(d.text or "") == [] for d in root.iter("description")), path
+    site_feed = ElementTree.parse(site_dir / "site" / "feed.xml").getroot()
+    for content in site_feed.iter("{http://purl.org/rss/1.0/modules/content/}encoded"):
+        assert set(_elements(content.text or "")) == {"h3", "a", "p"}
