@@ -22,7 +22,7 @@ import markdown
 
 from . import frontmatter
 from .config import SiteConfig
-from .localfiles import TooLarge, read_limited
+from .localfiles import TooLarge, is_inside, read_limited
 from .localize import text_direction
 from .model import Article
 from .problems import Problem
@@ -48,6 +48,10 @@ def read_saved_articles(config: SiteConfig) -> tuple[tuple[Article, ...], tuple[
     problems: list[Problem] = []
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
         origin = path.relative_to(config.root).as_posix()
+        if not is_inside(path, config.content_dir):
+            message = "the file is a link to a file outside the content folder: not published"
+            problems.append(Problem(origin, None, message))
+            continue
         try:
             data = read_limited(path, config.max_file_bytes)
             text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")

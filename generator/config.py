@@ -39,6 +39,7 @@ class FeedConfig:
     refresh: timedelta = timedelta(hours=1)  # written 30m, 1h, 1d, 1w: see parse_duration
     keep_days: int = 0  # forget stored items published longer ago; 0 keeps them all
     max_items: int = 2000  # read at most this many items of the feed, the newest
+    allow_outside: bool = False  # the feed's file may lie outside the site folder
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from .feedstore import (
 )
 from .feedupdate import apply_answer, is_due, is_remote, not_fetched
 from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, site_policy
-from .localfiles import TooLarge, read_limited
+from .localfiles import TooLarge, is_inside, read_limited
 from .localize import text_direction
 from .model import Article, FeedHealth
 from .problems import Problem
@@ -85,6 +85,12 @@ def _relative(path: str, root: Path) -> str:
 
 def _read_local(feed: FeedConfig, config: SiteConfig) -> FetchResult:
     path = config.root / feed.url
+    if not feed.allow_outside and not is_inside(path, config.root):
+        return FetchResult(
+            url=feed.url,
+            error="the feed file is outside the site folder: move it into the site folder, "
+            "or give this feed 'allow_outside: true' in config.yaml",
+        )
     try:
         content = read_limited(path, config.max_file_bytes)
     except TooLarge:

@@ -161,3 +161,22 @@ def test_a_saved_article_over_the_size_limit_is_reported_and_skipped(tmp_path: P
             "the file is larger than 1 MiB, the limit set by 'max_file_mib' in config.yaml",
         )
     ]
+
+
+def test_a_saved_article_linking_out_of_the_content_folder_is_refused(tmp_path: Path) -> None:
+    text = "---\ntitle: t\ndate: 2023-09-13\n---\nنص\n"
+    site = _site(tmp_path, {})
+    (tmp_path / "secret.md").write_text(text, encoding="utf-8")
+    (site / "content" / "drafts").mkdir()
+    (site / "content" / "drafts" / "draft.md").write_text(text, encoding="utf-8")
+    articles_dir = site / "content" / "articles"
+    (articles_dir / "leak.md").symlink_to(tmp_path / "secret.md")
+    (articles_dir / "draft.md").symlink_to(site / "content" / "drafts" / "draft.md")
+    articles, problems = read_saved_articles(load_config(site))
+    assert [article.id for article in articles] == ["draft"]
+    assert [(p.origin, p.message) for p in problems] == [
+        (
+            "content/articles/leak.md",
+            "the file is a link to a file outside the content folder: not published",
+        )
+    ]

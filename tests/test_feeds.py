@@ -411,3 +411,31 @@ def test_the_limits_are_at_least_one(tmp_path, setting, message):
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
     assert caught.value.messages == (f"config.yaml, {message}",)
+
+
+# --- feed files stay in the site folder --------------------------------------------------
+
+OUTSIDE = (
+    "the feed file is outside the site folder: move it into the site folder, "
+    "or give this feed 'allow_outside: true' in config.yaml"
+)
+
+
+def test_a_feed_file_outside_the_site_folder_is_not_read_unless_allowed(tmp_path):
+    root = tmp_path / "site"
+    (root / "feeds").mkdir(parents=True)
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes(fixture("synthetic/mixed-direction.xml"))
+    (root / "feeds" / "real.xml").write_bytes(fixture("real/urdu_UTF8.xml"))
+    (root / "feeds" / "out.xml").symlink_to(secret)
+    (root / "feeds" / "in.xml").symlink_to(root / "feeds" / "real.xml")
+    outside = [str(secret), "../secret.xml", "feeds/../../secret.xml", "feeds/out.xml"]
+    result = collect(site(root, *(FeedConfig(url=url) for url in outside)))
+    assert result.articles == ()
+    assert [(p.origin, p.message) for p in result.problems] == [(url, OUTSIDE) for url in outside]
+    assert {h.status for h in result.health} == {"failed"}
+
+    allowed = collect(site(root, FeedConfig(url="../secret.xml", allow_outside=True)))
+    assert (len(allowed.articles), allowed.problems) == (3, ())
+    inside = collect(site(root, FeedConfig(url="feeds/in.xml")))
+    assert (len(inside.articles), inside.problems) == (26, ())
