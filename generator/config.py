@@ -38,6 +38,7 @@ class FeedConfig:
     tags: tuple[str, ...] = ()  # given to every item of the feed
     refresh: timedelta = timedelta(hours=1)  # written 30m, 1h, 1d, 1w: see parse_duration
     keep_days: int = 0  # forget stored items published longer ago; 0 keeps them all
+    allow_private: bool = False  # the feed (and its redirects) may be on a private network
     max_items: int = 2000  # read at most this many items of the feed, the newest
     allow_outside: bool = False  # the feed's file may lie outside the site folder
 

@@ -153,6 +153,7 @@ def collect_feed_articles(
                     feed.url,
                     etag=state.etag if known else "",
                     last_modified=state.last_modified if known else "",
+                    allow_private=feed.allow_private,
                 )
             )
         results = fetch_all(requests, policy or site_policy(config), progress=progress)

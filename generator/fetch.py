@@ -7,6 +7,17 @@ and headers go back to the caller, and a failure is a value, never an exception.
 
 Compressed bodies are decompressed here, chunk by bounded chunk, so the size limit holds
 for the decompressed bytes and a compression bomb stops at the limit.
+
+Addresses are guarded (see ``fetchguard``): redirects are followed here, one hop at a time,
+and each hop's host name is resolved, every address it has is checked, and the connection
+goes to a checked address (the URL is pinned to it; the Host header and the TLS server
+name stay the host's, so certificates are verified as usual). The name is never resolved
+again between the check and the connection, so a DNS answer that changes in between
+(rebinding) cannot slip a private address in. Only http and https are followed. Covered:
+the feed's own address and every redirect. Not covered: connections are direct, so proxy
+settings in the environment are ignored; anything the fetched bytes name (links, images)
+is not fetched here at all. Without keep-alive, a connection verified for one host name is
+never reused for another name on the same address.
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ import httpx
 
 from . import __version__
 from .config import SiteConfig
+from .fetchguard import Resolver, resolve
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _PIECE = 64 * 1024  # most bytes one decompression step may produce
@@ -46,6 +58,7 @@ class FetchPolicy:
     retries: int = 2
     backoff: float = 1.0  # first pause between tries; doubled each time
     max_redirects: int = 5
+    resolve: Resolver = resolve  # host name to addresses; tests give made-up names one
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +66,7 @@ class FetchRequest:
     url: str
     etag: str = ""
     last_modified: str = ""
+    allow_private: bool = False  # the address, and its redirects, may be private ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +84,8 @@ class FetchResult:
     attempts: int = 0
 
 
-class _TooLarge(Exception):
-    pass
+class _Failed(Exception):
+    """A fetch that ends here, for good: the message is the result's ``error``."""
 
 
 def user_agent(version: str, site_url: str) -> str:
@@ -105,16 +119,15 @@ async def _fetch_all(
         connect=policy.connect_timeout, read=policy.read_timeout, write=policy.read_timeout,
         pool=policy.total_timeout,
     )  # fmt: skip
-    limits = httpx.Limits(max_connections=policy.concurrency, max_keepalive_connections=8)
+    limits = httpx.Limits(max_connections=policy.concurrency, max_keepalive_connections=0)
     headers = {
         "User-Agent": policy.user_agent,
         "Accept": ACCEPT,
         "Accept-Encoding": "gzip, deflate, br",
     }
     async with httpx.AsyncClient(
-        headers=headers, timeout=timeout, limits=limits, follow_redirects=True,
-        max_redirects=policy.max_redirects,
-    ) as client:  # fmt: skip
+        headers=headers, timeout=timeout, limits=limits, trust_env=False
+    ) as client:
 
         async def one(request: FetchRequest) -> FetchResult:
             # The host's turn first, so a feed waiting for its host holds no overall slot.
@@ -171,35 +184,16 @@ def _retry_after(value: str) -> float:
 async def _fetch_once(
     client: httpx.AsyncClient, request: FetchRequest, policy: FetchPolicy
 ) -> FetchResult:
-    conditional = {}
-    if request.etag:
-        conditional["If-None-Match"] = request.etag
-    if request.last_modified:
-        conditional["If-Modified-Since"] = request.last_modified
     try:
-        async with client.stream("GET", request.url, headers=conditional) as response:
-            headers = {name.lower(): value for name, value in response.headers.items()}
-            common = {
-                "url": request.url,
-                "status": response.status_code,
-                "headers": headers,
-                "final_url": str(response.url),
-                "moved_to": _moved_to(response),
-            }
-            if response.status_code != 200:
-                return FetchResult(**common)
-            content = await _read_body(response, headers.get("content-encoding", ""), policy)
-            return FetchResult(**common, content=content)
-    except _TooLarge:
-        return FetchResult(
-            url=request.url, error=f"the feed is larger than {policy.max_bytes // 1024} KiB"
-        )
+        return await _follow(client, request, policy)
+    except _Failed as failure:
+        return FetchResult(url=request.url, error=str(failure))
+    except httpx.InvalidURL:
+        return FetchResult(url=request.url, error="refused: an address that is not valid")
     except httpx.TimeoutException:
         return FetchResult(url=request.url, error="the server timed out", transient=True)
-    except httpx.TooManyRedirects:
-        return FetchResult(url=request.url, error="too many redirects")
     except httpx.ConnectError as error:
-        # refused or no such host: seconds later the answer is the same, so no retry
+        # refused or unreachable: seconds later the answer is the same, so no retry
         return FetchResult(url=request.url, error=f"the server could not be reached ({error})")
     except httpx.TransportError as error:
         return FetchResult(
@@ -209,12 +203,97 @@ async def _fetch_once(
         return FetchResult(url=request.url, error=f"could not be fetched ({error})")
 
 
-def _moved_to(response: httpx.Response) -> str:
-    """The final address if every redirect was permanent (301/308): config should say it."""
-    history = response.history
-    if history and all(step.status_code in (301, 308) for step in history):
-        return str(response.url)
-    return ""
+async def _follow(
+    client: httpx.AsyncClient, request: FetchRequest, policy: FetchPolicy
+) -> FetchResult:
+    """GET the address and the redirects after it, each hop checked before it is used."""
+    url = httpx.URL(request.url)
+    headers: dict[str, str] = {}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    permanent = True  # every redirect so far was permanent
+    for hop in range(policy.max_redirects + 1):
+        addresses = await _checked_addresses(url, request, policy, redirected=hop > 0)
+        response = await _send(client, url, addresses, headers)
+        try:
+            if not response.has_redirect_location:
+                moved_to = str(url) if hop and permanent else ""
+                return await _answer(request, response, url, moved_to, policy)
+            permanent = permanent and response.status_code in (301, 308)
+            url = url.join(response.headers["location"])
+        finally:
+            await response.aclose()
+    raise _Failed("too many redirects")
+
+
+async def _checked_addresses(
+    url: httpx.URL, request: FetchRequest, policy: FetchPolicy, *, redirected: bool
+) -> tuple[str, ...]:
+    """The addresses this hop may connect to; ``_Failed`` when there are none."""
+    if url.scheme not in ("http", "https") or not url.raw_host:
+        raise _Failed(
+            "refused: redirect to an address that is not http or https"
+            if redirected
+            else "refused: the address is not http or https"
+        )
+    try:
+        found = await asyncio.to_thread(policy.resolve, url.raw_host.decode("ascii"))
+    except (OSError, UnicodeError):
+        found = ()
+    if not found:
+        raise _Failed("the server's name was not found")
+    if not request.allow_private and not all(address.public for address in found):
+        raise _Failed(
+            "refused: redirect to a private address"
+            if redirected
+            else "refused: the address is private (allow_private is not set for it)"
+        )
+    return tuple(address.ip for address in found)
+
+
+async def _send(
+    client: httpx.AsyncClient, url: httpx.URL, addresses: Sequence[str], headers: dict[str, str]
+) -> httpx.Response:
+    """The response headers from the first of ``addresses`` that takes the connection."""
+
+    def pinned(ip: str) -> httpx.Request:
+        return client.build_request(
+            "GET",
+            url.copy_with(host=ip),
+            headers={**headers, "Host": url.netloc.decode("ascii")},
+            extensions={"sni_hostname": url.raw_host.decode("ascii")},
+        )
+
+    *others, last = addresses
+    for ip in others:
+        try:
+            return await client.send(pinned(ip), stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            continue
+    return await client.send(pinned(last), stream=True)
+
+
+async def _answer(
+    request: FetchRequest,
+    response: httpx.Response,
+    url: httpx.URL,
+    moved_to: str,
+    policy: FetchPolicy,
+) -> FetchResult:
+    headers = {name.lower(): value for name, value in response.headers.items()}
+    common = {
+        "url": request.url,
+        "status": response.status_code,
+        "headers": headers,
+        "final_url": str(url),
+        "moved_to": moved_to,
+    }
+    if response.status_code != 200:
+        return FetchResult(**common)
+    content = await _read_body(response, headers.get("content-encoding", ""), policy)
+    return FetchResult(**common, content=content)
 
 
 async def _read_body(response: httpx.Response, encoding: str, policy: FetchPolicy) -> bytes:
@@ -227,7 +306,7 @@ async def _read_body(response: httpx.Response, encoding: str, policy: FetchPolic
         for piece in pieces:
             size += len(piece)
             if size > policy.max_bytes:
-                raise _TooLarge
+                raise _Failed(f"the feed is larger than {policy.max_bytes // 1024} KiB")
             chunks.append(piece)
 
     async for raw in response.aiter_raw():

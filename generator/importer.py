@@ -165,8 +165,9 @@ def read_input(name: str, config: SiteConfig) -> tuple[tuple[ImportedArticle, ..
 
 def fetch_page(url: str, policy: FetchPolicy) -> FetchedPage:
     """One page over HTTP with the feeds' polite settings (User-Agent, timeouts, retries,
-    size limit checked while reading, redirects followed)."""
-    (result,) = fetch_all([FetchRequest(url)], policy)
+    size limit checked while reading, redirects followed). The address is the person's own
+    choice, typed on the command line, so it may be a private one, like its redirects."""
+    (result,) = fetch_all([FetchRequest(url, allow_private=True)], policy)
     if result.error:
         raise ImportFailure(f"cannot fetch the page: {result.error}")
     if result.status != 200:

@@ -31,8 +31,13 @@ def policy(**changes) -> FetchPolicy:
     return FetchPolicy(**{**settings, **changes})
 
 
+def local(url: str, **fields) -> FetchRequest:
+    """A request to the test server, which is on 127.0.0.1: a private address."""
+    return FetchRequest(url, allow_private=True, **fields)
+
+
 def fetch_one(url: str, **changes):
-    return fetch_all([FetchRequest(url)], policy(**changes))[0]
+    return fetch_all([local(url)], policy(**changes))[0]
 
 
 def test_a_plain_fetch_names_the_tool_and_asks_for_compression(server):
@@ -53,7 +58,7 @@ def test_conditional_get_sends_the_validators_and_accepts_304(server):
         return Reply(200, FEED, (("ETag", '"v1"'),))
 
     url = server.route("/feed.xml", answer=answer)
-    request = FetchRequest(url, etag='"v1"', last_modified="Wed, 13 Sep 2023 06:00:00 GMT")
+    request = local(url, etag='"v1"', last_modified="Wed, 13 Sep 2023 06:00:00 GMT")
     result = fetch_all([request], policy())[0]
     assert (result.status, result.content) == (304, b"")
     sent = server.seen("/feed.xml")[0].headers
@@ -176,7 +181,7 @@ def test_an_unreachable_server_is_a_failure_not_an_exception():
 def test_feeds_are_fetched_concurrently_but_at_most_two_per_host(server):
     urls = [server.route(f"/f{i}.xml", Reply(200, FEED, delay=0.3)) for i in range(6)]
     started = time.monotonic()
-    results = fetch_all([FetchRequest(url) for url in urls], policy())
+    results = fetch_all([local(url) for url in urls], policy())
     elapsed = time.monotonic() - started
     assert [r.url for r in results] == urls
     assert all(r.status == 200 for r in results)
@@ -192,7 +197,7 @@ def test_feeds_on_different_hosts_run_side_by_side():
             for i in range(2)
         ]
         started = time.monotonic()
-        results = fetch_all([FetchRequest(url) for url in urls], policy())
+        results = fetch_all([local(url) for url in urls], policy())
         assert all(r.status == 200 for r in results)
         assert time.monotonic() - started < 0.8
 
