@@ -18,6 +18,10 @@ the feed's own address and every redirect. Not covered: connections are direct, 
 settings in the environment are ignored; anything the fetched bytes name (links, images)
 is not fetched here at all. Without keep-alive, a connection verified for one host name is
 never reused for another name on the same address.
+
+Failure texts name the kind of failure only, never an address, a port or a system error:
+they are published on the sources page, and a hostile feed must not learn from them what
+the build's network holds.
 """
 
 from __future__ import annotations
@@ -192,15 +196,15 @@ async def _fetch_once(
         return FetchResult(url=request.url, error="refused: an address that is not valid")
     except httpx.TimeoutException:
         return FetchResult(url=request.url, error="the server timed out", transient=True)
-    except httpx.ConnectError as error:
+    except httpx.ConnectError:
         # refused or unreachable: seconds later the answer is the same, so no retry
-        return FetchResult(url=request.url, error=f"the server could not be reached ({error})")
-    except httpx.TransportError as error:
-        return FetchResult(
-            url=request.url, error=f"the connection failed ({error})", transient=True
-        )
-    except (httpx.HTTPError, zlib.error, brotli.error) as error:
-        return FetchResult(url=request.url, error=f"could not be fetched ({error})")
+        return FetchResult(url=request.url, error="the server could not be reached")
+    except httpx.TransportError:
+        return FetchResult(url=request.url, error="the connection failed", transient=True)
+    except (httpx.DecodingError, zlib.error, brotli.error):
+        return FetchResult(url=request.url, error="the answer could not be decompressed")
+    except httpx.HTTPError:
+        return FetchResult(url=request.url, error="the answer could not be read")
 
 
 async def _follow(

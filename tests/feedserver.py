@@ -1,8 +1,8 @@
 """A real HTTP server on 127.0.0.1 with scripted answers, for the feed tests.
 
 Each path gets a list of replies, served in turn (the last one repeats), or a function
-of the request that makes one. Replies can be slow, stall, or trickle, so the fetcher's
-limits are tested against real sockets. Every request is recorded.
+of the request that makes one. Replies can be slow, stall, trickle or hang up, so the
+fetcher's limits are tested against real sockets. Every request is recorded.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class Reply:
     delay: float = 0.0  # before the status line
     stall: float = 0.0  # after the headers, before the body
     trickle: float = 0.0  # between single bytes of the body
+    drop: bool = False  # close the connection without answering
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,9 @@ class FeedServer:
             def _send(self, reply: Reply) -> None:
                 if reply.delay:
                     server._closing.wait(reply.delay)
+                if reply.drop:
+                    self.close_connection = True
+                    return
                 self.send_response(reply.status)
                 names = {name.lower() for name, _ in reply.headers}
                 for name, value in reply.headers:

@@ -1,4 +1,5 @@
-"""What a feed may make the fetcher do: which addresses it may reach.
+"""What a feed may make the fetcher do: which addresses it may reach, and what its
+failures tell.
 
 The test server is on 127.0.0.1, a private address, and it plays both parts: the feed's
 server, and the private service a hostile feed would like to reach. A feed on it is fetched
@@ -8,9 +9,14 @@ public address, 127.0.0.1; every other name and address is resolved and judged a
 """
 
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from feedserver import FeedServer, Reply
 
+from generator.config import FeedConfig, SiteConfig
+from generator.feeds import collect_feed_articles
 from generator.fetch import FetchPolicy, FetchRequest, fetch_all
 from generator.fetchguard import HostAddress, is_public_address, resolve
 
@@ -221,3 +227,63 @@ def test_too_many_redirects_end_the_fetch(server):
     result = fetch(loop, max_redirects=3)
     assert (result.status, result.error) == (0, "too many redirects")
     assert len(server.seen("/loop.xml")) == 4
+
+
+# --- what a failure says -----------------------------------------------------------------
+
+
+def failing_feeds(server: FeedServer, closed: str) -> dict[str, tuple[FeedConfig, str]]:
+    """Feeds that fail in every way the network can, and what each failure is called."""
+    private = server.route("/private.xml", Reply(200, FEED))
+    redirected = public(server.route("/moved.xml", Reply(302, headers=(("Location", private),))))
+    cases = {
+        "refused": (private, False, "refused: the address is private"),
+        "redirect": (redirected, False, "refused: redirect to a private address"),
+        "closed": (closed, True, "the server could not be reached"),
+        "dropped": (
+            server.route("/drop.xml", Reply(drop=True)),
+            True,
+            "the connection failed",
+        ),
+        "stalled": (
+            server.route("/stall.xml", Reply(200, FEED, stall=5)),
+            True,
+            "the server timed out",
+        ),
+        "unknown": ("http://nowhere.example/feed.xml", False, "the server's name was not found"),
+        "unavailable": (
+            server.route("/busy.xml", Reply(503)),
+            True,
+            "the server answered HTTP 503",
+        ),
+    }
+    return {
+        name: (FeedConfig(url=url, allow_private=allowed), kind)
+        for name, (url, allowed, kind) in cases.items()
+    }
+
+
+def test_a_failure_on_the_sources_page_names_its_kind_and_nothing_of_the_network(tmp_path):
+    with FeedServer() as gone:
+        closed = gone.route("/feed.xml", Reply(200, FEED))
+    with FeedServer() as server:
+        feeds = failing_feeds(server, closed)
+        config = SiteConfig(
+            title="t",
+            base_url="https://digest.example.org/",
+            feeds=tuple(feed for feed, _ in feeds.values()),
+            root=tmp_path,
+        )
+        network = Network(**{"nowhere.example": ()})
+        result = collect_feed_articles(
+            config,
+            now=datetime(2024, 1, 1, tzinfo=UTC),
+            offline=False,
+            progress=lambda _: None,
+            policy=policy(network, read_timeout=0.3, retries=0),
+        )
+    problems = [health.last_problem for health in result.health]
+    for problem, (name, (_, kind)) in zip(problems, feeds.items(), strict=True):
+        assert problem.startswith(kind), name
+        assert not re.search(r"127\.0\.0\.1|localhost|:\d|errno|\[", problem, re.I), problem
+    assert [p.message for p in result.problems] == problems
