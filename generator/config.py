@@ -79,6 +79,7 @@ class SiteConfig:
     feed_items: int = 20  # digests in the site feed, articles in each tag feed
     max_file_mib: int = 10  # a larger feed file or saved article is not read
     feeds: tuple[FeedConfig, ...] = ()
+    fetch_deadline: timedelta = timedelta(minutes=5)  # feeds not fetched by then wait
     tags: TagsConfig = field(default_factory=TagsConfig)
     related: RelatedConfig = field(default_factory=RelatedConfig)
     same_story: SameStoryConfig = field(default_factory=SameStoryConfig)
@@ -299,6 +300,15 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
+def format_duration(period: timedelta) -> str:
+    """A period as config.yaml writes it, in its largest whole unit: ``1h``, ``5m``, ``90s``."""
+    seconds = period.total_seconds()
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size:g}{unit}"
+    return f"{seconds:g}s"
+
+
 def _read_scalar(kind: object, node: yaml.ScalarNode, label: str, errors: list[str]) -> object:
     text = node.value
     if kind is timedelta:
@@ -370,6 +380,10 @@ def _check_site(values: dict, node: yaml.MappingNode, errors: list[str]) -> None
     for name in ("digests_per_page", "feed_items", "max_file_mib"):
         if name in values and values[name] < 1:
             errors.append(_error(_find(node, name), f"'{name}' should be 1 or more."))
+    if values.get("fetch_deadline", timedelta(minutes=5)) <= timedelta(0):
+        errors.append(
+            _error(_find(node, "fetch_deadline"), "'fetch_deadline' should be longer than 0s.")
+        )
 
 
 def _check_feed(values: dict, node: yaml.Node, errors: list[str]) -> None:

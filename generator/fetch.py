@@ -31,6 +31,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -38,7 +39,7 @@ import brotli
 import httpx
 
 from . import __version__
-from .config import SiteConfig
+from .config import SiteConfig, format_duration
 from .fetchguard import Resolver, resolve
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -62,6 +63,7 @@ class FetchPolicy:
     retries: int = 2
     backoff: float = 1.0  # first pause between tries; doubled each time
     max_redirects: int = 5
+    deadline: float = 300.0  # for the whole run: what is not fetched by then is skipped
     resolve: Resolver = resolve  # host name to addresses; tests give made-up names one
 
 
@@ -99,7 +101,10 @@ def user_agent(version: str, site_url: str) -> str:
 
 def site_policy(config: SiteConfig) -> FetchPolicy:
     """The limits every fetch for this site runs under: feeds and imported pages alike."""
-    return FetchPolicy(user_agent=user_agent(__version__, config.base_url))
+    return FetchPolicy(
+        user_agent=user_agent(__version__, config.base_url),
+        deadline=config.fetch_deadline.total_seconds(),
+    )
 
 
 def fetch_all(
@@ -108,7 +113,11 @@ def fetch_all(
     *,
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[FetchResult, ...]:
-    """Fetch every request concurrently; results come back in the order of the requests."""
+    """Fetch every request concurrently; results come back in the order of the requests.
+
+    Whatever is not fetched when ``policy.deadline`` passes, waiting or half done, is given
+    up and comes back as a failure that says so.
+    """
     if not requests:
         return ()
     return asyncio.run(_fetch_all(requests, policy, progress))
@@ -117,6 +126,7 @@ def fetch_all(
 async def _fetch_all(
     requests: Sequence[FetchRequest], policy: FetchPolicy, progress: Callable[[str], None]
 ) -> tuple[FetchResult, ...]:
+    deadline = asyncio.get_running_loop().time() + policy.deadline
     overall = asyncio.Semaphore(policy.concurrency)
     hosts = {urlsplit(r.url).netloc: asyncio.Semaphore(policy.per_host) for r in requests}
     timeout = httpx.Timeout(
@@ -134,9 +144,17 @@ async def _fetch_all(
     ) as client:
 
         async def one(request: FetchRequest) -> FetchResult:
-            # The host's turn first, so a feed waiting for its host holds no overall slot.
-            async with hosts[urlsplit(request.url).netloc], overall:
-                result = await _fetch_with_budget(client, request, policy)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    # The host's turn first, so a feed waiting for its host holds no overall slot.
+                    async with hosts[urlsplit(request.url).netloc], overall:
+                        result = await _fetch_with_budget(client, request, policy)
+            except TimeoutError:
+                result = FetchResult(
+                    url=request.url,
+                    error="not fetched: the fetch deadline of "
+                    f"{format_duration(timedelta(seconds=policy.deadline))} passed",
+                )
             progress(f"fetched {request.url}: {result.error or result.status}")
             return result
 

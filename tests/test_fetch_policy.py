@@ -1,5 +1,5 @@
-"""What a feed may make the fetcher do: which addresses it may reach, and what its
-failures tell.
+"""What a feed may make the fetcher do: which addresses it may reach, what its failures
+tell, and how long all the feeds may take together.
 
 The test server is on 127.0.0.1, a private address, and it plays both parts: the feed's
 server, and the private service a hostile feed would like to reach. A feed on it is fetched
@@ -8,17 +8,25 @@ only with ``allow_private``. To play a public server, it is given a made-up name
 public address, 127.0.0.1; every other name and address is resolved and judged as usual.
 """
 
-
 import re
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Reply
 
-from generator.config import FeedConfig, SiteConfig
+from generator.config import (
+    FeedConfig,
+    SiteConfig,
+    format_duration,
+    load_config,
+    parse_duration,
+)
 from generator.feeds import collect_feed_articles
-from generator.fetch import FetchPolicy, FetchRequest, fetch_all
+from generator.fetch import FetchPolicy, FetchRequest, fetch_all, site_policy
 from generator.fetchguard import HostAddress, is_public_address, resolve
+from generator.problems import ConfigError
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 PUBLIC_NAME = "feeds.example"
@@ -287,3 +295,89 @@ def test_a_failure_on_the_sources_page_names_its_kind_and_nothing_of_the_network
         assert problem.startswith(kind), name
         assert not re.search(r"127\.0\.0\.1|localhost|:\d|errno|\[", problem, re.I), problem
     assert [p.message for p in result.problems] == problems
+
+
+# --- the deadline of a run ---------------------------------------------------------------
+
+
+def test_feeds_not_fetched_by_the_deadline_are_given_up_and_reported():
+    with FeedServer() as quick, FeedServer() as stalled:
+        fast = [quick.route(f"/f{i}.xml", Reply(200, FEED)) for i in range(2)]
+        slow = [stalled.route(f"/s{i}.xml", Reply(200, FEED, delay=30)) for i in range(6)]
+        requests = [FetchRequest(url, allow_private=True) for url in fast + slow]
+        started = time.monotonic()
+        results = fetch_all(requests, policy(deadline=1.0, read_timeout=60, total_timeout=60))
+        elapsed = time.monotonic() - started
+        assert len(stalled.requests) == 2  # two at a time from one host: four never began
+    assert 1.0 <= elapsed < 1.5
+    assert [(r.status, r.error) for r in results[:2]] == [(200, "")] * 2
+    assert [(r.status, r.error) for r in results[2:]] == [
+        (0, "not fetched: the fetch deadline of 1s passed")
+    ] * 6
+
+
+def test_a_feed_left_by_the_deadline_keeps_its_items_and_is_reported(tmp_path):
+    feed = Path(__file__).parent / "fixtures" / "feeds" / "synthetic" / "mixed-direction.xml"
+    with FeedServer() as server:
+        url = server.route("/feed.xml", Reply(200, feed.read_bytes()), Reply(200, FEED, delay=30))
+        config = SiteConfig(
+            title="t",
+            base_url="https://digest.example.org/",
+            feeds=(FeedConfig(url=url, allow_private=True),),
+            root=tmp_path,
+        )
+
+        def collect(deadline: float):
+            return collect_feed_articles(
+                config,
+                now=datetime(2024, 1, 1, tzinfo=UTC),
+                offline=False,
+                progress=lambda _: None,
+                policy=policy(deadline=deadline, read_timeout=60, total_timeout=60),
+                force=True,
+            )
+
+        stored = collect(deadline=5).articles
+        assert stored
+        later = collect(deadline=0.5)
+    assert later.articles == stored
+    assert [(p.message, p.action) for p in later.problems] == [
+        ("not fetched: the fetch deadline of 0.5s passed", "kept the stored items")
+    ]
+    assert later.health[0].status == "failed"
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [("", 300), ("fetch_deadline: 90s\n", 90), ("fetch_deadline: 2m\n", 120)],
+)
+def test_the_deadline_is_set_in_config_yaml(tmp_path, written, seconds):
+    text = "title: t\nbase_url: https://example.org/\n" + written
+    (tmp_path / "config.yaml").write_text(text, encoding="utf-8")
+    assert site_policy(load_config(tmp_path)).deadline == seconds
+
+
+def test_a_deadline_of_nothing_is_a_config_error(tmp_path):
+    text = "title: t\nbase_url: https://example.org/\nfetch_deadline: 0m\n"
+    (tmp_path / "config.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.messages == (
+        "config.yaml, line 3: 'fetch_deadline' should be longer than 0s.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "written"),
+    [
+        (timedelta(minutes=5), "5m"),
+        (timedelta(hours=1), "1h"),
+        (timedelta(seconds=90), "90s"),
+        (timedelta(days=14), "2w"),
+        (timedelta(seconds=0.5), "0.5s"),
+    ],
+)
+def test_periods_are_written_as_in_config_yaml(period, written):
+    assert format_duration(period) == written
+    if "." not in written:
+        assert parse_duration(written) == period
