@@ -33,6 +33,7 @@ from .textindex import encode
 from .theme_files import load_labels, static_files
 from .urls import Urls
 from .write import write_site
+from .xmlchars import articles_fit_for_xml, check_well_formed
 
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
 
@@ -62,7 +63,8 @@ def build(
     saved, saved_problems = read_saved_articles(config)
     progress("reading feeds")
     fed = collect_feed_articles(config, now=now, offline=offline, progress=progress)
-    articles = _with_unique_slugs((*saved, *fed.articles))
+    fit, unfit = articles_fit_for_xml((*saved, *fed.articles))
+    articles = _with_unique_slugs(fit)
     progress(f"tagging {len(articles)} articles")
     tagged, tags = assign_tags(articles, config.tags)
     cache_dir = config.root / CACHE_DIR
@@ -89,6 +91,7 @@ def build(
     )
     progress("rendering pages and feeds")
     made = tuple((output, output(site)) for output in OUTPUTS)
+    check_well_formed(file for _, files in made for file in files)
     progress(f"writing {sum(len(files) for _, files in made)} files")
     written = write_site(((_producer(output), files) for output, files in made), config.output_dir)
     return BuildResult(
@@ -97,7 +100,7 @@ def build(
         tags=len(site.tags),
         pages=sum(len(files) for output, files in made if output is render_pages),
         files=written,
-        problems=(*saved_problems, *fed.problems),
+        problems=(*saved_problems, *fed.problems, *unfit),
         site=site,
     )
 

@@ -31,6 +31,7 @@ from .model import Article, OutputFile, Site, Story
 from .pages import Context, page_contexts
 from .problems import BuildError
 from .theme_files import THEME_DIR, template_folders
+from .xmlchars import xml_text
 
 _OBJECT = re.compile(r"'(?:\w+\.)*(\w+) object'")
 
@@ -51,7 +52,7 @@ def _render(env: Environment, site: Site, context: Context) -> OutputFile:
             raise
         page = path or "the home page"
         raise BuildError(f"{where}: {_reason(error)} (while rendering {page})") from error
-    return OutputFile(urls.file_for(path), html.encode("utf-8"))
+    return OutputFile(urls.file_for(path), xml_text(html).encode("utf-8"))
 
 
 def _template_line(error: Exception, site_root: Path) -> str | None:

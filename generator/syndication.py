@@ -23,6 +23,7 @@ from . import urls
 from .config import SiteConfig
 from .model import Article, Digest, OutputFile, Site, Tag
 from .pages import listed_paths
+from .xmlchars import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -172,7 +173,7 @@ def _rss(
         _text(xml, "title", item.title)
         _text(xml, "link", item.link)
         xml.startElement("guid", {"isPermaLink": "true"})
-        xml.characters(item.guid)
+        xml.characters(xml_text(item.guid))
         xml.endElement("guid")
         _text(xml, "pubDate", _rfc822(item.published))
         for category in item.categories:
@@ -188,7 +189,7 @@ def _rss(
 
 def _text(xml: XMLGenerator, name: str, value: str) -> None:
     xml.startElement(name, {})
-    xml.characters(value)
+    xml.characters(xml_text(value))
     xml.endElement(name)
 
 

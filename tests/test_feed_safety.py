@@ -1,6 +1,6 @@
 """What the site publishes from hostile feeds and articles: every feed element a reader shows
 as HTML is rendered in a real browser and holds nothing live; harmless text reads back as it
-was written."""
+was written; characters XML cannot hold never reach an output; a broken feed stops the build."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from conftest import build_site
 from selenium.common.exceptions import TimeoutException, UnexpectedAlertPresentException
 from selenium.webdriver.support.expected_conditions import alert_is_present
 from selenium.webdriver.support.wait import WebDriverWait
+
+import generator.build as build_module
+from generator.model import OutputFile, Site
+from generator.problems import BuildError
 
 SANITIZE_CASES = Path(__file__).parent / "fixtures" / "feeds" / "feedparser" / "sanitize"
 # A few of feedparser's hostile feeds (BSD licence, see that folder's NOTICE.md).
@@ -181,3 +185,50 @@ def test_harmless_text_reads_back_unchanged(hostile_build: Path) -> None:
     assert html.unescape(site_feed.feed.subtitle) == "<img src=x onerror=alert(7)> & more"
     headlines = [html.unescape(e.summary).split(" · ") for e in site_feed.entries]
     assert any("<img src=x onerror=alert(1)>" in titles for titles in headlines)
+
+
+def test_characters_xml_cannot_hold_are_removed_with_a_problem(tmp_path: Path) -> None:
+    site_dir = tmp_path / "site-src"
+    articles = site_dir / "content" / "articles"
+    articles.mkdir(parents=True)
+    (site_dir / "config.yaml").write_text(
+        "title: موجز\nbase_url: https://example.org/news/\ntags:\n  min_articles: 1\n",
+        encoding="utf-8",
+    )
+    (articles / "controls.md").write_text(
+        '---\ntitle: "Bad\\uFFFE title\\uFFFF"\ndate: 2023-09-13\ntags: ["tag\\uFFFE"]\n---\n'
+        "A body with \x01 controls \x08 inside \x1f it.\n",
+        encoding="utf-8",
+    )
+    result = build_site(site_dir)
+    out = site_dir / "site"
+    published = sorted(p for p in out.rglob("*") if p.suffix in {".xml", ".html"})
+    assert {p.name for p in published} >= {"feed.xml", "sitemap.xml", "index.html"}
+    for path in published:
+        text = path.read_text("utf-8")
+        assert not any(c in text for c in "\ufffe\uffff\x01\x08\x1f"), path
+    for feed in (p for p in published if p.suffix == ".xml"):
+        ElementTree.parse(feed)  # well-formed
+    assert "Bad title" in (out / "feed.xml").read_text("utf-8")
+    [problem] = [p for p in result.problems if p.origin == "content/articles/controls.md"]
+    assert "“Bad title”" in problem.message
+    assert "title" in problem.message and "text" in problem.message
+    assert problem.action == "removed them"
+
+
+def _broken_feed(site: Site) -> tuple[OutputFile, ...]:
+    return (OutputFile("broken/feed.xml", b'<?xml version="1.0"?>\n<rss>\n<channel>\n</rss>\n'),)
+
+
+def test_a_feed_that_is_not_well_formed_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = _hostile_site(tmp_path / "site-src")
+    build_site(site_dir)
+    before = sorted((site_dir / "site").rglob("*"))
+    monkeypatch.setattr(build_module, "OUTPUTS", (*build_module.OUTPUTS, _broken_feed))
+    with pytest.raises(
+        BuildError, match=r"^broken/feed\.xml, line 4: the XML made is broken \(mismatched tag\)"
+    ):
+        build_site(site_dir)
+    assert sorted((site_dir / "site").rglob("*")) == before
