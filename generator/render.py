@@ -27,6 +27,7 @@ from jinja2 import (
 )
 
 from . import urls
+from .csp import page_policy
 from .model import Article, OutputFile, Site, Story
 from .pages import Context, page_contexts
 from .problems import BuildError
@@ -101,6 +102,15 @@ def _environment(site: Site) -> Environment:
     return env
 
 
+def _template_texts(site_root: Path) -> tuple[tuple[str, str], ...]:
+    """Every template a page may be made from, by the name the user knows it by."""
+    return tuple(
+        (_template_name(file, site_root), file.read_text("utf-8"))
+        for folder in template_folders(site_root)
+        for file in sorted(folder.rglob("*.html"))
+    )
+
+
 def template_globals(site: Site) -> dict[str, object]:
     """What every template gets besides its page's context (documented in docs/themes.md)."""
     config, link, localizer = site.config, site.urls, site.localizer
@@ -123,6 +133,7 @@ def template_globals(site: Site) -> dict[str, object]:
         time_of_day=localizer.time_of_day,
         month=localizer.month,
         number=localizer.number,
+        content_security_policy=page_policy(_template_texts(config.root)),
     )
 
 

@@ -8,7 +8,8 @@ to ``x/`` when it is a folder, a missing page gets the site's own ``404.html``).
 While it serves, changes to ``config.yaml``, ``content/`` or ``templates/`` rebuild the
 site, and open pages reload themselves: a small script, added to HTML pages as they are
 sent and never to the built files, asks ``/__digest/version`` every second whether a
-newer build is there.
+newer build is there. The page loads it from the preview server itself, so the pages'
+Content-Security-Policy (scripts from the site only) allows it unchanged.
 """
 
 from __future__ import annotations
@@ -28,15 +29,18 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .problems import ConfigError
 from .report import EXIT_OK, build_report, config_error, error
 from .routing import route, site_kind
+from .sitelock import site_lock
 
 VERSION_PATH = "/__digest/version"
-RELOAD_SCRIPT = (
-    "<script>/* added by digest serve, not part of the site */(() => {let seen = null;"
+RELOAD_PATH = "/__digest/reload.js"
+RELOAD_JS = (
+    "/* added by digest serve, not part of the site */(() => {let seen = null;"
     "setInterval(async () => {try {const answer = await fetch("
     f'"{VERSION_PATH}", {{cache: "no-store"}}); const now = await answer.text();'
     "if (seen !== null && now !== seen) location.reload(); seen = now;} catch (e) {}}, 1000);"
-    "})();</script>\n"
+    "})();\n"
 ).encode()
+RELOAD_SCRIPT = f'<script src="{RELOAD_PATH}"></script>\n'.encode()
 
 
 def with_reload(html: bytes) -> bytes:
@@ -84,6 +88,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(
                 200, "text/plain; charset=utf-8", str(self.server.live.version).encode(), with_body
             )
+            return
+        if self.path.partition("?")[0] == RELOAD_PATH:
+            self._send(200, "text/javascript; charset=utf-8", RELOAD_JS, with_body)
             return
         found = route(self.path, self.server.live.base_path, site_kind(self.server.site_dir))
         if found.status == 301:
@@ -233,7 +240,8 @@ def run(site: Path, *, host: str, port: int, offline: bool, no_build: bool) -> i
 
     def rebuild() -> SiteConfig:
         fresh = load_config(site)
-        build_and_tell(fresh, offline=offline)
+        with site_lock(fresh.root, command="digest serve"):
+            build_and_tell(fresh, offline=offline)
         return fresh
 
     if not no_build:

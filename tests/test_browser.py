@@ -1,11 +1,18 @@
-"""Pages in a real browser (Debian's chromium, headless): direction and layout as a reader sees."""
+"""Pages in a real browser (Debian's chromium, headless): direction and layout as a reader sees,
+and every kind of page within its Content-Security-Policy, in the preview too."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import BUILD_TIME, build_site, console_messages, copy_example_site, csp_violations
+
+from generator.build import build
+from generator.config import SiteConfig, load_config
+from generator.serve import VERSION_PATH, Preview
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -43,3 +50,101 @@ def test_english_article_is_left_to_right_inside_the_rtl_site(browser, served_ex
         "return getComputedStyle(document.querySelector('article')).direction"
     )
     assert direction == "ltr"
+
+
+PAGE_KINDS = [
+    "",  # the home page
+    "page/2/",
+    "digests/2023-09-13/",
+    quote("articles/بوتين-يلتقي-كيم/"),
+    quote("tags/كوريا-الشمالية/"),
+    "tags/",
+    "archive/",
+    "sources/",
+    "no-such-page/",  # the 404 page
+]
+
+
+@pytest.mark.parametrize("page", PAGE_KINDS)
+def test_every_kind_of_page_keeps_to_its_security_policy(
+    browser, served_example: str, page: str
+) -> None:
+    console_messages(browser)  # only this page's messages count
+    browser.get(served_example + page)
+    policy = browser.execute_script(
+        "return document.querySelector('meta[http-equiv=Content-Security-Policy]').content"
+    )
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy
+    assert browser.execute_script("return document.styleSheets[0].cssRules.length") > 10
+    assert csp_violations(browser) == []
+
+
+def _rebuilt(site_dir: Path):
+    def rebuild() -> SiteConfig:
+        config = load_config(site_dir)
+        build(config, now=BUILD_TIME, offline=True)
+        return config
+
+    return rebuild
+
+
+def test_the_preview_reloads_pages_within_their_security_policy(browser, tmp_path: Path) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    rebuild = _rebuilt(site_dir)
+    with Preview(rebuild(), rebuild=rebuild) as preview:
+        console_messages(browser)
+        browser.get(preview.url)
+        browser.execute_script("window.beforeTheRebuild = true")
+        _wait_for(lambda: _asked_for_the_version(browser), "the page never asked for the version")
+        article = site_dir / "content" / "articles" / "kim-in-russia.md"
+        article.write_text(article.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+        _wait_for(
+            lambda: browser.execute_script("return window.beforeTheRebuild === undefined"),
+            "the page did not reload after the rebuild",
+        )
+        assert csp_violations(browser) == []
+
+
+def _asked_for_the_version(browser) -> bool:
+    asked = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    return any(VERSION_PATH in name for name in asked)
+
+
+def _wait_for(condition, failure: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.1)
+
+
+def test_an_inline_script_of_the_templates_runs_and_an_injected_one_does_not(
+    browser, tmp_path: Path
+) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    config = site_dir / "config.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "description: موقع صغير لاختبار المولد",
+            "description: '<script>document.body.dataset.injected = \"yes\"</script>'",
+        ),
+        "utf-8",
+    )
+    (site_dir / "templates").mkdir()
+    (site_dir / "templates" / "base.html").write_text(
+        '{% extends "theme/base.html" %}{% block footer %}'
+        '<script>document.body.dataset.theme = "ran";</script>'
+        "{{ site.description|safe }}{% endblock %}",  # a theme mistake that lets markup in
+        encoding="utf-8",
+    )
+    result = build_site(site_dir)
+    with Preview(result.site.config) as preview:
+        console_messages(browser)
+        browser.get(preview.url)
+        ran = browser.execute_script(
+            "return [document.body.dataset.theme, document.body.dataset.injected]"
+        )
+        blocked = csp_violations(browser)
+    assert ran == ["ran", None]
+    assert len(blocked) == 1 and "inline script" in blocked[0]

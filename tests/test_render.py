@@ -1,3 +1,5 @@
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -73,4 +75,46 @@ def test_extending_a_missing_theme_template_says_which(tmp_path: Path) -> None:
 def test_a_missing_attribute_names_the_kind_of_thing(tmp_path: Path) -> None:
     site_dir = _site_with_template(tmp_path, "tag.html", "<p>\n{{ tag.colour }}</p>\n")
     with pytest.raises(BuildError, match=r"^templates/tag\.html, line 2: 'Tag' has no attribute"):
+        build_site(site_dir)
+
+
+def test_every_page_states_its_security_policy_before_it_loads_anything(built_example) -> None:
+    site_dir, result = built_example
+    pages = sorted((site_dir / "site").rglob("*.html"))
+    assert len(pages) == result.pages
+    for page in pages:
+        text = page.read_text("utf-8")
+        policy = text.find('<meta http-equiv="Content-Security-Policy" content="default-src')
+        assert 0 < policy < text.find("<link"), page
+        assert "&#39;unsafe-inline&#39;" not in text, page
+
+
+def test_an_inline_script_of_the_templates_is_allowed_by_its_hash(tmp_path: Path) -> None:
+    script = 'document.body.dataset.theme = "ran";\r\n'
+    site_dir = _site_with_template(
+        tmp_path,
+        "base.html",
+        f'{{% extends "theme/base.html" %}}{{% block footer %}}<script>{script}</script>'
+        "{% endblock %}",
+    )
+    build_site(site_dir)
+    page = (site_dir / "site" / "index.html").read_text("utf-8")
+    as_served = script.replace("\r\n", "\n")  # Jinja and the browser both read \r\n as \n
+    digest = base64.b64encode(hashlib.sha256(as_served.encode()).digest()).decode()
+    assert f"script-src &#39;self&#39; &#39;sha256-{digest}&#39;;" in page
+    assert f"<script>{as_served}</script>" in page
+
+
+def test_an_inline_script_made_of_template_values_stops_the_build(tmp_path: Path) -> None:
+    site_dir = _site_with_template(
+        tmp_path,
+        "base.html",
+        '{% extends "theme/base.html" %}\n{% block footer %}\n'
+        "<script>const title = '{{ site.title }}';</script>\n{% endblock %}\n",
+    )
+    with pytest.raises(
+        BuildError,
+        match=r"^templates/base\.html, line 3: an inline <script> uses template values, .* "
+        r"put it in a file under templates/static/",
+    ):
         build_site(site_dir)
