@@ -185,8 +185,8 @@ def test_feeds_are_fetched_concurrently_but_at_most_two_per_host(server):
     elapsed = time.monotonic() - started
     assert [r.url for r in results] == urls
     assert all(r.status == 200 for r in results)
-    assert server.most_active == 2
-    assert 0.85 < elapsed < 1.6
+    assert server.most_active == 2  # concurrent, and never more than two at once
+    assert elapsed > 0.85  # six answers of 0.3 s, two at a time
 
 
 def test_feeds_on_different_hosts_run_side_by_side():
@@ -199,7 +199,8 @@ def test_feeds_on_different_hosts_run_side_by_side():
         started = time.monotonic()
         results = fetch_all([local(url) for url in urls], policy())
         assert all(r.status == 200 for r in results)
-        assert time.monotonic() - started < 0.8
+        # one host after another would take 1.2 s at the least
+        assert time.monotonic() - started < 1.2
 
 
 def test_the_site_policy_names_the_tool_its_version_and_the_site():
