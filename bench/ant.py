@@ -10,9 +10,15 @@ import dataclasses
 import gzip
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from generator.config import RelatedConfig, SameStoryConfig, TagsConfig
+from generator.dedupe import group_same_stories
 from generator.model import Article
+from generator.related import find_related
+from generator.tags import assign_tags
+from generator.textindex import encode
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "testdata" / "ant"
@@ -36,3 +42,13 @@ def read_articles(
     if by_date:
         articles.sort(key=lambda a: (a.published, a.id))
     return articles[:limit]
+
+
+def as_built(articles: Sequence[Article]) -> tuple[Article, ...]:
+    """The articles as the site build leaves them with the default settings: tagged,
+    same-source reposts dropped, same-story versions and related links filled (one
+    tokenization shared by the last two steps, as the build shares it)."""
+    tagged, _ = assign_tags(articles, TagsConfig())
+    corpus = encode(tagged)
+    grouped, _ = group_same_stories(tagged, SameStoryConfig(), corpus=corpus)
+    return find_related(grouped, RelatedConfig(), corpus=corpus)

@@ -39,14 +39,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import numpy as np
-from ant import DEFAULT_CORPUS, read_articles
+from ant import DEFAULT_CORPUS, as_built, read_articles
 from scipy import sparse
-
-from generator.config import RelatedConfig, SameStoryConfig, TagsConfig
-from generator.dedupe import group_same_stories
-from generator.related import find_related
-from generator.tags import assign_tags
-from generator.textindex import encode
 
 SEED = 2018
 CUT = datetime(2018, 5, 21, tzinfo=UTC)  # the corpus's median publication date
@@ -239,10 +233,7 @@ def draw_related(corpus_dir: Path, rng: random.Random) -> list[dict]:
     drawn = []
     for split, (start, end) in SLICES.items():
         articles = [a for a in everything if start <= a.published < end]
-        tagged, _ = assign_tags(articles, TagsConfig())
-        corpus = encode(tagged)
-        grouped, _ = group_same_stories(tagged, SameStoryConfig(), corpus=corpus)
-        linked = find_related(grouped, RelatedConfig(), corpus=corpus)
+        linked = as_built(articles)
         rows = [text[a.id] for a in linked]
         anchors = rng.sample(range(len(linked)), 60)
         baseline = tfidf_neighbours(rows, anchors)

@@ -31,7 +31,7 @@ from ant import DEFAULT_CORPUS, read_articles
 
 from generator.config import TagsConfig, load_config
 from generator.feeds import collect_feed_articles
-from generator.model import Article
+from generator.model import Article, Tag
 from generator.sanitize import html_to_text
 from generator.tags import assign_tags
 
@@ -68,10 +68,13 @@ def text_slice(corpus: Path) -> tuple[Article, ...]:
     return tagged
 
 
+def extracted_tags(article: Article) -> tuple[Tag, ...]:
+    """The tags the tagger found, not those the feed gave."""
+    return article.tags[len(article.given_tags) :]
+
+
 def extracted(article: Article) -> list[str]:
-    """The labels of the tags the tagger found, not those the feed gave."""
-    given = len(article.given_tags)
-    return [tag.label for tag in article.tags[given:]]
+    return [tag.label for tag in extracted_tags(article)]
 
 
 def lead(article: Article, sentences: int = 2) -> str:
