@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .normalize import display_form, match_key, strip_clitics, tokenize
+from .normalize import display_form, is_stop_word, match_key, strip_clitics, tokenize
 from .sanitize import clean_text
 
 MAX_TAG_WORDS = 5  # the longest tag a keyword line is searched for (الأمين العام للأمم المتحدة)
@@ -44,6 +44,22 @@ _UNLABELLED_MAX_WORDS = 12  # "المصدر صحيفة الحياة" without a c
 _SENTENCE_END = '.!?؟:…"”»)'
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _KEYWORD_SEPARATORS = re.compile(r"\s*[,،;؛|#/]\s*")
+# Between two words of a phrase in the text: spaces, a hyphen, or a hashtag's # and _
+# (بأسعار #النفط, #أسواق_النفط); the phrase is shown with a space there instead of # or _.
+_IN_PHRASE = " -‐–#_"
+_HASHTAG_MARKS = re.compile(r"\s*[#_]+\s*")
+# Words that name nothing alone and head the phrase a reader writes (أسعار النفط, شركة
+# أرامكو, دراسة حديثة, وزير الخارجية, خام برنت), and words that end one (أوبك بلس).
+_HEADS = (
+    "أسعار سعر أسواق سوق أسهم سهم بورصة مؤشر قطاع شركة شركات بنك مصرف صندوق عملة خام "
+    "دراسة دراسات تقرير بحث وزارة وزير وزيرة وزراء رئيس رئيسة رئاسة مجلس منظمة هيئة "
+    "جامعة حزب حركة جماعة محكمة قانون قرار مشروع برنامج خطة مدينة محافظة ولاية منطقة "
+    "مطار ميناء كأس بطولة دوري نادي منتخب مهرجان معرض مؤتمر قمة اتفاق اتفاقية أزمة "
+    "ارتفاع انخفاض تراجع حجم قيمة عدد نسبة"
+)
+_TAILS = "بلس"
+_HEAD_KEYS = frozenset(tokenize(_HEADS))
+_TAIL_KEYS = frozenset(tokenize(_TAILS))
 _QUOTED = re.compile(r"[“”\"«»„]\s*([^“”\"«»„]+?)\s*[“”\"«»„]")
 _QUOTED_NAME_MAX_WORDS = 3
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,،;؛:!?؟])(?=\s|$)")
@@ -264,11 +280,9 @@ def split_keywords(line: str, texts: Sequence[str]) -> tuple[str, ...]:
 
     A line with separators (commas, ``،``, ``#``…) is split on them. A flattened line
     (``بوتين روسيا كوريا الشمالية``) is cut where its words occur together in the
-    article: the longest run of words found in the text is a tag first, then shorter
-    ones; the first word may carry a joined clitic in the text (كرة القدم in لكرة القدم).
-    Consecutive words found nowhere form one tag (a name spelt differently in the text),
-    unless there are more of them than a tag can have: then each is a tag. Spelling
-    variants of one tag become one, shown as the article spells it.
+    article (see ``_split_flat``); the first word of a phrase may carry a joined clitic
+    in the text (كرة القدم in لكرة القدم). Spelling variants of one tag become one,
+    shown as the article spells it.
     """
     index = _phrase_index(texts)
     pieces = [piece for piece in _KEYWORD_SEPARATORS.split(line) if piece.strip()]
@@ -296,7 +310,7 @@ def _words(text: str) -> list[_Word]:
                 words.extend(_Word(key, position, end, joined) for key in keys)
             joined = True
         else:
-            joined = joined and not chunk.strip(" -‐–")
+            joined = joined and not chunk.strip(_IN_PHRASE)
         position += len(chunk)
     return words
 
@@ -320,7 +334,7 @@ def _phrase_index(texts: Sequence[str]) -> dict[tuple[str, ...], list[str]]:
                 if end - 1 > start and not words[end - 1].joined:
                     break
                 keys = [word.key for word in words[start:end]]
-                spelling = text[first.start : words[end - 1].end]
+                spelling = _HASHTAG_MARKS.sub(" ", text[first.start : words[end - 1].end])
                 index.setdefault(_lookup_key(keys), []).append(spelling)
     return index
 
@@ -340,24 +354,83 @@ def _lookup(position: int, words: Sequence[str], index: dict) -> _Phrase:
 
 
 def _split_flat(line: str, index: dict) -> list[_Phrase]:
+    """A flattened keyword line cut into the phrases a reader would write, by the text.
+
+    Of all the ways to cut the line, the one kept has, in this order of importance: the
+    fewest phrases that lack a word they need (أسعار alone or at the end, بلس at the
+    start: see ``_HEADS``), the most words in phrases found in the text, the fewest
+    tags, and then the longest phrases first. Consecutive words found nowhere form one
+    tag (a name spelt differently in the text), unless there are more of them than a
+    tag can have: then each is a tag. A head joins the word after it (and a tail the
+    word before it) even where the text never writes the two together: أسعار النفط
+    from الأسعار and النفط (see ``joins``).
+    """
     found = _words(line)
     words = [line[word.start : word.end] for word in found]
     keys = [word.key for word in found]
-    taken = [False] * len(words)
-    phrases: list[_Phrase] = []
-    for size in range(min(MAX_TAG_WORDS, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            span = range(start, start + size)
-            if not any(taken[i] for i in span) and _lookup_key(keys[start : start + size]) in index:
-                phrases.append(_lookup(start, words[start : start + size], index))
-                for i in span:
-                    taken[i] = True
-    unmatched = [i for i, is_taken in enumerate(taken) if not is_taken]
-    for _, run in itertools.groupby(enumerate(unmatched), key=lambda pair: pair[1] - pair[0]):
-        positions = [i for _, i in run]
-        groups = [positions] if len(positions) <= MAX_TAG_WORDS else [[i] for i in positions]
-        phrases.extend(_Phrase(group[0], tuple(words[i] for i in group)) for group in groups)
-    return phrases
+    heads = [_is_one_of(key, _HEAD_KEYS) for key in keys]
+    tails = [_is_one_of(key, _TAIL_KEYS) for key in keys]
+    unfound_runs = _unfound_runs(keys, index)
+
+    def lacking(start: int, end: int) -> int:
+        """A head at the end of a phrase lacks its word, unless a definite one ends a
+        longer phrase (ارتفاع الأسعار); a tail at the start lacks its word."""
+        head_ends = heads[end - 1] and (end - start == 1 or not keys[end - 1].startswith("ال"))
+        return int(head_ends) + int(tails[start])
+
+    def in_text(start: int, end: int) -> bool:
+        return 0 <= start < end <= len(keys) and _lookup_key(keys[start:end]) in index
+
+    def joins(start: int, end: int) -> bool:
+        """Heads and the word after them (رئيس وزراء كندا), or a word and a tail after it;
+        not a function word, nor one that begins (or ends) a longer phrase of the text:
+        دراسة and الصحة العقلية stay apart."""
+        first, last = start, end - 1
+        longer = range(2, MAX_TAG_WORDS + 1)
+        if last > first and all(heads[first:last]) and not heads[last]:
+            partner, phrases = last, (in_text(last, last + size) for size in longer)
+        elif last == first + 1 and tails[last] and not tails[first]:
+            partner, phrases = first, (in_text(end - size, end) for size in longer)
+        else:
+            return False
+        return not is_stop_word(keys[partner]) and not any(phrases)
+
+    # best[-1]: the cost of the best cut of words[start:] and its phrases, from the end.
+    best: list[tuple[tuple[int, int, int], tuple[_Phrase, ...]]] = [((0, 0, 0), ())]
+    for start in range(len(words) - 1, -1, -1):
+        options = []
+        for end in range(start + 1, min(start + MAX_TAG_WORDS, len(words)) + 1):
+            size = end - start
+            if in_text(start, end):
+                phrase, missing = _lookup(start, words[start:end], index), 0
+            elif size == 1 or (start, end) in unfound_runs or joins(start, end):
+                phrase, missing = _Phrase(start, tuple(words[start:end])), size
+            else:
+                continue
+            (lack, missed, count), rest = best[len(words) - end]
+            cost = (lack + lacking(start, end), missed + missing, count + 1)
+            options.append(((cost, -size), (phrase, *rest)))
+        (cost, _), phrases = min(options, key=lambda option: option[0])
+        best.append((cost, phrases))
+    return list(best[-1][1])
+
+
+def _is_one_of(key: str, words: frozenset[str]) -> bool:
+    return key.removeprefix("ال") in words
+
+
+def _unfound_runs(keys: Sequence[str], index: dict) -> set[tuple[int, int]]:
+    """Where consecutive words found nowhere in the text make one tag: each longest
+    such run of two words or more, if a tag can be that long."""
+    unfound = [_lookup_key([key]) not in index for key in keys]
+    runs: set[tuple[int, int]] = set()
+    start = 0
+    for is_unfound, group in itertools.groupby(unfound):
+        size = len(list(group))
+        if is_unfound and 1 < size <= MAX_TAG_WORDS:
+            runs.add((start, start + size))
+        start += size
+    return runs
 
 
 def _merge_variants(phrases: Sequence[_Phrase]) -> tuple[str, ...]:
