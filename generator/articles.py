@@ -25,6 +25,7 @@ from .config import SiteConfig
 from .localfiles import TooLarge, is_inside, read_limited
 from .localize import text_direction
 from .model import Article
+from .normalize import arabic_letters
 from .problems import Problem
 from .sanitize import clean_html, clean_text, html_to_text
 from .slugs import slugify
@@ -86,6 +87,7 @@ def _parse(
     title = clean_text(front.required_text("title"))
     published = front.moment("date", config.tz)
     lang = front.text("lang") or config.language
+    title = arabic_letters(title, lang)  # and the address below: الکتاب is الكتاب
     direction = front.text("dir") or text_direction(lang)
     url = front.text("url")
     if url and urlsplit(url).scheme not in {"http", "https"}:
@@ -101,7 +103,7 @@ def _parse(
     body_html = clean_html(markdown.markdown(front.body, extensions=["extra", "sane_lists"]))
     article = Article(
         id=article_id,
-        slug=slugify(Path(article_id).name) or slugify(title),
+        slug=slugify(arabic_letters(Path(article_id).name, lang)) or slugify(title),
         title=title,
         published=published,
         source=clean_text(front.text("source")),

@@ -19,6 +19,7 @@ import feedparser
 
 from .feedstore import StoredItem
 from .localize import text_direction
+from .normalize import arabic_letters
 from .sanitize import clean_html, clean_text, html_to_text
 from .slugs import short_hash
 
@@ -248,6 +249,7 @@ def _entry_item(
     guid = clean_text(entry.get("id", "") or "")
     item_id = guid or url or "sha256:" + short_hash(f"{title}\n{published or ''}", 16)
     lang, direction = _lang_and_dir(f"{title} {summary}", _language(entry, feed_language))
+    title = arabic_letters(title, lang)  # الکتاب typed on a Persian keyboard is الكتاب
     categories = []
     for tag in entry.get("tags") or ():
         name = clean_text(tag.get("term") or tag.get("label") or "")

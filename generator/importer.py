@@ -24,7 +24,7 @@ from .articles import read_saved_articles
 from .config import SiteConfig
 from .dates import DateError, parse_date
 from .fetch import FetchPolicy, FetchRequest, fetch_all, site_policy
-from .normalize import tokenize
+from .normalize import arabic_letters, tokenize
 from .problems import Problem
 from .report import Count, Report
 from .saved_page import PageError, SavedPage, parse_saved_page, split_keywords
@@ -158,7 +158,9 @@ def read_input(name: str, config: SiteConfig) -> tuple[tuple[ImportedArticle, ..
         if encoding != "utf-8":
             notes.append(f"read as {encoding} text")
         page, lang = _parse(text), ""
-    articles, skipped = page_articles(page, config.tz, url=url, lang=lang)
+    articles, skipped = page_articles(
+        page, config.tz, url=url, lang=lang, site_language=config.language
+    )
     notes.extend(f"related story without text, not saved: {title}" for title in skipped)
     return articles, notes
 
@@ -205,10 +207,16 @@ def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:
 
 
 def page_articles(
-    page: SavedPage, tz: tzinfo, *, url: str = "", lang: str = ""
+    page: SavedPage, tz: tzinfo, *, url: str = "", lang: str = "", site_language: str = ""
 ) -> tuple[tuple[ImportedArticle, ...], list[str]]:
     """The main story and its related stories as articles, and the headlines of related
-    stories skipped because they have no text (a bare list of links)."""
+    stories skipped because they have no text (a bare list of links).
+
+    A headline in Arabic (the page's language, or else the site's) is written in Arabic
+    letters, so that the file name and the address made from it are too: الکتاب, typed
+    on a Persian keyboard, becomes الكتاب.
+    """
+    text_language = lang or site_language
     if not page.paragraphs:
         raise ImportFailure(f"no text under the headline {page.title!r}")
     if not page.date:
@@ -216,7 +224,7 @@ def page_articles(
             "no publication date: add a line like 'تاريخ النشر: 2023-09-13' under the headline"
         )
     main = ImportedArticle(
-        title=page.title,
+        title=arabic_letters(page.title, text_language),
         published=_date(page.date, tz),
         source=page.source,
         paragraphs=page.paragraphs,
@@ -226,7 +234,7 @@ def page_articles(
     )
     related = tuple(
         ImportedArticle(
-            title=story.title,
+            title=arabic_letters(story.title, text_language),
             published=_date(story.date, tz) if story.date else main.published,
             source=story.source or main.source,
             paragraphs=story.paragraphs,

@@ -39,10 +39,11 @@ _KEY_LETTERS = str.maketrans(
         **{chr(0x06F0 + d): str(d) for d in range(10)},
     }
 )  # fmt: skip
-# What a Persian keyboard types for the Arabic letters: fixed in Arabic text only.
-_PERSIAN_TO_ARABIC = str.maketrans({"ی": "ي", "ک": "ك"})
+# What Persian and Urdu keyboards type for Arabic letters: fixed in Arabic text only.
+# ے (Urdu's final ye) is left alone: it is a letter of its own, not one typed for ي.
+_PERSIAN_TO_ARABIC = str.maketrans({"ی": "ي", "ک": "ك", "ہ": "ه", "ھ": "ه", "ۃ": "ة"})
 # Persian or Urdu letters, and ZWNJ which Arabic never uses: there ی and ک are right.
-_NOT_ARABIC_LETTERS = frozenset("پچژگٹڈڑںے\u200c")
+_NOT_ARABIC_LETTERS = frozenset("پچژگٹڈڑںےہھۃ\u200c")
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W_]+")
 _NOT_IN_TOKEN = re.compile(r"[^\w\n]+|_+")
@@ -119,14 +120,27 @@ def written_words(text: str) -> list[str]:
 
 def display_form(text: str, *, lang: str = "") -> str:
     """The text as written, tidied for readers: NFC, no invisible controls or tatweel,
-    single spaces, and Persian-keyboard ی ک replaced in Arabic text. Hamza forms and
-    diacritics are kept. Without ``lang``, text is taken as Arabic unless it has
+    single spaces, and Arabic text in Arabic letters (``arabic_letters``). Hamza forms
+    and diacritics are kept. Without ``lang``, text is taken as Arabic unless it has
     Persian or Urdu letters or zero-width non-joiners."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(f"[{_INVISIBLE}{_TATWEEL}]+", "", text)
-    if lang.split("-")[0] == "ar" or (not lang and _NOT_ARABIC_LETTERS.isdisjoint(text)):
-        text = re.sub(f"[{_JOINERS}]+", "", text).translate(_PERSIAN_TO_ARABIC)
-    return _SPACES.sub(" ", text).strip()
+    if not lang and _NOT_ARABIC_LETTERS.isdisjoint(text):
+        lang = "ar"
+    return _SPACES.sub(" ", arabic_letters(text, lang)).strip()
+
+
+def arabic_letters(text: str, lang: str) -> str:
+    """Arabic-language text with the letters a Persian or Urdu keyboard types for Arabic
+    ones made Arabic (ک ی ہ ھ ۃ: ك ي ه ه ة) and without zero-width joiners; text in any
+    other language is returned unchanged, because there those letters are right.
+
+    A title typed on such a keyboard looks right on screen but is another word to search
+    engines and in addresses: الکتاب and الكتاب would be two pages.
+    """
+    if lang.split("-")[0].casefold() != "ar":
+        return text
+    return re.sub(f"[{_JOINERS}]+", "", text).translate(_PERSIAN_TO_ARABIC)
 
 
 def strip_clitics(token: str) -> str:

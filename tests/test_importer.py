@@ -391,3 +391,41 @@ def test_imported_seed_builds_into_linked_article_pages(tmp_path: Path) -> None:
     assert f"/news/articles/{quote(RELATED)}/" in page
     other = (tmp_path / "site" / "articles" / RELATED / "index.html").read_text("utf-8")
     assert f"/news/articles/{quote(MAIN)}/" in other
+
+
+PERSIAN_KEYBOARD_PAGE = (
+    "معرض الکتاب الدولی یفتتح أبوابه\n"
+    "تاريخ النشر: 2023/09/13\n"
+    "افتتح معرض الكتاب الدولي أبوابه اليوم بمشاركة مئات الناشرين.\n"
+)
+
+
+def test_a_title_typed_on_a_persian_keyboard_is_written_in_arabic_letters(tmp_path: Path) -> None:
+    """Title, file name and the built page's address all use ك and ي, not ک and ی."""
+    from generator.cli import main
+
+    (tmp_path / "config.yaml").write_text(
+        "title: موجز\nbase_url: https://example.org/news/\ntimezone: Asia/Riyadh\n",
+        encoding="utf-8",
+    )
+    page = tmp_path / "page.txt"
+    page.write_text(PERSIAN_KEYBOARD_PAGE, encoding="utf-8")
+    assert main(["import", "--site", str(tmp_path), str(page)]) == 0
+    [written] = (tmp_path / "content" / "articles").iterdir()
+    assert written.name == "معرض-الكتاب-الدولي-يفتتح-أبوابه.md"
+    assert front_matter(written.read_text("utf-8"))["title"] == "معرض الكتاب الدولي يفتتح أبوابه"
+    assert main(["build", "--offline", "--quiet", "--site", str(tmp_path)]) == 0
+    built = tmp_path / "site" / "articles" / written.stem / "index.html"
+    assert "معرض الكتاب الدولي يفتتح أبوابه</h1>" in built.read_text("utf-8")
+    assert not any("ک" in path.name for path in (tmp_path / "site").rglob("*"))
+
+
+def test_a_persian_page_keeps_its_letters(tmp_path: Path) -> None:
+    config = replace(site(tmp_path), language="fa")
+    page = tmp_path / "page.txt"
+    page.write_text(PERSIAN_KEYBOARD_PAGE, encoding="utf-8")
+    code, output = run(config, page)
+    assert code == 0, output
+    [(name, text)] = articles(config).items()
+    assert name == "معرض-الکتاب-الدولی-یفتتح-أبوابه.md"
+    assert front_matter(text)["title"] == "معرض الکتاب الدولی یفتتح أبوابه"

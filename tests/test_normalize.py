@@ -6,6 +6,7 @@ import yaml
 
 from generator.normalize import (
     STOP_WORDS,
+    arabic_letters,
     display_form,
     is_stop_word,
     match_key,
@@ -40,6 +41,17 @@ def test_display_form(case):
 def test_display_form_follows_a_given_language():
     assert display_form("کتاب پارسی", lang="ar") == "كتاب پارسي"
     assert display_form("الکوری", lang="fa") == "الکوری"
+
+
+@pytest.mark.parametrize("case", CASES["arabic_letters"], ids=_ids(CASES["arabic_letters"]))
+def test_arabic_letters(case):
+    assert arabic_letters(case["text"], case["lang"]) == case["want"]
+    assert match_key(arabic_letters(case["text"], case["lang"])) == match_key(case["text"])
+
+
+def test_display_form_keeps_urdu_letters_when_no_language_is_given():
+    assert display_form("شہر") == "شہر"
+    assert display_form("شہر", lang="ar") == "شهر"
 
 
 def test_match_key_is_idempotent_and_display_form_keeps_the_key():
