@@ -32,7 +32,7 @@ from .tags import assign_tags
 from .textindex import encode
 from .theme_files import load_labels, static_files
 from .urls import Urls
-from .write import write_site
+from .write import recover, write_site
 from .xmlchars import articles_fit_for_xml, check_well_formed
 
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
@@ -59,6 +59,7 @@ def build(
     offline: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildResult:
+    recover(config.output_dir)  # a site moved away by a killed run is put back first
     progress("reading saved articles")
     saved, saved_problems = read_saved_articles(config)
     progress("reading feeds")

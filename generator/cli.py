@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as problem:
         return config_error(problem)
     except KeyboardInterrupt:
-        print("Stopped; the previous site/ is unchanged.", file=sys.stderr)
+        print("Stopped; site/ holds a whole site, never a half-written one.", file=sys.stderr)
         return EXIT_FAILED
     except (BuildError, OSError) as problem:
         if args.debug:

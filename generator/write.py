@@ -78,9 +78,7 @@ def write_site(
     ``exchange=False`` swaps by two renames even where one atomic exchange is possible,
     as on systems without it.
     """
-    output_dir = _output_folder(output_dir)
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    _recover(output_dir)
+    output_dir = recover(output_dir)
     with _StopSignals() as stop:
         staging = _temporary_folder(output_dir, "new")
         try:
@@ -124,9 +122,13 @@ def _output_folder(output_dir: Path) -> Path:
     return output_dir.parent.resolve() / output_dir.name
 
 
-def _recover(output_dir: Path) -> None:
+def recover(output_dir: Path) -> Path:
     """Undo what an earlier run, ended abruptly, left: first put the previous site back if
-    it was moved away and nothing came in its place, then delete the rest."""
+    it was moved away and nothing came in its place, then delete the rest. A build calls it
+    before anything else, so a build that then fails still leaves the previous site in
+    place; returns the output folder with its parent resolved."""
+    output_dir = _output_folder(output_dir)
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
     remaining = list(leftovers(output_dir))
     retired = [path for path in remaining if path.name.startswith(f".{output_dir.name}-old-")]
     if retired and not os.path.lexists(output_dir):
@@ -135,6 +137,7 @@ def _recover(output_dir: Path) -> None:
         remaining.remove(newest)
     for path in remaining:
         shutil.rmtree(path, ignore_errors=True)
+    return output_dir
 
 
 def _temporary_folder(output_dir: Path, kind: str) -> Path:

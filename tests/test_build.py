@@ -84,6 +84,24 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     assert sorted(p.name for p in site_dir.iterdir() if p.name.startswith(".site")) == []
 
 
+def test_a_site_moved_away_by_a_killed_run_is_back_even_if_the_next_build_fails(
+    tmp_path: Path,
+) -> None:
+    """A kill between the two renames of a swap leaves only ``.site-old-*``: the next build
+    puts it back before it does anything that could fail."""
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    before = _tree(site_dir / "site")
+    (site_dir / "site").rename(site_dir / ".site-old-k1ll3d00")
+    templates = site_dir / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build_site(site_dir)
+    assert _tree(site_dir / "site") == before
+    assert sorted(p.name for p in site_dir.iterdir() if p.name.startswith(".site")) == []
+
+
 def test_site_templates_override_one_block_of_the_theme(tmp_path: Path) -> None:
     site_dir = copy_example_site(tmp_path / "site-src")
     (site_dir / "templates").mkdir()
