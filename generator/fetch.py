@@ -104,6 +104,7 @@ def site_policy(config: SiteConfig) -> FetchPolicy:
     return FetchPolicy(
         user_agent=user_agent(__version__, config.base_url),
         deadline=config.fetch_deadline.total_seconds(),
+        max_bytes=config.max_file_bytes,
     )
 
 

@@ -208,3 +208,8 @@ def test_the_site_policy_names_the_tool_its_version_and_the_site():
     assert (
         site_policy(config).user_agent == f"news-digest/{__version__} (+https://example.org/news/)"
     )
+
+
+def test_the_site_policy_takes_the_size_limit_of_the_sites_files():
+    config = SiteConfig(title="t", base_url="https://example.org/news/", max_file_mib=3)
+    assert site_policy(config).max_bytes == 3 * 1024 * 1024
