@@ -32,6 +32,7 @@ from .fetch import FetchPolicy, FetchRequest, FetchResult, fetch_all, site_polic
 from .localfiles import TooLarge, is_inside, read_limited
 from .localize import text_direction
 from .model import Article, FeedHealth
+from .normalize import arabic_letters
 from .problems import Problem
 from .slugs import slugify
 
@@ -52,12 +53,13 @@ def feed_articles(feed: FeedConfig, stored: StoredFeed) -> tuple[Article, ...]:
     articles = []
     for item in stored.items:
         lang = feed.lang or item.lang
+        title = arabic_letters(item.title, lang)  # also for a language set only in config
         direction = feed.dir or (text_direction(feed.lang) if feed.lang else item.dir)
         articles.append(
             Article(
                 id=item.id,
-                slug=slugify(item.title),
-                title=item.title,
+                slug=slugify(title),
+                title=title,
                 published=item.published,
                 source=source,
                 origin=feed.url,

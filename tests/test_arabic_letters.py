@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from generator.articles import read_saved_articles
-from generator.config import SiteConfig
+from generator.config import FeedConfig, SiteConfig
 from generator.feedparse import parse_feed
+from generator.feeds import feed_articles
+from generator.feedstore import StoredFeed
 
 NOW = datetime(2023, 9, 14, tzinfo=UTC)
 
@@ -66,3 +68,13 @@ def test_a_saved_persian_article_keeps_its_letters(tmp_path: Path) -> None:
         "نمایشگاه کتاب",
         "نمایشگاه-کتاب",
     )
+
+
+def test_a_feed_whose_language_is_set_only_in_config_gets_arabic_letters() -> None:
+    """The feed declares no language; config.yaml says it is Arabic."""
+    feed = parse_feed(rss("", "معرض الکتاب"), {}, url="https://news.example.com/feed", now=NOW)
+    feed_url = "https://news.example.com/feed"
+    stored = StoredFeed(url=feed_url, title="أخبار", link="", items=feed.items)
+    [article] = feed_articles(FeedConfig(url=feed_url, lang="ar"), stored)
+    assert article.title == "معرض الكتاب"
+    assert article.slug == "معرض-الكتاب"
