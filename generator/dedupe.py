@@ -9,8 +9,15 @@ compared: that is where versions of one story agree, while the background paragr
 further down are repeated, word for word, by different stories on the same topic
 (measured on labelled pairs: the whole text tells them apart far worse). A different
 story on the same topic shares words but few triples, so it stays apart (and shows up
-as related instead). Articles are compared
-only with those inside the time window (on date-sorted rows), never all with all.
+as related instead). Only articles that share a triple are compared, and only pairs
+inside the time window can match. A triple held by more than ``_COMMON`` articles (a
+phrase a feed puts in every item, a formula of one outlet) is counted only between
+those close to each other in time (``textindex.near_products``): it cannot tell
+stories apart, and counting it between all its holders would cost the square of their
+number. The headline is cut to its first ``_TITLE`` words, so no article brings more
+than about 120 triples, each linking it to fewer than ``3 * _COMMON`` others. A story
+takes at most ``_MAX_VERSIONS`` versions (the matching pairs are joined earliest first):
+every version lists the others, so an unbounded story would cost the square of its size.
 
 A source that publishes the very same text twice (same normalized title and body) is a
 repost: the earliest copy is kept and the others dropped without a word.
@@ -31,8 +38,11 @@ from .model import Article, Story
 
 _SHINGLE = 3  # words per shingle: long enough to be wording, short enough to survive edits
 _LEAD = 80  # body words compared: the lead, see the module docstring
+_TITLE = 40  # headline words compared: a headline is shorter, a longer one is not one
 _MIN_SHARED = 3  # fewer shared shingles are chance, whatever the cosine of two tiny texts
-_VERSION = 1  # bump when the method changes, so cached results are not reused
+_COMMON = 32  # holders of a shingle compared all with all; beyond, only near in time
+_MAX_VERSIONS = 50  # a story listing more sources is no longer one reader's story
+_VERSION = 2  # bump when the method changes, so cached results are not reused
 
 
 def group_same_stories(
@@ -97,8 +107,12 @@ def _groups(
             node = int(parent[node])
         return node
 
-    for row, col, _ in _pairs(ordered, shingles, config):
-        parent[root(col)] = root(row)
+    size = np.ones(len(ordered), dtype=np.int64)
+    for row, col, _ in sorted(_pairs(ordered, shingles, config)):
+        first, other = root(row), root(col)
+        if first != other and size[first] + size[other] <= _MAX_VERSIONS:
+            parent[other] = first
+            size[first] += size[other]
     groups: dict[int, list[str]] = {}  # filled in date order, so headlines come first
     for index, article in enumerate(ordered):
         groups.setdefault(root(index), []).append(article.id)
@@ -113,7 +127,10 @@ def _distinct(
     corpus = textindex.encode(ordered, reuse=reuse)
     keep = _without_reposts(ordered, corpus)
     shingles = textindex.count_matrix(
-        [_shingles(corpus.titles[i], corpus.bodies[i][:_LEAD], len(corpus.words)) for i in keep]
+        [
+            _shingles(corpus.titles[i][:_TITLE], corpus.bodies[i][:_LEAD], len(corpus.words))
+            for i in keep
+        ]
     )
     shingles.data[:] = 1.0  # a set: repeated triples count once
     return [ordered[i] for i in keep], shingles
@@ -122,18 +139,14 @@ def _distinct(
 def _pairs(
     ordered: list[Article], shingles: sparse.csr_matrix, config: SameStoryConfig
 ) -> Iterator[tuple[int, int, float]]:
-    """Rows of matching versions, earlier first, compared only inside the time window."""
+    """Rows of matching versions, earlier first, no further apart than the time window."""
     sizes = np.asarray(shingles.sum(axis=1)).ravel()
     times = np.array([a.published.timestamp() for a in ordered])
     sources = np.array([a.source for a in ordered])
     window = config.window_hours * 3600.0
-
-    def span(start: int, end: int) -> tuple[int, int]:
-        return start, int(np.searchsorted(times, times[end - 1] + window, side="right"))
-
-    for start, low, product in textindex.row_blocks(shingles, shingles, span=span):
+    for start, product in textindex.near_products(shingles, common=_COMMON):
         block = product.tocoo()
-        rows, cols, shared = block.row + start, block.col + low, block.data
+        rows, cols, shared = block.row + start, block.col, block.data
         cosine = shared / np.sqrt(sizes[rows] * sizes[cols])
         match = (
             (cols > rows)

@@ -10,7 +10,11 @@ The ``count`` best above ``min_score`` are kept, after the links the article nam
 itself. Other versions of the article's own story are left out (they are shown as
 "also reported by"), and of another story only its best-matching version is linked.
 Candidates come from sparse matrix products a block of rows at a time, and only
-articles that share a word or a tag are ever compared.
+articles that share a word or a tag are ever compared. A word or tag held by more
+than ``_COMMON`` articles counts only between those close to each other in time
+(``textindex.near_products``): each article then meets a bounded number of others, so
+the work grows with the number of articles, not its square, whatever their text; and
+only the best few candidates of each article are ranked.
 """
 
 from __future__ import annotations
@@ -31,7 +35,11 @@ _TITLE_WEIGHT = 3.0  # a title word counts as this many body words
 _MAX_DF = 0.05  # words in more articles than this share say little, and cost much,
 _MAX_DF_FLOOR = 100  # but on a small site a word in this many articles still counts
 _PROFILE = 30  # words per article kept for comparing: its most telling ones
-_VERSION = 1  # bump when the method changes, so cached results are not reused
+_COMMON = 100  # holders of a word or tag compared all with all; beyond, only near in time
+# Candidates kept per article beyond ``count``, for those passed over: the article itself,
+# its other versions and those of the stories linked, repeated headlines.
+_PASSED_OVER = 100
+_VERSION = 2  # bump when the method changes, so cached results are not reused
 
 
 def find_related(
@@ -68,16 +76,21 @@ def _links(
     days = np.array([a.published.timestamp() for a in ordered]) / 86400.0
 
     links = {}
-    for start, _, block in textindex.row_blocks(vectors, vectors):
-        for offset in range(block.shape[0]):
-            row = start + offset
-            found = slice(block.indptr[offset], block.indptr[offset + 1])
-            candidates = block.indices[found]
-            scores = block.data[found] * _time_factor(abs(days[candidates] - days[row]), config)
-            keep = scores >= config.min_score
-            candidates, scores = candidates[keep], scores[keep]
+    for start, block in textindex.near_products(vectors, common=_COMMON):
+        rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+        scores = block.data * _time_factor(abs(days[block.indices] - days[rows + start]), config)
+        keep = scores >= config.min_score
+        best_of = textindex.largest(
+            sparse.csr_matrix((scores[keep], (rows[keep], block.indices[keep])), shape=block.shape),
+            config.count + _PASSED_OVER,
+        )
+        for offset in range(best_of.shape[0]):
+            found = slice(best_of.indptr[offset], best_of.indptr[offset + 1])
+            candidates, scores = best_of.indices[found], best_of.data[found]
             best = candidates[np.lexsort((candidates, -scores))]  # ties: earlier, then id
-            links[ordered[row].id] = _choose(ordered, row, best, position, config)
+            links[ordered[start + offset].id] = _choose(
+                ordered, start + offset, best, position, config
+            )
     return links
 
 

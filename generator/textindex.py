@@ -2,7 +2,8 @@
 
 Both stages compare every article with many others, so the text is tokenized once into
 integer ids and every comparison is a sparse matrix product done a block of rows at a
-time: memory stays bounded and no step visits all pairs of articles.
+time, in which a word held by many articles only links those near each other in time:
+memory stays bounded and no step visits all pairs of articles, whatever their text.
 """
 
 from __future__ import annotations
@@ -111,8 +112,13 @@ def normalize_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def strongest(matrix: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
-    """Each row cut to its ``count`` largest values (ties: lower column), unit length
-    again: a profile of an article's most telling features, cheap to compare."""
+    """Each row cut to its ``count`` largest values, unit length again: a profile of an
+    article's most telling features, cheap to compare."""
+    return normalize_rows(largest(matrix, count))
+
+
+def largest(matrix: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
+    """Each row cut to its ``count`` largest values (ties: lower column)."""
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
     order = np.lexsort((matrix.indices, -matrix.data, rows))
     rank = np.arange(len(order)) - matrix.indptr[rows[order]]
@@ -121,21 +127,54 @@ def strongest(matrix: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
         (matrix.data[keep], (rows[keep], matrix.indices[keep])), shape=matrix.shape
     )
     cut.sort_indices()
-    return normalize_rows(cut)
+    return cut
 
 
-def row_blocks(
-    query: sparse.csr_matrix,
-    target: sparse.csr_matrix,
-    *,
-    span: Callable[[int, int], tuple[int, int]] | None = None,
-) -> Iterator[tuple[int, int, sparse.csr_matrix]]:
-    """``query @ target.T`` a block of rows at a time, as ``(first row, first column,
-    block)``, CSR. ``span(start, end)`` limits the target rows compared with query rows
-    ``start:end`` to a range (the caller's time window over date-sorted rows)."""
-    whole = sparse.csr_matrix(target.T) if span is None else None
+def near_products(
+    matrix: sparse.csr_matrix, *, common: int
+) -> Iterator[tuple[int, sparse.csr_matrix]]:
+    """``matrix @ matrix.T`` a block of rows at a time, as ``(first row, block)`` in
+    CSR, with a feature held by many rows counted only between rows near each other.
+
+    A feature held by more than ``common`` rows tells few of them apart (a phrase every
+    item of a feed repeats, a word of every other story), and comparing all its holders
+    would cost the square of their number. Its holders, in row order (the callers sort
+    rows by date, so this is time order), are cut into runs of ``common``; two rows
+    share the feature in the product only when their runs are the same or next to each
+    other. Holders at most ``common`` apart always meet, and no row meets more than
+    ``3 * common`` others through one feature: the work grows with the number of stored
+    values, whatever the text.
+    """
+    query, target_columns = _near_runs(matrix, common)
     for start in range(0, query.shape[0], _CHUNK):
-        end = min(start + _CHUNK, query.shape[0])
-        low, high = (0, target.shape[0]) if span is None else span(start, end)
-        columns = whole if whole is not None else target[low:high].T
-        yield start, low, sparse.csr_matrix(query[start:end] @ columns)
+        yield start, sparse.csr_matrix(query[start : start + _CHUNK] @ target_columns)
+
+
+def _near_runs(
+    matrix: sparse.csr_matrix, common: int
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """The matrix with each feature split into one column per run of holders, and the
+    transposed matrix in which a holder also stands in the runs next to its own."""
+    by_feature = sparse.csc_matrix(matrix)
+    by_feature.sort_indices()
+    holders = np.diff(by_feature.indptr)
+    feature = np.repeat(np.arange(matrix.shape[1]), holders)
+    run = (np.arange(by_feature.nnz) - by_feature.indptr[feature]) // common
+    runs = -(-holders // common)
+    first = np.concatenate([[0], np.cumsum(runs)])  # each feature's first run column
+    column = first[feature] + run
+    rows, values = by_feature.indices, by_feature.data
+    shape = (matrix.shape[0], max(int(first[-1]), 1))
+    query = sparse.csr_matrix((values, (rows, column)), shape=shape)
+    near = [(slice(None), 0), (run > 0, -1), (run + 1 < runs[feature], 1)]
+    target_columns = sparse.csr_matrix(
+        (
+            np.concatenate([values[kept] for kept, _ in near]),
+            (
+                np.concatenate([column[kept] + shift for kept, shift in near]),
+                np.concatenate([rows[kept] for kept, _ in near]),
+            ),
+        ),
+        shape=shape[::-1],
+    )
+    return query, target_columns
