@@ -27,6 +27,7 @@ from .normalize import (
     word_keys,
     written_words,
 )
+from .problems import Problem
 from .sanitize import clean_text, html_to_text
 from .slugs import slugify, unique_slugs
 
@@ -113,9 +114,38 @@ def _family(phrase: str) -> str:
     return " ".join(_bare(phrase))
 
 
+def given_tag_problems(articles: Sequence[Article], config: TagsConfig) -> tuple[Problem, ...]:
+    """One problem for each article whose given tags were not all used: more than
+    ``max_per_article``, or some with no letter or digit to make a tag of. A feed that
+    gives a thousand tags an item would otherwise lose all but five without a word.
+    Tags left out on purpose (``tags: ignore``) and spellings of a tag already given
+    are not problems."""
+    rules = _Rules.from_config(config)
+    problems = []
+    for article in articles:
+        over = len(_distinct_given(article, rules)) - rules.max_per_article
+        blank = sum(not _key(name) for name in article.given_tags)
+        reasons = [
+            *([f"{over:,} more than the {rules.max_per_article:,} an article keeps"
+               " (max_per_article under tags: in config.yaml)"] if over > 0 else []),
+            *([f"{blank:,} with no letter or digit"] if blank else []),
+        ]  # fmt: skip
+        if reasons:
+            title = article.title if len(article.title) <= 60 else f"{article.title[:60]}…"
+            message = f'"{title}" has {len(article.given_tags):,} tags: {" and ".join(reasons)}'
+            problems.append(Problem(article.origin, None, message, "left out"))
+    return tuple(problems)
+
+
 def _given_keys(article: Article, rules: _Rules) -> tuple[str, ...]:
+    return _distinct_given(article, rules)[: rules.max_per_article]
+
+
+def _distinct_given(article: Article, rules: _Rules) -> tuple[str, ...]:
+    """The tags the given names stand for, each once, in order (a name with no letter
+    or digit, or an ignored one, stands for none)."""
     keys = (rules.resolve(_key(name)) for name in article.given_tags)
-    return tuple(dict.fromkeys(key for key in keys if key))[: rules.max_per_article]
+    return tuple(dict.fromkeys(key for key in keys if key))
 
 
 def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:

@@ -11,7 +11,7 @@ from generator.config import TagsConfig
 from generator.model import Article
 from generator.normalize import clitic_readings, is_stop_word, tokenize
 from generator.slugs import slugify
-from generator.tags import assign_tags
+from generator.tags import assign_tags, given_tag_problems
 
 HERE = Path(__file__).parent
 CASES = yaml.safe_load((HERE / "cases" / "tags.yaml").read_text("utf-8"))
@@ -188,3 +188,29 @@ def test_the_same_articles_in_any_order_get_the_same_tags():
 
 def test_no_articles():
     assert assign_tags([], TagsConfig()) == ((), ())
+
+
+def test_given_tags_beyond_the_limit_are_reported_once_per_article():
+    many = _article(1, title="خبر بألف وسم", tags=[f"وسم {n}" for n in range(1000)])
+    few = _article(2, tags=["مصر", "الأردن"])
+    tagged, _ = assign_tags([many, few], TagsConfig())
+    assert len(tagged[0].tags) == 5
+    (problem,) = given_tag_problems([many, few], TagsConfig())
+    assert problem.origin == many.origin
+    assert str(problem) == (
+        'test: "خبر بألف وسم" has 1,000 tags: 995 more than the 5 an article keeps'
+        " (max_per_article under tags: in config.yaml) (left out)"
+    )
+
+
+def test_given_tags_with_nothing_to_name_a_tag_by_are_reported():
+    article = _article(1, title="عنوان " * 20, tags=["مصر", "!!!", "\u200f", "— —"])
+    (problem,) = given_tag_problems([article], TagsConfig(max_per_article=1))
+    title = ("عنوان " * 20)[:60]  # a long title is cut
+    assert problem.message == f'"{title}…" has 4 tags: 3 with no letter or digit'
+
+
+def test_ignored_and_repeated_given_tags_are_no_problem():
+    article = _article(1, tags=["مصر", "مِصر", "مصر", "أخبار", *(f"وسم {n}" for n in range(4))])
+    assert given_tag_problems([article], TagsConfig(ignore=("أخبار",))) == ()
+    assert len(given_tag_problems([article], TagsConfig(max_per_article=4))) == 1
