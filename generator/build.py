@@ -52,6 +52,16 @@ class BuildResult:
     site: Site
 
 
+@dataclass(frozen=True, slots=True)
+class SiteData:
+    """The site as computed before anything is rendered: what a build writes, and what
+    ``digest explain`` explains."""
+
+    site: Site
+    tagged: tuple[Article, ...]  # every article with its tags, before reposts are merged away
+    problems: tuple[Problem, ...]
+
+
 def build(
     config: SiteConfig,
     *,
@@ -60,15 +70,45 @@ def build(
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildResult:
     recover(config.output_dir)  # a site moved away by a killed run is put back first
+    data = compute_site(config, now=now, offline=offline, progress=progress)
+    site = data.site
+    progress("rendering pages and feeds")
+    made = tuple((output, output(site)) for output in OUTPUTS)
+    check_well_formed(file for _, files in made for file in files)
+    progress(f"writing {sum(len(files) for _, files in made)} files")
+    written = write_site(((_producer(output), files) for output, files in made), config.output_dir)
+    return BuildResult(
+        articles=len(site.articles),
+        digests=len(site.digests),
+        tags=len(site.tags),
+        pages=sum(len(files) for output, files in made if output is render_pages),
+        files=written,
+        problems=data.problems,
+        site=site,
+    )
+
+
+def compute_site(
+    config: SiteConfig,
+    *,
+    now: datetime,
+    offline: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+    keep: bool = True,
+) -> SiteData:
+    """Every stage up to the ``Site``. With ``keep`` false nothing is written, so a
+    command that only looks at the result changes nothing: the feed store is not updated
+    from local feed files and the analysis results are neither read from nor kept in
+    the cache."""
     progress("reading saved articles")
     saved, saved_problems = read_saved_articles(config)
     progress("reading feeds")
-    fed = collect_feed_articles(config, now=now, offline=offline, progress=progress)
+    fed = collect_feed_articles(config, now=now, offline=offline, progress=progress, keep=keep)
     fit, unfit = articles_fit_for_xml((*saved, *fed.articles))
     articles = _with_unique_slugs(fit)
     progress(f"tagging {len(articles)} articles")
     tagged, tags = assign_tags(articles, config.tags)
-    cache_dir = config.root / CACHE_DIR
+    cache_dir = config.root / CACHE_DIR if keep else None
     corpus = functools.cache(lambda: encode(tagged))  # tokenized once, and only if needed
     progress("grouping stories reported by several sources")
     grouped, stories = group_same_stories(
@@ -78,11 +118,10 @@ def build(
     related = find_related(grouped, config.related, cache_dir=cache_dir, corpus=corpus)
     by_id = MappingProxyType({article.id: article for article in related})
     tag_index = index_by_tag(related)
-    digests = group_into_digests(stories, by_id, config.tz)
     site = Site(
         config=config,
         articles=by_id,
-        digests=digests,
+        digests=group_into_digests(stories, by_id, config.tz),
         tags=_still_with_pages(tags, tag_index, config.tags.min_articles),
         tag_index=tag_index,
         urls=Urls(config.base_url),
@@ -90,20 +129,7 @@ def build(
         labels=load_labels(config),
         sources=fed.health,
     )
-    progress("rendering pages and feeds")
-    made = tuple((output, output(site)) for output in OUTPUTS)
-    check_well_formed(file for _, files in made for file in files)
-    progress(f"writing {sum(len(files) for _, files in made)} files")
-    written = write_site(((_producer(output), files) for output, files in made), config.output_dir)
-    return BuildResult(
-        articles=len(by_id),
-        digests=len(digests),
-        tags=len(site.tags),
-        pages=sum(len(files) for output, files in made if output is render_pages),
-        files=written,
-        problems=(*saved_problems, *fed.problems, *unfit),
-        site=site,
-    )
+    return SiteData(site, tagged, (*saved_problems, *fed.problems, *unfit))
 
 
 def _with_unique_slugs(articles: tuple[Article, ...]) -> tuple[Article, ...]:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, check, scaffold, serve
+from . import __version__, check, explain, scaffold, serve
 from .config import load_config
 from .problems import BuildError, ConfigError
 from .report import (
@@ -38,6 +38,8 @@ examples:
   digest init my-news          start a new site in the folder my-news
   digest serve                 build, then preview the site at http://127.0.0.1:8000/
   digest check                 check the inputs and the built site's links and feeds
+  digest explain my-article    why an article has its tags, related links and versions
+  digest explain --stories     the stories several sources reported
 
 Problems and errors are printed to standard error; feed statuses and the summary
 to standard output.
@@ -82,7 +84,15 @@ def _parser() -> argparse.ArgumentParser:
         help="when a command fails, show the Python traceback instead of a one-line error",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
-    for add in (_add_build, _add_fetch, _add_import, _add_init, _add_serve, _add_check):
+    for add in (
+        _add_build,
+        _add_fetch,
+        _add_import,
+        _add_init,
+        _add_serve,
+        _add_check,
+        _add_explain,
+    ):
         add(commands)
     return parser
 
@@ -231,6 +241,34 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     )
     _site_option(check_)
     check_.set_defaults(run=lambda args: check.run(args.site))
+
+
+def _add_explain(commands: argparse._SubParsersAction) -> None:
+    explain_ = commands.add_parser(
+        "explain",
+        help="show why an article has its tags, related stories and other versions",
+        description="Compute the site as 'digest build --offline' does, without writing "
+        "anything, and show for one article: each tag, given or extracted and why, with "
+        "the config.yaml lines that would drop it or merge it into another; each related "
+        "story with its score and the words and tags they share; the other sources' "
+        "versions of its story. With --stories, list every story several sources reported.",
+    )
+    _site_option(explain_)
+    which = explain_.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "page",
+        nargs="?",
+        metavar="PAGE",
+        help="the article: its file (content/articles/x.md, or x), its slug, or its "
+        "address on the site (https://…/articles/x/ or articles/x/)",
+    )
+    which.add_argument(
+        "--stories",
+        action="store_true",
+        help="list every story reported by more than one source, with its versions",
+    )
+    explain_.add_argument("--json", action="store_true", help="print JSON instead of text")
+    explain_.set_defaults(run=lambda args: explain.run(args.site, args.page, as_json=args.json))
 
 
 def _checked(check_text: Callable[[str], str]) -> Callable[[str], str]:

@@ -114,13 +114,15 @@ def collect_feed_articles(
     progress: Callable[[str], None],
     policy: FetchPolicy | None = None,
     force: bool = False,
+    keep: bool = True,
 ) -> FeedResult:
     """Bring every configured feed up to date and return all of their stored items.
 
     Remote feeds are fetched unless ``offline`` or not yet due (``feedupdate.is_due``;
     ``force`` fetches anyway); local feed files are always read. A feed left alone still
     reports the problem of its last fetch. The feed store (``content/feeds/``) and the
-    validator cache (``.cache/feeds.json``) are written before this returns.
+    validator cache (``.cache/feeds.json``) are written before this returns, unless
+    ``keep`` is false (for a command that only looks).
     """
     store_dir = config.content_dir / "feeds"
     cache_path = config.root / ".cache" / "feeds.json"
@@ -169,14 +171,14 @@ def collect_feed_articles(
             outcome = not_fetched(feed, stored[feed.url], state, skipped[feed.url])
         else:
             outcome = apply_answer(feed, stored[feed.url], state, answers[feed.url], now=now)
-        if outcome.changed:
+        if outcome.changed and keep:
             write_feed(feed_folder(store_dir, feed.url), outcome.stored)
         stored[feed.url] = outcome.stored
         problems.extend(outcome.problems)
         health.append(outcome.health)
         if is_remote(feed.url) and outcome.state != state:
             new_states[feed.url] = outcome.state
-    if new_states != states:
+    if new_states != states and keep:
         write_states(cache_path, new_states)
 
     articles: list[Article] = []

@@ -20,7 +20,8 @@ only the best few candidates of each article are ranked.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +73,7 @@ def _links(
 ) -> dict[str, list[str]]:
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     position = {article.id: index for index, article in enumerate(ordered)}
-    vectors = _vectors(textindex.encode(ordered, reuse=reuse), ordered, config)
+    vectors, _ = _vectors(textindex.encode(ordered, reuse=reuse), ordered, config)
     days = np.array([a.published.timestamp() for a in ordered]) / 86400.0
 
     links = {}
@@ -128,9 +129,69 @@ def _time_factor(days_apart: np.ndarray, config: RelatedConfig) -> np.ndarray:
     return (1.0 - config.weight_time) + config.weight_time * np.exp2(-half_lives)
 
 
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """What makes one article related to another."""
+
+    score: float  # as links are ranked: the similarity, lowered for time apart
+    words: tuple[str, ...]  # words of both as compared (``strip_clitics`` keys), weightiest first
+    tags: tuple[str, ...]  # tag keys of both, weightiest first
+
+
+def shared(
+    articles: Sequence[Article], config: RelatedConfig, article_id: str, others: Sequence[str]
+) -> dict[str, Shared]:
+    """Why ``article_id`` is related to each of ``others``, measured as the links are.
+
+    Here a word or tag of very many articles counts between all of them, where the links
+    count it only between articles near in time: on a large site a score may come out a
+    little higher than the one the links were ranked by."""
+    ordered = sorted(articles, key=lambda a: (a.published, a.id))
+    row = {article.id: index for index, article in enumerate(ordered)}
+    vectors, columns = _vectors(textindex.encode(ordered), ordered, config)
+    words, tags = columns.names()
+    mine = vectors[row[article_id]]
+    found = {}
+    for other in others:
+        product = mine.multiply(vectors[row[other]]).tocsr()
+        order = np.argsort(-product.data, kind="stable")
+        both = product.indices[order].tolist()
+        days = abs(ordered[row[other]].published - ordered[row[article_id]].published)
+        factor = _time_factor(np.array([days.total_seconds() / 86400.0]), config)
+        found[other] = Shared(
+            float(product.sum() * factor[0]),
+            tuple(words[column] for column in both if column < len(words)),
+            tuple(tags[column - columns.width] for column in both if column >= columns.width),
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """What the columns of the vectors stand for: the words' columns, then the tags'.
+    Worked out only when asked, as only explaining a link needs it."""
+
+    width: int  # the number of word columns
+    stems: Mapping[str, int]
+    word_rows: Sequence[np.ndarray]
+    tag_ids: Mapping[str, int]
+    tag_rows: Sequence[np.ndarray]
+
+    def names(self) -> tuple[list[str], list[str]]:
+        """The word of each word column and the tag key of each tag column:
+        ``textindex.count_matrix`` numbers the ids found in increasing order."""
+        return _found(self.stems, self.word_rows), _found(self.tag_ids, self.tag_rows)
+
+
+def _found(ids: Mapping[str, int], rows: Sequence[np.ndarray]) -> list[str]:
+    name = {number: text for text, number in ids.items()}
+    numbers = np.unique(np.concatenate([*rows, np.zeros(0, dtype=np.int64)]))
+    return [name[number] for number in numbers.tolist()]
+
+
 def _vectors(
     corpus: textindex.Corpus, ordered: list[Article], config: RelatedConfig
-) -> sparse.csr_matrix:
+) -> tuple[sparse.csr_matrix, _Columns]:
     """One row per article: its word vector and its tag vector side by side, scaled so
     that a dot product is the weighted mean of word and tag cosine similarity."""
     stems: dict[str, int] = {}
@@ -150,16 +211,13 @@ def _vectors(
         textindex.tfidf(textindex.count_matrix(rows, weights), max_df=max_df), _PROFILE
     )
     tag_ids: dict[str, int] = {}
-    tags = textindex.tfidf(
-        textindex.count_matrix(
-            [
-                np.array([tag_ids.setdefault(t.key, len(tag_ids)) for t in a.tags], dtype=np.int64)
-                for a in ordered
-            ]
-        ),
-        max_df=max_df,
-    )
+    tag_rows = [
+        np.array([tag_ids.setdefault(t.key, len(tag_ids)) for t in a.tags], dtype=np.int64)
+        for a in ordered
+    ]
+    tags = textindex.tfidf(textindex.count_matrix(tag_rows), max_df=max_df)
     total = config.weight_text + config.weight_tags
     text_share = config.weight_text / total if total > 0 else 0.0
     tag_share = config.weight_tags / total if total > 0 else 0.0
-    return sparse.hstack([np.sqrt(text_share) * words, np.sqrt(tag_share) * tags], format="csr")
+    vectors = sparse.hstack([np.sqrt(text_share) * words, np.sqrt(tag_share) * tags], format="csr")
+    return vectors, _Columns(words.shape[1], stems, rows, tag_ids, tag_rows)

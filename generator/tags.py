@@ -104,6 +104,57 @@ def tags_with_pages(articles: Sequence[Article], min_articles: int) -> tuple[Tag
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PhraseScore:
+    """The numbers a key phrase's score is made of, to tell why it became a tag."""
+
+    phrase: str  # as read: match keys, proclitics taken off
+    count: int  # occurrences in the title and the lead
+    in_title: int
+    articles: int  # articles of the site with the phrase
+    known: bool  # given as a tag elsewhere, or named in config.yaml
+    score: float
+
+
+def phrase_scores(
+    articles: Sequence[Article], config: TagsConfig, article_id: str
+) -> dict[str, PhraseScore]:
+    """Each tag key the phrases of one article stand for, with its best-scoring phrase:
+    every tag the article got by extraction is among them. The articles are those the
+    site was tagged from, since a score depends on all of them."""
+    rules = _Rules.from_config(config)
+    index = next(i for i, article in enumerate(articles) if article.id == article_id)
+    corpus = _Corpus.read(articles, [i == index for i in range(len(articles))])
+    known = _known(corpus, [_given_keys(article, rules) for article in articles], rules)
+    text = corpus.texts[index]  # read, as the only one wanted
+    found: dict[str, PhraseScore] = {}
+    for phrase, count in text.counts.items():
+        family = _family(phrase)
+        key = rules.resolve(known.get(family, family))
+        frequency = corpus.document_frequency[phrase]
+        score = _score(text, phrase, frequency, len(articles), family in known)
+        if key and (key not in found or score > found[key].score):
+            in_title = text.title[phrase]
+            found[key] = PhraseScore(phrase, count, in_title, frequency, family in known, score)
+    return found
+
+
+def tag_key(name: str) -> str:
+    """The key a tag written this way is matched by, before aliases and ``ignore`` apply."""
+    return _key(name)
+
+
+def given_spellings(article: Article, config: TagsConfig) -> dict[str, tuple[str, ...]]:
+    """Each tag key the article's given tags stand for, with the spellings given."""
+    rules = _Rules.from_config(config)
+    found: dict[str, list[str]] = defaultdict(list)
+    for name in article.given_tags:
+        key = rules.resolve(_key(name))
+        if key:
+            found[key].append(name)
+    return {key: tuple(names) for key, names in found.items()}
+
+
 def _key(text: str) -> str:
     return _family(" ".join(tokenize(text)))
 
@@ -294,9 +345,7 @@ def _extract(
     if not any(wanted):
         return tuple(() for _ in articles), {}
     corpus = _Corpus.read(articles, wanted)
-    known: dict[str, str] = {}  # phrase -> the tag key it stands for
-    for key in sorted({*(k for keys in given for k in keys), *rules.canonical, *rules.ignore}):
-        known.setdefault(_family(corpus.phrase_of(key)), key)
+    known = _known(corpus, given, rules)
     total = len(articles)
     families: dict[str, str] = {}  # phrase -> _family(phrase): phrases recur across articles
     picks: list[list[tuple[str, str]]] = []
@@ -310,10 +359,9 @@ def _extract(
             frequency = corpus.document_frequency[phrase]
             if frequency < 2:
                 continue
-            weight = text.counts[phrase] + _TITLE_BONUS * text.title[phrase]
             family = families.get(phrase) or families.setdefault(phrase, _family(phrase))
-            bonus = _KNOWN_TAG_BONUS if family in known else 1.0
-            scored.append((-weight * math.log(1 + total / frequency) * bonus, phrase))
+            score = _score(text, phrase, frequency, total, family in known)
+            scored.append((-score, phrase))
         ranked = []
         room = _SPARE * (rules.max_per_article - len(keys))
         for _, phrase in sorted(scored)[: _CANDIDATES * room]:
@@ -324,6 +372,22 @@ def _extract(
         picks.append(_pick(ranked, text.counts, room))
     picks = _shared(_prefer_longer(picks, corpus.texts), given, rules)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
+
+
+def _known(corpus: _Corpus, given: Sequence[tuple[str, ...]], rules: _Rules) -> dict[str, str]:
+    """Phrase -> the tag key it stands for: given tags, aliases and ignored tags, read
+    the way phrases are."""
+    known: dict[str, str] = {}
+    for key in sorted({*(k for keys in given for k in keys), *rules.canonical, *rules.ignore}):
+        known.setdefault(_family(corpus.phrase_of(key)), key)
+    return known
+
+
+def _score(text: _Text, phrase: str, frequency: int, total: int, known: bool) -> float:
+    """TF-IDF of a phrase in one article, among ``total`` articles of which ``frequency``
+    have it; higher for a title occurrence and for a phrase given as a tag elsewhere."""
+    weight = text.counts[phrase] + _TITLE_BONUS * text.title[phrase]
+    return weight * math.log(1 + total / frequency) * (_KNOWN_TAG_BONUS if known else 1.0)
 
 
 def _shared(
