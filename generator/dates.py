@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_tz
 
 import dateparser
 
@@ -45,6 +46,14 @@ _SAME_MONTH_TWICE = re.compile(
     rf"(?P<month>{'|'.join(_STANDARD_MONTHS)})\s*(?:/|-|\()\s*(?P=month)\s*\)?"
 )
 _GREENWICH = re.compile(rf"(?:بتوقيت\s+)?(?:[غج]رينت?[شتس]|ت\s*\.\s*غ\s*\.?){_WORD_END}")
+# "GMT +3" as "GMT+3", which dateparser reads.
+_ZONE_GAP = re.compile(r"\b(GMT|UTC?)\s+(?=[+-]\d)")
+# RFC 822 as nearly every feed writes it, with a zone that email.utils reads right (it
+# takes any other name, CET or GMT+3, for UTC).
+_RFC_822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    r"\s+(?:[+-]\d{4}|GMT|UTC?|Z)"
+)
 _SETTINGS = {
     "PARSERS": ["absolute-time"],
     "REQUIRE_PARTS": ["day", "month", "year"],
@@ -68,13 +77,27 @@ def parse_date(text: str, tz: tzinfo) -> datetime:
     try:
         parsed = datetime.fromisoformat(prepared)
     except ValueError:
-        parsed = dateparser.parse(prepared, languages=["ar", "en"], settings=_SETTINGS)
+        parsed = _rfc_822(prepared) or dateparser.parse(
+            prepared, languages=["ar", "en"], settings=_SETTINGS
+        )
     if parsed is None:
         raise DateError(f"cannot read the date {text.strip()!r}: write it like 2023-09-13")
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=tz)
     offset = parsed.utcoffset() or timedelta(0)
     return parsed.replace(tzinfo=timezone(offset))
+
+
+def _rfc_822(text: str) -> datetime | None:
+    """The common feed date read at once: dateparser takes a millisecond a date, which a
+    feed of thousands of items would pay on every fetch."""
+    fields = parsedate_tz(text) if _RFC_822.fullmatch(text) else None
+    if fields is None:
+        return None
+    try:  # -0000 ("zone unknown") comes back as None: it is still UTC
+        return datetime(*fields[:6], tzinfo=timezone(timedelta(seconds=fields[9] or 0)))
+    except ValueError:  # 31 Feb
+        return None
 
 
 def _prepare(text: str) -> str:
@@ -87,4 +110,4 @@ def _prepare(text: str) -> str:
     for pattern, standard in _MONTH_NAMES:
         text = pattern.sub(standard, text)
     text = _SAME_MONTH_TWICE.sub(r"\g<month>", text)
-    return " ".join(_GREENWICH.sub("GMT", text).split())
+    return " ".join(_ZONE_GAP.sub(r"\1", _GREENWICH.sub("GMT", text)).split())
