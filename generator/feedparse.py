@@ -12,11 +12,12 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import feedparser
 
+from .dates import DateError, parse_date
 from .feedstore import StoredItem
 from .localize import text_direction
 from .normalize import arabic_letters
@@ -35,6 +36,11 @@ _TRACKING = re.compile(
 _CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.I | re.S)
+# A date that ends in a zone: feedparser's reading of it is a true instant.
+_ENDS_IN_ZONE = re.compile(r"(?:\dZ|[+-]\d{2}(?::?\d{2})?|\b(?:GMT|UTC?|[ECMP][SD]T))\s*$", re.I)
+DATES_SHOWN = 3  # of the dates that cannot be read, a problem quotes this many
+# Longer than any date a feed writes; reading a long text costs dateparser milliseconds.
+LONGEST_DATE = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,9 @@ class ParsedFeed:
     ``ok`` is False when nothing usable came out (an HTML page, an empty document):
     then the stored items must stay as they are. Items without a usable date carry
     ``now`` and are named in ``undated``, so the merge can keep an earlier first sight.
+    What was wrong with their dates is in ``date_problems``, apart from the feed's
+    ``problems``: it concerns this reading only, since each such item keeps the time it
+    was first stored, and a build that does not read the feed has nothing new to say.
     """
 
     ok: bool
@@ -52,6 +61,7 @@ class ParsedFeed:
     items: tuple[StoredItem, ...] = ()
     undated: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
+    date_problems: tuple[str, ...] = ()
 
 
 # --- URLs ----------------------------------------------------------------------------
@@ -129,15 +139,52 @@ def _lang_and_dir(text: str, declared: str) -> tuple[str, str]:
 # --- dates ---------------------------------------------------------------------------
 
 
-def _item_date(entry: Mapping, now: datetime) -> tuple[datetime | None, str]:
-    """The item's date, or None with a reason when it is missing or implausible."""
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    if not parsed:
-        return None, ""
-    moment = datetime(*parsed[:6], tzinfo=UTC)
+@dataclass(frozen=True, slots=True)
+class _ItemDate:
+    """An item's date in UTC, or None with the text that could not be read or the day
+    that cannot be true (both empty when the item has no date at all)."""
+
+    moment: datetime | None
+    unreadable: str = ""
+    impossible: str = ""
+
+
+def _read_date(text: str, parsed: Sequence[int] | None, tz: tzinfo) -> datetime | None:
+    """The moment a feed's date names, a date without a zone being in the site's zone.
+
+    feedparser's own reading is in UTC whether or not the text gave a zone, and it knows
+    no Arabic and no ``GMT+3``: so the text is read here, and feedparser's reading is used
+    only for a form it alone knows (``2023-256T10:30Z``) that ends in a zone.
+    """
+    if len(text) > LONGEST_DATE:
+        return None
+    try:
+        return parse_date(text, tz).astimezone(UTC)
+    except DateError:
+        if parsed and _ENDS_IN_ZONE.search(text):
+            return datetime(*parsed[:6], tzinfo=UTC)
+        return None
+
+
+def _item_date(entry: Mapping, now: datetime, tz: tzinfo) -> _ItemDate:
+    """The item's published date, else its updated one, if it can be read and be true."""
+    # "in", not get(): asked for a missing "updated", feedparser gives the published date
+    keys = [(key, f"{key}_parsed") for key in ("published", "updated") if key in entry]
+    texts = [
+        (text, entry[parsed] if parsed in entry else None)  # noqa: SIM401
+        for key, parsed in keys
+        if (text := clean_text(entry[key] or ""))
+    ]
+    if not texts:
+        return _ItemDate(None)
+    moment = next(
+        (m for text, parsed in texts if (m := _read_date(text, parsed, tz)) is not None), None
+    )
+    if moment is None:
+        return _ItemDate(None, unreadable=texts[0][0])
     if moment < EARLIEST or moment > now + FUTURE_SLACK:
-        return None, moment.date().isoformat()
-    return moment, ""
+        return _ItemDate(None, impossible=moment.date().isoformat())
+    return _ItemDate(moment)
 
 
 # --- charset -------------------------------------------------------------------------
@@ -230,10 +277,9 @@ def _opening(text: str, words: int = TITLE_WORDS) -> str:
 
 
 def _entry_item(
-    entry: Mapping, *, base: str, feed_language: str, now: datetime
-) -> tuple[StoredItem | None, bool, str]:
-    """One entry as a stored item (None if it has neither title nor text), whether it
-    has a usable date, and a note on a date that is not usable."""
+    entry: Mapping, published: datetime | None, *, base: str, feed_language: str, now: datetime
+) -> StoredItem | None:
+    """One entry as a stored item, or None if it has neither title nor text."""
     contents = [c.get("value", "") for c in entry.get("content") or ()]
     raw_summary = entry.get("summary", "") or ""
     raw_body = max(contents, key=len) if contents else raw_summary
@@ -244,8 +290,7 @@ def _entry_item(
     title = _text(entry.get("title_detail"), entry.get("title", "") or "")
     title = title or _opening(summary)
     if not title:
-        return None, False, ""
-    published, bad_date = _item_date(entry, now)
+        return None
     guid = clean_text(entry.get("id", "") or "")
     item_id = guid or url or "sha256:" + short_hash(f"{title}\n{published or ''}", 16)
     lang, direction = _lang_and_dir(f"{title} {summary}", _language(entry, feed_language))
@@ -260,7 +305,7 @@ def _entry_item(
         href = canonical_url(link.get("href") or link.get("url") or "", base)
         if href and href not in enclosures:
             enclosures.append(href)
-    item = StoredItem(
+    return StoredItem(
         id=item_id,
         title=title,
         published=published or now,
@@ -273,16 +318,25 @@ def _entry_item(
         categories=tuple(categories),
         enclosures=tuple(enclosures),
     )
-    return item, published is not None, bad_date
+
+
+def _rough_date(entry: Mapping, now: datetime) -> datetime:
+    """feedparser's reading of the item's date, or ``now`` if it has none that is plausible.
+
+    Good enough to rank thousands of items, and cheap, unlike ``_item_date``: hours off
+    for a date without a zone, and a date it cannot read (an Arabic one) counts as new.
+    """
+    keys = [key for key in ("published_parsed", "updated_parsed") if key in entry]  # as above
+    parsed = next((entry[key] for key in keys if entry[key]), None)
+    moment = datetime(*parsed[:6], tzinfo=UTC) if parsed else now
+    return moment if EARLIEST <= moment <= now + FUTURE_SLACK else now
 
 
 def _newest(entries: Sequence[Mapping], count: int, now: datetime) -> list[int]:
-    """The positions of the ``count`` newest entries, in the feed's order; an undated one
-    counts as ``now``."""
+    """The positions of the ``count`` newest entries, in the feed's order, ranked roughly
+    so that only the entries kept have their dates read in full."""
     dated = sorted(
-        range(len(entries)),
-        key=lambda index: _item_date(entries[index], now)[0] or now,
-        reverse=True,
+        range(len(entries)), key=lambda index: _rough_date(entries[index], now), reverse=True
     )
     return sorted(dated[:count])
 
@@ -296,6 +350,29 @@ def _which(positions: Sequence[int]) -> str:
     return f"items {', '.join(shown)} and {rest}"
 
 
+def _quoted(texts: Sequence[str]) -> str:
+    """The first few distinct texts, quoted: "'a', 'b', 'c' and 4 more"."""
+    distinct = list(dict.fromkeys(texts))
+    shown = ", ".join(f"'{_shorten(text, 60)}'" for text in distinct[:DATES_SHOWN])
+    rest = len(distinct) - DATES_SHOWN
+    return shown + (f" and {rest} more" if rest > 0 else "")
+
+
+def _date_problems(dates: Sequence[_ItemDate]) -> tuple[str, ...]:
+    unreadable = [date.unreadable for date in dates if date.unreadable]
+    impossible = [date.impossible for date in dates if date.impossible]
+    problems = []
+    if unreadable:
+        items = "1 item has" if len(unreadable) == 1 else f"{len(unreadable)} items have"
+        problems.append(f"{items} a date that cannot be read: {_quoted(unreadable)}")
+    if impossible:
+        items = "1 item has" if len(impossible) == 1 else f"{len(impossible)} items have"
+        problems.append(
+            f"{items} an impossible date, before 1995 or in the future: {_quoted(impossible)}"
+        )
+    return tuple(problems)
+
+
 def _read_items(
     entries: Sequence[Mapping],
     positions: Sequence[int],
@@ -303,8 +380,10 @@ def _read_items(
     base: str,
     feed_language: str,
     now: datetime,
-) -> tuple[tuple[StoredItem, ...], frozenset[str], list[str]]:
-    """The entries at ``positions`` as items, those without a date, and what was wrong.
+    tz: tzinfo,
+) -> tuple[tuple[StoredItem, ...], frozenset[str], list[str], tuple[str, ...]]:
+    """The entries at ``positions`` as items, those without a date, what was wrong, and
+    what was wrong with their dates.
 
     A feed repeating an item keeps its first copy. But two different stories under one
     guid (a CMS reusing ids) are both kept: the later one gets an id of its own, made
@@ -312,18 +391,17 @@ def _read_items(
     """
     items: dict[str, StoredItem] = {}
     undated: set[str] = set()
-    bad_dates: list[str] = []
+    kept_dates: list[_ItemDate] = []
     empty: list[int] = []
     retold: list[int] = []
     for position in positions:
-        item, dated, bad_date = _entry_item(
-            entries[position], base=base, feed_language=feed_language, now=now
+        date = _item_date(entries[position], now, tz)
+        item = _entry_item(
+            entries[position], date.moment, base=base, feed_language=feed_language, now=now
         )
         if item is None:
             empty.append(position + 1)
             continue
-        if bad_date:
-            bad_dates.append(bad_date)
         known = items.get(item.id)
         if known is not None and (known.url, known.title) != (item.url, item.title):
             own = short_hash("\n".join((item.url, item.title)), 8)
@@ -332,15 +410,11 @@ def _read_items(
                 retold.append(position + 1)
         if item.id in items:
             continue
-        if not dated:
+        if date.moment is None:
             undated.add(item.id)
         items[item.id] = item
+        kept_dates.append(date)
     problems = []
-    if bad_dates:
-        problems.append(
-            f"{len(bad_dates)} items had an impossible date (such as {bad_dates[0]}): "
-            "the time they were first seen was used instead"
-        )
     if empty:
         problems.append(f"{_which(empty)} of the feed had neither a title nor any text: left out")
     if retold:
@@ -348,7 +422,7 @@ def _read_items(
             f"{_which(retold)} of the feed had the id of an earlier item but another title "
             "or link: kept as a story of its own"
         )
-    return tuple(items.values()), frozenset(undated), problems
+    return tuple(items.values()), frozenset(undated), problems, _date_problems(kept_dates)
 
 
 def parse_feed(
@@ -357,9 +431,13 @@ def parse_feed(
     *,
     url: str,
     now: datetime,
+    tz: tzinfo,
     max_items: int | None = None,
 ) -> ParsedFeed:
     """Read a feed's bytes into cleaned items; never raises for anything in the bytes.
+
+    A date without a zone is taken in ``tz``, the site's zone: a site's feeds are most
+    often of its own country.
 
     Cleaning an item costs far more than parsing it, so with ``max_items`` only that many
     of the newest items are cleaned, and the feed is told to have been cut.
@@ -398,8 +476,8 @@ def parse_feed(
             "in config.yaml)"
         )
         positions = _newest(entries, max_items, now)
-    items, undated, item_problems = _read_items(
-        entries, positions, base=link or base, feed_language=feed_language, now=now
+    items, undated, item_problems, date_problems = _read_items(
+        entries, positions, base=link or base, feed_language=feed_language, now=now, tz=tz
     )
     return ParsedFeed(
         ok=True,
@@ -408,4 +486,5 @@ def parse_feed(
         items=items,
         undated=undated,
         problems=(*problems, *item_problems),
+        date_problems=date_problems,
     )

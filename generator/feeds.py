@@ -170,7 +170,9 @@ def collect_feed_articles(
         if feed.url in skipped:
             outcome = not_fetched(feed, stored[feed.url], state, skipped[feed.url])
         else:
-            outcome = apply_answer(feed, stored[feed.url], state, answers[feed.url], now=now)
+            outcome = apply_answer(
+                feed, stored[feed.url], state, answers[feed.url], now=now, tz=config.tz
+            )
         if outcome.changed and keep:
             write_feed(feed_folder(store_dir, feed.url), outcome.stored)
         stored[feed.url] = outcome.stored

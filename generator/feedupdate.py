@@ -7,7 +7,7 @@ health go out, so every rule here is tested without a server or a disk.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from .config import FeedConfig
 from .feedparse import parse_feed
@@ -78,8 +78,15 @@ def apply_answer(
     result: FetchResult,
     *,
     now: datetime,
+    tz: tzinfo,
 ) -> FeedOutcome:
-    """What one fetch (or file read) does to the feed's store, cache entry and health."""
+    """What one fetch (or file read) does to the feed's store, cache entry and health.
+
+    ``tz`` is the site's zone, for dates that give none. An item whose date cannot be
+    read (or cannot be true) is reported by this fetch alone, not kept as the feed's
+    last problem for builds that do not fetch it: the item keeps the time it was first
+    stored, so those builds show it just as this one does.
+    """
     problems: list[Problem] = []
     if result.moved_to:
         problems.append(
@@ -129,6 +136,7 @@ def apply_answer(
         result.headers,
         url=result.final_url or feed.url,
         now=now,
+        tz=tz,
         max_items=feed.max_items,
     )
     if not parsed.ok:
@@ -146,7 +154,12 @@ def apply_answer(
         link=parsed.link or stored.link,
         items=items,
     )
-    return outcome("new items", merged, new, success=True)
+    done = outcome("new items", merged, new, success=True)
+    dates = tuple(
+        Problem(feed.url, None, message, "each keeps the time it was first stored")
+        for message in parsed.date_problems
+    )
+    return replace(done, problems=(*done.problems, *dates))
 
 
 def not_fetched(feed: FeedConfig, stored: StoredFeed, state: FeedState, status: str) -> FeedOutcome:

@@ -41,7 +41,9 @@ def rss(language: str, title: str) -> bytes:
     ],
 )
 def test_feed_item_titles(language: str, title: str, shown: str) -> None:
-    feed = parse_feed(rss(language, title), {}, url="https://news.example.com/feed", now=NOW)
+    feed = parse_feed(
+        rss(language, title), {}, url="https://news.example.com/feed", now=NOW, tz=UTC
+    )
     [item] = feed.items
     assert item.title == shown
 
@@ -72,7 +74,9 @@ def test_a_saved_persian_article_keeps_its_letters(tmp_path: Path) -> None:
 
 def test_a_feed_whose_language_is_set_only_in_config_gets_arabic_letters() -> None:
     """The feed declares no language; config.yaml says it is Arabic."""
-    feed = parse_feed(rss("", "معرض الکتاب"), {}, url="https://news.example.com/feed", now=NOW)
+    feed = parse_feed(
+        rss("", "معرض الکتاب"), {}, url="https://news.example.com/feed", now=NOW, tz=UTC
+    )
     feed_url = "https://news.example.com/feed"
     stored = StoredFeed(url=feed_url, title="أخبار", link="", items=feed.items)
     [article] = feed_articles(FeedConfig(url=feed_url, lang="ar"), stored)

@@ -1,13 +1,18 @@
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from generator.feedparse import canonical_url, parse_feed, script_direction
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+CASES = Path(__file__).parent / "cases"
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
+SITE_ZONE = ZoneInfo("Asia/Riyadh")
 
 
 def fixture(name: str) -> bytes:
@@ -15,7 +20,7 @@ def fixture(name: str) -> bytes:
 
 
 def parse(name: str, headers=None, url="https://news.example.com/feed.xml", now=NOW):
-    return parse_feed(fixture(name), headers or {}, url=url, now=now)
+    return parse_feed(fixture(name), headers or {}, url=url, now=now, tz=SITE_ZONE)
 
 
 # --- URLs ----------------------------------------------------------------------------
@@ -128,7 +133,94 @@ def test_impossible_and_missing_dates_become_the_first_seen_time():
     assert by_title["خبر من المستقبل"].published == NOW
     assert by_title["خبر بلا تاريخ"].published == NOW
     assert feed.undated == {"https://news.example.com/future", "https://news.example.com/undated"}
-    assert any("1 items had an impossible date (such as 2100-01-01)" in p for p in feed.problems)
+    assert feed.date_problems == (
+        "1 item has an impossible date, before 1995 or in the future: '2100-01-01'",
+    )
+    assert not any("date" in problem for problem in feed.problems)
+
+
+# --- dates (cases in cases/feed_dates.yaml) ------------------------------------------
+
+DATE_CASES = yaml.safe_load((CASES / "feed_dates.yaml").read_text("utf-8"))
+
+
+def rss(items: str) -> bytes:
+    return (
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>t</title>{items}</channel></rss>"
+    ).encode()
+
+
+def dated_feed(kind: str, dates: dict[str, str]) -> bytes:
+    """An RSS or Atom feed of one item with these date elements."""
+    elements = "".join(f"<{name}>{escape(text)}</{name}>" for name, text in dates.items())
+    if kind == "rss":
+        return rss(f"<item><title>خبر</title><guid>item</guid>{elements}</item>")
+    entry = f"<entry><title>خبر</title><id>item</id>{elements}</entry>"
+    return f'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>{entry}</feed>'.encode()
+
+
+def _case_id(case: dict) -> str:
+    return " + ".join(case.get("rss", case.get("atom", {})).values())
+
+
+@pytest.mark.parametrize("case", DATE_CASES, ids=map(_case_id, DATE_CASES))
+def test_item_date_forms(case):
+    kind = "rss" if "rss" in case else "atom"
+    feed = parse_feed(dated_feed(kind, case[kind]), {}, url="x", now=NOW, tz=SITE_ZONE)
+    (item,) = feed.items
+    if "utc" in case:
+        assert item.published.isoformat() == case["utc"].replace("Z", "+00:00")
+        assert item.published.utcoffset().total_seconds() == 0
+        assert (feed.undated, feed.date_problems) == (frozenset(), ())
+    else:
+        assert item.published == NOW
+        assert feed.undated == {item.id}
+        assert feed.date_problems == (
+            f"1 item has a date that cannot be read: '{case['unreadable']}'",
+        )
+
+
+def test_a_date_without_zone_is_in_the_site_zone_whatever_it_is():
+    data = dated_feed("rss", {"pubDate": "Wed, 13 Sep 2023 10:30:00"})
+    in_new_york = parse_feed(data, {}, url="x", now=NOW, tz=ZoneInfo("America/New_York"))
+    assert in_new_york.items[0].published == datetime(2023, 9, 13, 14, 30, tzinfo=UTC)
+
+
+def test_unreadable_dates_are_reported_once_per_item_with_a_few_of_their_texts():
+    texts = ["soon", "قريبا", "later", "يوما ما"]
+    items = "".join(
+        f"<item><title>خبر {n}</title><guid>item-{n}</guid><pubDate>{text}</pubDate></item>"
+        for n, text in enumerate([*texts, "soon"])
+    )
+    feed = parse_feed(rss(items), {}, url="x", now=NOW, tz=SITE_ZONE)
+    assert len(feed.undated) == 5
+    assert feed.date_problems == (
+        "5 items have a date that cannot be read: 'soon', 'قريبا', 'later' and 1 more",
+    )
+
+
+def test_the_newest_items_of_a_long_feed_have_their_dates_read_in_full():
+    items = "".join(
+        f"<item><title>{title}</title><pubDate>{date}</pubDate></item>"
+        for title, date in [
+            ("last year", "Mon, 12 Sep 2022 10:00:00 GMT"),
+            ("no zone", "Wed, 13 Sep 2023 10:30:00"),
+            ("Arabic", "13 سبتمبر 2023 - 03:00 ص"),
+        ]
+    )
+    feed = parse_feed(rss(items), {}, url="x", now=NOW, tz=SITE_ZONE, max_items=2)
+    assert {item.title: item.published.isoformat() for item in feed.items} == {
+        "no zone": "2023-09-13T07:30:00+00:00",
+        "Arabic": "2023-09-13T00:00:00+00:00",
+    }
+
+
+def test_a_date_too_long_to_be_one_is_not_read():
+    text = "13 سبتمبر 2023" + " -" * 40  # read as 13 September without the limit
+    feed = parse_feed(dated_feed("rss", {"pubDate": text}), {}, url="x", now=NOW, tz=SITE_ZONE)
+    assert feed.items[0].published == NOW
+    assert feed.date_problems[0].startswith("1 item has a date that cannot be read: '13 سبتمبر")
 
 
 def test_a_wrong_charset_header_does_not_turn_arabic_into_mojibake():
@@ -142,27 +234,29 @@ def test_a_wrong_charset_header_does_not_turn_arabic_into_mojibake():
 
 def test_a_right_charset_header_wins_over_a_wrong_declaration():
     data = fixture("synthetic/hebrew-windows-1255.xml").replace(b"windows-1255", b"utf-8", 1)
-    feed = parse_feed(data, {"content-type": "text/xml; charset=windows-1255"}, url="x", now=NOW)
+    feed = parse_feed(
+        data, {"content-type": "text/xml; charset=windows-1255"}, url="x", now=NOW, tz=SITE_ZONE
+    )
     assert feed.title == "חדשות הבלוג"
 
 
 def test_an_html_page_is_not_a_feed():
     page = b"<!DOCTYPE html><html><head><title>Home</title></head><body>hi</body></html>"
-    feed = parse_feed(page, {"content-type": "text/html"}, url="x", now=NOW)
+    feed = parse_feed(page, {"content-type": "text/html"}, url="x", now=NOW, tz=SITE_ZONE)
     assert not feed.ok
     assert feed.problems == ("the address gave a web page, not a feed",)
 
 
 @pytest.mark.parametrize("data", [b"", b"just some text", b"\x00\xff\xfe garbage"])
 def test_garbage_is_not_a_feed(data):
-    feed = parse_feed(data, {}, url="x", now=NOW)
+    feed = parse_feed(data, {}, url="x", now=NOW, tz=SITE_ZONE)
     assert (feed.ok, feed.items) == (False, ())
 
 
 def test_truncated_xml_keeps_the_items_that_parsed():
     data = fixture("synthetic/mixed-direction.xml")
     cut = data[: data.index(b"<item>", data.index(b"diary-2")) + 30]
-    feed = parse_feed(cut, {}, url="x", now=NOW)
+    feed = parse_feed(cut, {}, url="x", now=NOW, tz=SITE_ZONE)
     assert feed.ok
     assert [item.id for item in feed.items][:2] == ["diary-1", "diary-2"]
     assert any("not well-formed" in p for p in feed.problems)
@@ -186,7 +280,9 @@ def test_no_script_event_handler_or_unsafe_url_survives_the_sanitize_cases():
     assert len(cases) == 745
     leaks = []
     for path in cases:
-        feed = parse_feed(path.read_bytes(), {}, url="https://example.org/feed", now=NOW)
+        feed = parse_feed(
+            path.read_bytes(), {}, url="https://example.org/feed", now=NOW, tz=SITE_ZONE
+        )
         fields = [feed.title, feed.link]
         for item in feed.items:
             fields.extend((item.body_html, item.title, item.url, item.summary, *item.enclosures))
@@ -200,7 +296,9 @@ def test_no_script_event_handler_or_unsafe_url_survives_the_sanitize_cases():
 def test_encoding_and_illformed_cases_do_not_crash(group):
     for path in sorted((FIXTURES / "feedparser" / group).glob("*.xml")):
         data = path.read_bytes()
-        feed = parse_feed(data, _headers_of(data), url="http://example.org/feed", now=NOW)
+        feed = parse_feed(
+            data, _headers_of(data), url="http://example.org/feed", now=NOW, tz=SITE_ZONE
+        )
         for item in feed.items:
             assert item.id and item.published.tzinfo is not None, path.name
 
@@ -246,7 +344,7 @@ def test_a_utf8_feed_with_bad_bytes_stays_utf8_and_the_first_bad_byte_is_named(
     declaration, headers, notes
 ):
     data, offset = damaged_utf8(declaration)
-    feed = parse_feed(data, headers, url="https://news.example.com/feed.xml", now=NOW)
+    feed = parse_feed(data, headers, url="https://news.example.com/feed.xml", now=NOW, tz=SITE_ZONE)
     assert feed.title == "أخبار المثال"
     titles = {item.title for item in feed.items}
     assert PUTIN.replace("يلتقي", "يلتقي\ufffd\ufffd") in titles
@@ -273,7 +371,9 @@ def arabic_1256(declaration: str) -> bytes:
     ids=["declared in the XML", "in the XML, against the server", "by the server"],
 )
 def test_a_windows_1256_arabic_feed_is_read_in_its_own_charset(declaration, headers):
-    feed = parse_feed(arabic_1256(declaration), headers, url="https://n.example/f", now=NOW)
+    feed = parse_feed(
+        arabic_1256(declaration), headers, url="https://n.example/f", now=NOW, tz=SITE_ZONE
+    )
     assert feed.title == "أخبار المثال"
     assert PUTIN in {item.title for item in feed.items}
     assert not any("\ufffd" in item.title for item in feed.items)
@@ -282,7 +382,7 @@ def test_a_windows_1256_arabic_feed_is_read_in_its_own_charset(declaration, head
 def test_bytes_naming_a_file_are_not_read_from_that_file(tmp_path):
     path = tmp_path / "feed.xml"
     path.write_bytes(fixture("synthetic/arabic-utf8.xml"))
-    feed = parse_feed(str(path).encode(), {}, url="https://n.example/f", now=NOW)
+    feed = parse_feed(str(path).encode(), {}, url="https://n.example/f", now=NOW, tz=SITE_ZONE)
     assert (feed.ok, feed.items) == (False, ())
 
 
@@ -304,11 +404,13 @@ def test_two_stories_under_one_guid_are_both_kept_under_stable_ids():
         "<guid>urn:g1</guid><title>الأولى</title><link>https://n.example/1</link>",  # a repeat
         "<guid>urn:g1</guid><title>الثانية</title><link>https://n.example/2</link>",  # a repeat
     )
-    feed = parse_feed(data, {}, url="https://n.example/f", now=NOW)
+    feed = parse_feed(data, {}, url="https://n.example/f", now=NOW, tz=SITE_ZONE)
     assert [item.title for item in feed.items] == ["الأولى", "الثانية"]
     first, second = (item.id for item in feed.items)
     assert first == "urn:g1" and second.startswith("urn:g1#") and len(second) > 7
-    assert parse_feed(data, {}, url="https://n.example/f", now=NOW).items == feed.items
+    assert (
+        parse_feed(data, {}, url="https://n.example/f", now=NOW, tz=SITE_ZONE).items == feed.items
+    )
     assert feed.problems == (
         "item 2 of the feed had the id of an earlier item but another title or link: "
         "kept as a story of its own",
@@ -324,7 +426,7 @@ def test_an_untitled_item_is_named_by_its_first_words_and_an_empty_one_is_left_o
         "<guid>urn:d</guid><title> </title>"
         + "<description><![CDATA[<img src='x.jpg'>]]></description>",
     )
-    feed = parse_feed(data, {}, url="https://n.example/f", now=NOW)
+    feed = parse_feed(data, {}, url="https://n.example/f", now=NOW, tz=SITE_ZONE)
     assert [(item.id, item.title) for item in feed.items] == [
         ("urn:a", "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية…"),
         ("urn:b", "نص قصير"),

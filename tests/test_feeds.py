@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from feedserver import FeedServer, Reply
 
+from generator.build import build
 from generator.config import FeedConfig, SiteConfig, load_config
 from generator.feedparse import parse_feed
 from generator.feeds import collect_feed_articles, feed_articles
@@ -18,6 +19,7 @@ from generator.problems import ConfigError
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 LATER = datetime(2024, 1, 2, tzinfo=UTC)
+_KEEPS_FIRST_TIME = "each keeps the time it was first stored"
 
 
 @pytest.fixture
@@ -74,7 +76,9 @@ def test_local_feed_files_become_articles_and_are_stored(tmp_path):
 
 
 def test_config_lang_and_dir_win_over_the_feed(tmp_path):
-    stored = parse_feed(fixture("synthetic/mixed-direction.xml"), {}, url="x.xml", now=NOW).items
+    stored = parse_feed(
+        fixture("synthetic/mixed-direction.xml"), {}, url="x.xml", now=NOW, tz=UTC
+    ).items
     feed = FeedConfig(url="x.xml", lang="fa")
     articles = feed_articles(feed, StoredFeed(url="x.xml", items=stored))
     assert {(a.lang, a.dir) for a in articles} == {("fa", "rtl")}
@@ -143,6 +147,45 @@ def test_keep_days_forgets_old_items(tmp_path):
     (tmp_path / "news.xml").write_bytes(fixture("synthetic/arabic-utf8.xml"))
     result = collect(site(tmp_path, FeedConfig(url="news.xml", keep_days=30)))
     assert sorted(a.title for a in result.articles) == ["خبر بلا تاريخ", "خبر من المستقبل"]
+
+
+def test_an_item_whose_date_cannot_be_read_keeps_its_first_time_and_each_fetch_says_so(
+    server, tmp_path
+):
+    items = (
+        "<title>خبر قديم</title><guid>dated</guid><pubDate>13 سبتمبر 2023 - 10:30 ص</pubDate>",
+        "<title>خبر غامض</title><guid>vague</guid><pubDate>قريبا جدا</pubDate>",
+    )
+    url = server.route("/feed.xml", Reply(200, rss(*items)))
+    config = replace(site(tmp_path, FeedConfig(url=url)), timezone="Asia/Riyadh")
+    unreadable = ("1 item has a date that cannot be read: 'قريبا جدا'", _KEEPS_FIRST_TIME)
+    for now in (NOW, LATER, LATER + timedelta(days=1)):
+        result = collect(config, now=now, force=True)
+        dates = {a.title: a.published for a in result.articles}
+        assert dates == {"خبر قديم": datetime(2023, 9, 13, 7, 30, tzinfo=UTC), "خبر غامض": NOW}
+        assert [(p.origin, p.message, p.action) for p in result.problems] == [(url, *unreadable)]
+        assert result.health[0].last_problem == ""
+    offline = collect(config, now=LATER + timedelta(days=2), offline=True)
+    assert {a.title: a.published for a in offline.articles}["خبر غامض"] == NOW
+    assert offline.problems == ()
+
+
+def test_an_item_at_2350_in_the_site_zone_is_in_that_days_digest(server, tmp_path):
+    """The feed says no zone: it is the site's, so 23:50 is not 02:50 the next day."""
+    item = (
+        "<title>خبر آخر الليل</title><guid>late</guid><pubDate>Wed, 13 Sep 2023 23:50:00</pubDate>"
+    )
+    url = server.route("/feed.xml", Reply(200, rss(item)))
+    (tmp_path / "config.yaml").write_text(
+        "title: موجز\nbase_url: https://digest.example.org/\ntimezone: Asia/Riyadh\n"
+        f"feeds:\n  - url: {url}\n    allow_private: true\n",
+        encoding="utf-8",
+    )
+    result = build(load_config(tmp_path), now=datetime(2023, 9, 14, 12, tzinfo=UTC))
+    assert result.problems == ()
+    assert [digest.slug for digest in result.site.digests] == ["2023-09-13"]
+    page = (tmp_path / "site" / "digests" / "2023-09-13" / "index.html").read_text("utf-8")
+    assert "خبر آخر الليل" in page
 
 
 def test_one_bad_feed_never_stops_the_others(server, tmp_path):
