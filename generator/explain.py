@@ -110,14 +110,14 @@ def _names(site: Site) -> dict[str, str]:
     """Every name an article answers to, to its id."""
     names: dict[str, str] = {}
     for article in site.articles.values():
-        if article.url:
-            names.setdefault(unquote(article.url), article.id)
-        if not article.origin.startswith(("http://", "https://")):
-            origin = Path(article.origin)
-            for name in (article.origin, origin.name, article.id):
-                names.setdefault(name, article.id)
+        saved = (
+            (article.origin, Path(article.origin).name) if article.origin.endswith(".md") else ()
+        )
+        for name in (unquote(article.url), article.id, *saved):
+            names.setdefault(name, article.id)
     for article in site.articles.values():  # a slug wins over another article's file name
         names[article.slug] = article.id
+    names.pop("", None)
     return names
 
 
@@ -131,12 +131,8 @@ def _forms(page: str, site: Site) -> Iterator[str]:
         yield path.relative_to(root).as_posix()
     address = urlsplit(text).path if "://" in text else text
     address = address.removesuffix("index.html")
-    base = unquote(site.urls.base_path)
-    if address.startswith(base):
-        address = address[len(base) :]
-    address = address.strip("/")
-    if address.startswith("articles/"):
-        yield address.removeprefix("articles/")
+    if "articles/" in address:  # articles/x/, and site/articles/x/index.html too
+        yield address.rpartition("articles/")[2].strip("/")
     yield slugify(text)
 
 
@@ -156,6 +152,7 @@ def _unknown(site: Site, page: str) -> str:
 
 
 def explain(data: SiteData, article: Article) -> Explanation:
+    """The reasons behind one article's tags, links and versions, from the computed site."""
     site = data.site
     return Explanation(
         article,
@@ -169,8 +166,8 @@ def _tag_reasons(data: SiteData, article: Article) -> tuple[TagReason, ...]:
     site = data.site
     config = site.config.tags
     given = given_spellings(article, config)
-    extracted_keys = [tag.key for tag in article.tags if tag.key not in given]
-    scores = phrase_scores(data.tagged, config, article.id) if extracted_keys else {}
+    extracted = any(tag.key not in given for tag in article.tags)
+    scores = phrase_scores(data.tagged, config, article.id) if extracted else {}
     everywhere = {tag.key: tag for a in data.tagged for tag in a.tags}
     with_page = {tag.key for tag in site.tags}
     reasons = []
@@ -244,13 +241,15 @@ def _link_reasons(site: Site, article: Article) -> tuple[LinkReason, ...]:
 
 
 def _spelled(stems: tuple[str, ...], *articles: Article) -> Iterator[str]:
-    """Words as compared (match keys without proclitics) as the articles write them."""
+    """Words as compared (match keys without proclitics) as the articles write them: the
+    shortest way, which is the one with the fewest joined proclitics (كوريا, not وكوريا)."""
     spellings: dict[str, str] = {}
     for article in articles:
         words = [w for w in written_words(f"{article.title}\n{article_text(article)}") if w]
         for word, key in zip(words, word_keys(words), strict=True):
-            if key:
-                spellings.setdefault(strip_clitics(key), display_form(word))
+            stem, shown = strip_clitics(key), display_form(word)
+            if key and len(shown) < len(spellings.get(stem, shown + " ")):
+                spellings[stem] = shown
     return (spellings.get(stem, stem) for stem in stems)
 
 
