@@ -28,7 +28,7 @@ from .related import find_related
 from .render import render_pages
 from .slugs import unique_slugs
 from .syndication import feeds, hosting_files, sitemap
-from .tags import assign_tags
+from .tags import assign_tags, given_tag_problems
 from .textindex import encode
 from .theme_files import load_labels, static_files
 from .urls import Urls
@@ -129,7 +129,8 @@ def compute_site(
         labels=load_labels(config),
         sources=fed.health,
     )
-    return SiteData(site, tagged, (*saved_problems, *fed.problems, *unfit))
+    given = given_tag_problems(articles, config.tags)
+    return SiteData(site, tagged, (*saved_problems, *fed.problems, *unfit, *given))
 
 
 def _with_unique_slugs(articles: tuple[Article, ...]) -> tuple[Article, ...]:

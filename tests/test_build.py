@@ -194,3 +194,15 @@ def test_an_output_claiming_another_outputs_file_stops_the_build(
         "'feed.xml' would be written by both syndication.feeds and test_build._second_feed"
     )
     assert _tree(site_dir / "site") == before
+
+
+def test_given_tags_left_out_are_reported_by_the_build(tmp_path: Path) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    many = "\n".join(f"  - وسم {number}" for number in range(1000))
+    (site_dir / "content" / "articles" / "many-tags.md").write_text(
+        f"---\ntitle: خبر بألف وسم\ndate: 2023-09-13\ntags:\n{many}\n---\nنص الخبر.\n",
+        encoding="utf-8",
+    )
+    result = build_site(site_dir)
+    [problem] = [p for p in result.problems if p.origin.endswith("many-tags.md")]
+    assert "1,000 tags" in problem.message and problem.action == "left out"
