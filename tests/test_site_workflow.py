@@ -59,9 +59,7 @@ class Remote:
         self.bare = root / "origin.git"
         _git(root, self.env, "init", "--quiet", "--bare", "-b", BRANCH, str(self.bare))
         site = root / "first"
-        scaffold.write_files(
-            site, scaffold.scaffold_files(scaffold.SiteOptions(), BUILD_TIME)
-        )
+        scaffold.write_files(site, scaffold.scaffold_files(scaffold.SiteOptions(), BUILD_TIME))
         self.script = _push_step_script(site)
         _git(site, self.env, "init", "--quiet", "-b", BRANCH)
         self._sign(site)
