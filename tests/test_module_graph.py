@@ -20,7 +20,7 @@ import generator
 
 PACKAGE = generator.__name__
 ENTRY = f"{PACKAGE}.cli"
-COMMANDS = frozenset(f"{PACKAGE}.{name}" for name in ("check", "serve", "scaffold"))
+COMMANDS = frozenset(f"{PACKAGE}.{name}" for name in ("check", "serve", "scaffold", "explain"))
 
 
 def _modules() -> dict[str, Path]:
