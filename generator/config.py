@@ -151,6 +151,14 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
         raise ConfigError([f"{CONFIG_FILE}: the file is not saved as UTF-8 text."]) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        raise ConfigError(
+            [
+                f"{CONFIG_FILE}, line {line}: there is an invisible control character"
+                f" (U+{error.character:04X}) in the text; delete it."
+            ]
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -211,6 +219,9 @@ def _read_dataclass(cls: type, node: yaml.Node, where: str, errors: list[str]) -
     hints = typing.get_type_hints(cls)
     values: dict = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            errors.append(_error(key_node, "a setting's name should be a word, not a list."))
+            continue
         key = key_node.value
         label = f"{where}{key}"
         if key not in known:
@@ -297,7 +308,10 @@ def parse_duration(text: str) -> timedelta:
             f"{text!r} is not a period of time: write a number and a unit, "
             "like 30m (minutes), 1h (hours), 1d (days) or 1w (weeks)"
         )
-    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+    try:
+        return timedelta(**{_UNITS[match[2]]: int(match[1])})
+    except OverflowError:
+        raise ValueError(f"{text!r} is a longer period of time than a calendar holds") from None
 
 
 def format_duration(period: timedelta) -> str:
@@ -347,8 +361,12 @@ def _check_site(values: dict, node: yaml.MappingNode, errors: list[str]) -> None
     """Checks beyond types: addresses, time zone, language, numbers in range."""
     base_url = values.get("base_url")
     if base_url is not None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
+        try:
+            parts = urlsplit(base_url)
+            usable = parts.scheme in {"http", "https"} and bool(parts.netloc)
+        except ValueError:  # a broken [IPv6] host
+            usable = False
+        if not usable:
             errors.append(
                 _error(
                     _find(node, "base_url"),
@@ -390,9 +408,9 @@ def _check_feed(values: dict, node: yaml.Node, errors: list[str]) -> None:
     url, lang = values["url"], values.get("lang", "")
     if not url:
         errors.append(_error(node, "a feed has an empty 'url'."))
-    elif re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) and urlsplit(
-        url
-    ).scheme.lower() not in {"http", "https"}:
+    elif (scheme := re.match(r"^([a-z][a-z0-9+.-]*):", url, re.IGNORECASE)) and scheme[
+        1
+    ].lower() not in {"http", "https"}:
         errors.append(
             _error(
                 _find(node, "url"),

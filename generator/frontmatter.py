@@ -133,7 +133,10 @@ def read(text: str, origin: str) -> FrontMatter:
     warnings: list[Problem] = []
     for key_node, value_node in node.value:
         key = key_node.value
-        if key in FIELDS:
+        if not isinstance(key_node, yaml.ScalarNode):
+            message = "a field's name should be a word, not a list"
+            warnings.append(Problem(origin, _line(key_node), message, "ignored"))
+        elif key in FIELDS:
             fields[key] = value_node
         elif key not in NOTE_FIELDS:
             close = difflib.get_close_matches(key, FIELDS, n=1)
@@ -168,8 +171,15 @@ def write(fields: Mapping[str, object], body: str) -> str:
 
 
 def _compose(lines: list[str]) -> yaml.MappingNode:
+    text = "\n".join(lines)
     try:
-        node = yaml.compose("\n".join(lines), Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as error:
+        raise FrontMatterError(
+            text[: error.position].count("\n") + 2,
+            f"the front matter contains an invisible control character (U+{error.character:04X});"
+            " delete it",
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise FrontMatterError(
