@@ -418,10 +418,23 @@ def _check_feed(values: dict, node: yaml.Node, errors: list[str]) -> None:
                 " with http:// or https://, or be a file in the site folder.",
             )
         )
+    elif not _splits(url):
+        errors.append(
+            _error(_find(node, "url"), f"the feed address '{url}' is not a complete address.")
+        )
     if lang and not _known_language(lang):
         errors.append(_error(_find(node, "lang"), f"'{lang}' is not a language code I know."))
     if values.get("max_items", 1) < 1:
         errors.append(_error(_find(node, "max_items"), "'max_items' should be 1 or more."))
+
+
+def _splits(url: str) -> bool:
+    """Whether the address can be taken apart at all (``http://[::1`` cannot)."""
+    try:
+        urlsplit(url)
+    except ValueError:
+        return False
+    return True
 
 
 def _known_language(code: str) -> bool:
