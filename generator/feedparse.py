@@ -18,6 +18,7 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 import feedparser
 
 from .dates import DateError, parse_date
+from .feedcharset import settle_charset
 from .feedstore import StoredItem
 from .localize import text_direction
 from .normalize import arabic_letters
@@ -33,8 +34,6 @@ _TRACKING = re.compile(
     r"_hsenc|_hsmi|mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|__s)$",
     re.IGNORECASE,
 )
-_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.I | re.S)
 # A date that ends in a zone: feedparser's reading of it is a true instant.
 _ENDS_IN_ZONE = re.compile(r"(?:\dZ|[+-]\d{2}(?::?\d{2})?|\b(?:GMT|UTC?|[ECMP][SD]T))\s*$", re.I)
@@ -185,74 +184,6 @@ def _item_date(entry: Mapping, now: datetime, tz: tzinfo) -> _ItemDate:
     if moment < EARLIEST or moment > now + FUTURE_SLACK:
         return _ItemDate(None, impossible=moment.date().isoformat())
     return _ItemDate(moment)
-
-
-# --- charset -------------------------------------------------------------------------
-
-
-def _is_utf8(name: str) -> bool:
-    return name.lower().replace("-", "").replace("_", "") == "utf8"
-
-
-def _mostly_utf8(data: bytes) -> bool:
-    """Whether the bytes beyond ASCII are mostly well-formed UTF-8.
-
-    Text in a legacy charset (windows-1252, -1255, -1256 …) almost never forms a valid
-    UTF-8 sequence, while a UTF-8 feed with a few damaged bytes is still mostly valid: so
-    more valid letters than damaged spots means UTF-8.
-    """
-    text = data.decode("utf-8", errors="replace")
-    damaged = text.count("\ufffd") - data.count("\ufffd".encode())
-    letters = sum(1 for ch in text if ch > "\x7f") - damaged
-    return letters > damaged
-
-
-def _charset(data: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str], list[str]]:
-    """The bytes and headers to give feedparser, and notes on the charset.
-
-    feedparser, given UTF-8 with a few bad bytes, decodes the whole feed as windows-1252
-    and turns every Arabic letter into mojibake. So a feed that is UTF-8 (every charset
-    it declares says so, or its bytes are UTF-8 and nothing but a server header says
-    otherwise) is decoded here, each bad byte becoming U+FFFD, and handed on as clean
-    UTF-8. Servers often label UTF-8 feeds ISO-8859-1; that is reported, not obeyed. A
-    feed in a real legacy charset, declared as such, is left to feedparser.
-    """
-    headers = {name.lower(): value for name, value in headers.items()}
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.isascii():  # UTF-16/32, or ASCII
-        return data, headers, []
-    content_type = headers.get("content-type", "")
-    match = _CHARSET.search(content_type)
-    said = match[1].lower() if match else ""
-    declared = _XML_ENCODING.match(data)
-    xml = declared[1].decode("ascii").lower() if declared else ""
-    named = [
-        name for name in (said, "utf-8" if data.startswith(b"\xef\xbb\xbf") else "", xml) if name
-    ]
-    mostly = _mostly_utf8(data)
-    if not (named and all(map(_is_utf8, named))) and not (
-        mostly and (_is_utf8(said) or xml in ("", "utf-8", "utf8"))
-    ):
-        return data, headers, []
-    notes = []
-    if said and not _is_utf8(said):
-        notes.append(f"the server says the charset is {said}, but the feed is UTF-8: read as UTF-8")
-    # said outright: feedparser takes an HTTP answer without a charset for ISO-8859-1
-    headers["content-type"] = (
-        _CHARSET.sub("", content_type) or "application/xml"
-    ) + "; charset=utf-8"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd") - data.count("\ufffd".encode())
-        notes.append(
-            f"the feed is UTF-8 but has {bad} damaged "
-            + ("byte" if bad == 1 else "bytes")
-            + f", the first at byte offset {error.start}: "
-            "each was replaced by \ufffd and the rest was read as UTF-8"
-        )
-        data = text.encode("utf-8")
-    return data, headers, notes
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -442,7 +373,7 @@ def parse_feed(
     Cleaning an item costs far more than parsing it, so with ``max_items`` only that many
     of the newest items are cleaned, and the feed is told to have been cut.
     """
-    data, headers, problems = _charset(data, headers)
+    data, headers, problems = settle_charset(data, headers)
     if url.startswith(("http://", "https://")):
         headers.setdefault("content-location", url)
     try:
