@@ -68,6 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         return error(os_error_message(problem) if isinstance(problem, OSError) else str(problem))
+    except Exception as bug:  # a mistake of digest's own, not of the site: say so, briefly
+        if args.debug:
+            raise
+        return error(
+            f"digest stopped on an unexpected {type(bug).__name__}: {bug}; run the same "
+            "command with 'digest --debug ...' to see where, and please report it"
+        )
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -206,3 +206,40 @@ def test_a_full_disk_is_one_line_naming_the_file(built_site: Path) -> None:
     assert re.fullmatch(
         r"error: site/\S+: the file is larger than this system allows \(is the disk full\?\)", line
     ), line
+
+
+# A build whose page output has a bug of its own: an exception no stage expects.
+BUGGY_BUILD = """
+import sys
+import generator.build
+from generator.cli import main
+
+def broken_pages(site):
+    return {}["no such key"]
+
+generator.build.OUTPUTS = (broken_pages,)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_bug_of_digest_itself_is_one_line_asking_for_a_report(built_site: Path) -> None:
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", BUGGY_BUILD, *argv],
+            cwd=built_site,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(REPOSITORY)},
+        )
+
+    before = _site_files(built_site)
+    done = run("build", "--offline", "--quiet")
+    assert done.returncode == EXIT_FAILED
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: digest stopped on an unexpected KeyError: 'no such key'")
+    assert "--debug" in line and "report" in line
+    assert _site_files(built_site) == before
+
+    with_debug = run("--debug", "build", "--offline", "--quiet")
+    assert "Traceback" in with_debug.stderr and "broken_pages" in with_debug.stderr
