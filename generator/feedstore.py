@@ -199,11 +199,11 @@ def merge_items(
 # --- disk ----------------------------------------------------------------------------
 
 
-def _read_month(path: Path) -> tuple[list[StoredItem], list[int]]:
-    """The items of one month file, and the numbers of its damaged lines."""
+def _read_month(text: str) -> tuple[list[StoredItem], list[int]]:
+    """The items of one month file's text, and the numbers of its damaged lines."""
     items: list[StoredItem] = []
     damaged: list[int] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -231,7 +231,7 @@ def read_feed(folder: Path, url: str) -> tuple[StoredFeed, tuple[Problem, ...]]:
             problems.append(Problem(str(meta_path), None, "the file is damaged", "ignored"))
     items: dict[str, StoredItem] = {}
     for path in sorted(folder.glob("*.jsonl")):
-        month, damaged = _read_month(path)
+        month, damaged = _read_month(path.read_text(encoding="utf-8"))
         problems.extend(
             Problem(str(path), number, "a damaged line", "skipped") for number in damaged
         )
@@ -259,11 +259,6 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        write_text_atomically(path, text)
-
-
 def write_feed(folder: Path, feed: StoredFeed) -> None:
     """Write the feed's files, touching only those whose text changed; drop emptied months.
 
@@ -273,18 +268,33 @@ def write_feed(folder: Path, feed: StoredFeed) -> None:
     ones it is about to lose; only then is every month written as it should be, and the
     emptied ones removed. Until that second pass ends an item may be in two months,
     never in none; ``read_feed`` keeps one copy and the next write removes the other.
+    Each month file is read once, and only a month whose text changes is parsed.
     """
     for leftover in folder.glob(".*.tmp"):  # from a build killed while writing
         leftover.unlink()
     months = _months(feed.items)
+    wanted = {name: _month_text(items) for name, items in months.items()}
+    on_disk = {
+        name: path.read_text(encoding="utf-8")
+        for name in wanted
+        if (path := folder / name).is_file()
+    }
     for name, items in months.items():
-        path = folder / name
+        old = on_disk.get(name)
+        if old == wanted[name]:
+            continue
         ids = {item.id for item in items}
-        old = _read_month(path)[0] if path.is_file() else []
-        _write_if_changed(path, _month_text([*items, *(i for i in old if i.id not in ids)]))
-    _write_if_changed(folder / "feed.json", _meta_json(feed))
-    for name, items in months.items():
-        _write_if_changed(folder / name, _month_text(items))
+        leaving = [item for item in _read_month(old)[0] if item.id not in ids] if old else []
+        text = _month_text([*items, *leaving]) if leaving else wanted[name]
+        if text != old:
+            write_text_atomically(folder / name, text)
+            on_disk[name] = text
+    meta = folder / "feed.json"
+    if not meta.is_file() or meta.read_text(encoding="utf-8") != _meta_json(feed):
+        write_text_atomically(meta, _meta_json(feed))
+    for name, text in wanted.items():
+        if on_disk.get(name) != text:
+            write_text_atomically(folder / name, text)
     for path in folder.glob("*.jsonl"):
         if path.name not in months:
             path.unlink()
