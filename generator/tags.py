@@ -44,11 +44,11 @@ class _Rules:
         canonical: dict[str, str] = {}
         labels: dict[str, str] = {}
         for name, synonyms in sorted(config.aliases.items()):
-            key = _key(name)
+            key = tag_key(name)
             labels[key] = display_form(clean_text(name))
             for synonym in (name, *synonyms):
-                canonical[_key(synonym)] = key
-        ignore = frozenset(_key(name) for name in config.ignore)
+                canonical[tag_key(synonym)] = key
+        ignore = frozenset(tag_key(name) for name in config.ignore)
         return cls(canonical, labels, ignore, config.max_per_article, config.min_articles)
 
     def resolve(self, key: str) -> str | None:
@@ -128,7 +128,7 @@ def phrase_scores(
 
 def tag_key(name: str) -> str:
     """The key a tag written this way is matched by, before aliases and ``ignore`` apply."""
-    return _key(name)
+    return family_key(" ".join(tokenize(name)))
 
 
 def given_spellings(article: Article, config: TagsConfig) -> dict[str, tuple[str, ...]]:
@@ -136,14 +136,10 @@ def given_spellings(article: Article, config: TagsConfig) -> dict[str, tuple[str
     rules = _Rules.from_config(config)
     found: dict[str, list[str]] = defaultdict(list)
     for name in article.given_tags:
-        key = rules.resolve(_key(name))
+        key = rules.resolve(tag_key(name))
         if key:
             found[key].append(name)
     return {key: tuple(names) for key, names in found.items()}
-
-
-def _key(text: str) -> str:
-    return family_key(" ".join(tokenize(text)))
 
 
 def given_tag_problems(articles: Sequence[Article], config: TagsConfig) -> tuple[Problem, ...]:
@@ -156,7 +152,7 @@ def given_tag_problems(articles: Sequence[Article], config: TagsConfig) -> tuple
     problems = []
     for article in articles:
         over = len(_distinct_given(article, rules)) - rules.max_per_article
-        blank = sum(not _key(name) for name in article.given_tags)
+        blank = sum(not tag_key(name) for name in article.given_tags)
         reasons = [
             *([f"{over:,} more than the {rules.max_per_article:,} an article keeps"
                " (max_per_article under tags: in config.yaml)"] if over > 0 else []),
@@ -176,7 +172,7 @@ def _given_keys(article: Article, rules: _Rules) -> tuple[str, ...]:
 def _distinct_given(article: Article, rules: _Rules) -> tuple[str, ...]:
     """The tags the given names stand for, each once, in order (a name with no letter
     or digit, or an ignored one, stands for none)."""
-    keys = (rules.resolve(_key(name)) for name in article.given_tags)
+    keys = (rules.resolve(tag_key(name)) for name in article.given_tags)
     return tuple(dict.fromkeys(key for key in keys if key))
 
 
@@ -186,7 +182,7 @@ def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:
     for article in articles:
         for name in article.given_tags:
             label = display_form(clean_text(name), lang=article.lang)
-            key = rules.resolve(_key(label))
+            key = rules.resolve(tag_key(label))
             if key:
                 spellings[key][label] += 1
     return {key: most_frequent(counts) for key, counts in spellings.items()}
