@@ -85,7 +85,6 @@ def _option_values(options: SiteOptions) -> dict[str, str]:
         "timezone": json.dumps(options.timezone, ensure_ascii=False),
         "cron": options.cron,
         "install": options.install,
-        "version": __version__,
     }
 
 
