@@ -286,10 +286,10 @@ def run(site: Path) -> int:
             ),
             strict=True,
         ).show()
-    site = check_site(config, datetime.now(UTC))
+    built = check_site(config, datetime.now(UTC))
     return Report(
         "Checked the inputs and the built site",
-        (Count(site.pages, "page"), Count(site.links, "link"), Count(site.feeds, "feed")),
-        (*problems, *site.problems),
+        (Count(built.pages, "page"), Count(built.links, "link"), Count(built.feeds, "feed")),
+        (*problems, *built.problems),
         strict=True,
     ).show()
