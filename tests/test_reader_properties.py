@@ -5,7 +5,6 @@ generated hostile text, through real files."""
 import dataclasses
 import math
 import tempfile
-import time
 import tracemalloc
 import typing
 from collections.abc import Iterator
@@ -94,13 +93,11 @@ def test_a_saved_article_is_read_or_reported_with_its_line(text: str) -> None:
 
 def test_an_alias_bomb_is_read_without_expanding_it() -> None:
     tracemalloc.start()
-    start = time.monotonic()
     with _folder() as root:
         articles, problems = read_saved_articles(load_config(_site(root, BILLION_LAUGHS)))
-    seconds = time.monotonic() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert seconds < 10 and peak < 50 * 1024 * 1024
+    assert peak < 50 * 1024 * 1024  # expanded, the aliases would be 9**10 items
     assert articles == ()
     assert [(p.line, p.message) for p in problems] == [
         (2, "'title' should be a single value, not a list")
