@@ -374,14 +374,14 @@ def parse_feed(
     of the newest items are cleaned, and the feed is told to have been cut.
     """
     data, headers, problems = settle_charset(data, headers)
-    if url.startswith(("http://", "https://")):
-        headers.setdefault("content-location", url)
+    base = url if url.startswith(("http://", "https://")) else ""  # a local file has none
+    if base:
+        headers.setdefault("content-location", base)
     try:
         # a stream, not bytes: feedparser opens bytes that name a file as that file
         parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
-    except (
-        Exception
-    ) as error:  # feedparser has bugs on hostile input; one feed must not stop the rest
+    except Exception as error:
+        # feedparser has bugs on hostile input; one feed must not stop the rest
         return ParsedFeed(ok=False, problems=(f"the feed could not be read ({error})",))
     if not parsed.get("version") and not parsed.entries:
         looks_html = _HTML_START.match(data) or "html" in headers.get("content-type", "")
@@ -395,7 +395,6 @@ def parse_feed(
             f"kept the {len(parsed.entries)} items that could be read"
         )
     channel = parsed.feed
-    base = url if url.startswith(("http://", "https://")) else ""
     link = canonical_url(channel.get("link", "") or "", base)
     feed_language = _normal_language(channel.get("language", "") or "")
     entries = parsed.entries
