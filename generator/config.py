@@ -398,7 +398,7 @@ def _check_site(values: dict, node: yaml.MappingNode, errors: list[str]) -> None
     for name in ("digests_per_page", "feed_items", "max_file_mib"):
         if name in values and values[name] < 1:
             errors.append(_error(_find(node, name), f"'{name}' should be 1 or more."))
-    if values.get("fetch_deadline", timedelta(minutes=5)) <= timedelta(0):
+    if "fetch_deadline" in values and values["fetch_deadline"] <= timedelta(0):
         errors.append(
             _error(_find(node, "fetch_deadline"), "'fetch_deadline' should be longer than 0s.")
         )
