@@ -61,7 +61,7 @@ def assign_tags(
     articles: Sequence[Article], config: TagsConfig
 ) -> tuple[tuple[Article, ...], tuple[Tag, ...]]:
     """Every article with its tags, and the tags carried by at least ``min_articles``
-    articles (those get a page), sorted by label."""
+    articles, sorted by label: those get a page, unless merging reposts leaves fewer."""
     rules = _Rules.from_config(config)
     given = tuple(_given_keys(article, rules) for article in articles)
     labels = _given_labels(articles, rules)
@@ -75,13 +75,11 @@ def assign_tags(
         dataclasses.replace(article, tags=tuple(tags[key] for key in keys))
         for article, keys in zip(articles, chosen, strict=True)
     )
-    return tagged, tags_with_pages(tagged, rules.min_articles)
+    return tagged, _with_pages(tagged, rules.min_articles)
 
 
-def tags_with_pages(articles: Sequence[Article], min_articles: int) -> tuple[Tag, ...]:
-    """The tags that at least ``min_articles`` of these articles carry, sorted by label.
-
-    The build keeps only those still carried by as many once reposts are merged."""
+def _with_pages(articles: Sequence[Article], min_articles: int) -> tuple[Tag, ...]:
+    """The tags that at least ``min_articles`` of these articles carry, sorted by label."""
     counts = Counter(tag for article in articles for tag in article.tags)
     return tuple(
         sorted(
