@@ -50,11 +50,12 @@ class FeedResult:
 def feed_articles(feed: FeedConfig, stored: StoredFeed) -> tuple[Article, ...]:
     """The stored items as articles; the feed's config (name, lang, dir, tags) wins."""
     source = feed.name or stored.title or feed.url
+    feed_dir = feed.dir or (text_direction(feed.lang) if feed.lang else "")
     articles = []
     for item in stored.items:
         lang = feed.lang or item.lang
         title = arabic_letters(item.title, lang)  # also for a language set only in config
-        direction = feed.dir or (text_direction(feed.lang) if feed.lang else item.dir)
+        direction = feed_dir or item.dir
         articles.append(
             Article(
                 id=item.id,
