@@ -32,7 +32,7 @@ def _mostly_utf8(data: bytes) -> bool:
     """
     text = data.decode("utf-8", errors="replace")
     damaged = text.count("\ufffd") - data.count("\ufffd".encode())
-    letters = sum(1 for ch in text if ch > "\x7f") - damaged
+    letters = len(text) - len(text.encode("ascii", "ignore")) - damaged  # beyond ASCII
     return letters > damaged
 
 
