@@ -44,6 +44,15 @@ def copy_example_site(destination: Path) -> Path:
     return destination
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under the folder by its relative path, with its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 def build_site(site_dir: Path) -> BuildResult:
     from generator.build import build
     from generator.config import load_config

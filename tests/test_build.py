@@ -10,28 +10,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN_SITE, build_site, copy_example_site
+from conftest import GOLDEN_SITE, build_site, copy_example_site, tree
 
 import generator.build as build_module
 from generator.model import OutputFile, Site
 from generator.problems import BuildError
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def test_example_site_matches_golden_output(built_example, update_golden: bool) -> None:
     site_dir, _ = built_example
-    produced = _tree(site_dir / "site")
+    produced = tree(site_dir / "site")
     if update_golden:
         shutil.rmtree(GOLDEN_SITE, ignore_errors=True)
         shutil.copytree(site_dir / "site", GOLDEN_SITE)
-    expected = _tree(GOLDEN_SITE)
+    expected = tree(GOLDEN_SITE)
     assert sorted(produced) == sorted(expected)
     for path, content in produced.items():
         assert content == expected[path], f"{path} differs from the golden copy"
@@ -68,19 +60,19 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     build_site(first)
     build_site(second)
     build_site(second)  # a rebuild over an existing site changes nothing either
-    assert _tree(first / "site") == _tree(second / "site")
+    assert tree(first / "site") == tree(second / "site")
 
 
 def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     site_dir = copy_example_site(tmp_path / "site-src")
     build_site(site_dir)
-    before = _tree(site_dir / "site")
+    before = tree(site_dir / "site")
     templates = site_dir / "templates"
     templates.mkdir()
     (templates / "article.html").write_text("{{ no_such_variable }}", encoding="utf-8")
     with pytest.raises(BuildError, match="no_such_variable"):
         build_site(site_dir)
-    assert _tree(site_dir / "site") == before
+    assert tree(site_dir / "site") == before
     assert sorted(p.name for p in site_dir.iterdir() if p.name.startswith(".site")) == []
 
 
@@ -91,14 +83,14 @@ def test_a_site_moved_away_by_a_killed_run_is_back_even_if_the_next_build_fails(
     puts it back before it does anything that could fail."""
     site_dir = copy_example_site(tmp_path / "site-src")
     build_site(site_dir)
-    before = _tree(site_dir / "site")
+    before = tree(site_dir / "site")
     (site_dir / "site").rename(site_dir / ".site-old-k1ll3d00")
     templates = site_dir / "templates"
     templates.mkdir()
     (templates / "article.html").write_text("{{ no_such_variable }}", encoding="utf-8")
     with pytest.raises(BuildError):
         build_site(site_dir)
-    assert _tree(site_dir / "site") == before
+    assert tree(site_dir / "site") == before
     assert sorted(p.name for p in site_dir.iterdir() if p.name.startswith(".site")) == []
 
 
@@ -186,14 +178,14 @@ def test_an_output_claiming_another_outputs_file_stops_the_build(
 ) -> None:
     site_dir = copy_example_site(tmp_path / "site-src")
     build_site(site_dir)
-    before = _tree(site_dir / "site")
+    before = tree(site_dir / "site")
     monkeypatch.setattr(build_module, "OUTPUTS", (*build_module.OUTPUTS, _second_feed))
     with pytest.raises(BuildError) as raised:
         build_site(site_dir)
     assert str(raised.value).startswith(
         "'feed.xml' would be written by both syndication.feeds and test_build._second_feed"
     )
-    assert _tree(site_dir / "site") == before
+    assert tree(site_dir / "site") == before
 
 
 def test_given_tags_left_out_are_reported_by_the_build(tmp_path: Path) -> None:

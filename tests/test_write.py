@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import tree
 
 from generator.model import OutputFile
 from generator.problems import BuildError
@@ -68,14 +69,6 @@ def test_one_output_writing_a_path_twice_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "site").exists()
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in folder.rglob("*")
-        if path.is_file()
-    }
-
-
 def _folder(path: Path, files: dict[str, bytes]) -> Path:
     for name, content in files.items():
         (path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -104,12 +97,12 @@ def test_leftovers_of_earlier_runs_are_removed_and_nothing_else(tmp_path: Path) 
 
     write_site([("test", [OutputFile("index.html", b"new")])], output)
 
-    assert _tree(output) == {"index.html": b"new"}
+    assert tree(output) == {"index.html": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["site", *kept, ".site-old-aaaaaaaa", ".site-old-bbbbbbbb", "elsewhere"]
     )
-    assert all(_tree(tmp_path / name) == {"keep.txt": b"mine"} for name in kept)
-    assert _tree(elsewhere) == {"keep.txt": b"mine"}
+    assert all(tree(tmp_path / name) == {"keep.txt": b"mine"} for name in kept)
+    assert tree(elsewhere) == {"keep.txt": b"mine"}
 
 
 def test_leftovers_are_removed_even_when_the_write_fails(tmp_path: Path) -> None:
@@ -130,7 +123,7 @@ def test_a_site_moved_away_and_never_replaced_is_put_back_first(tmp_path: Path) 
 
     with pytest.raises(RuntimeError):
         write_site([("test", failing())], tmp_path / "site")
-    assert _tree(tmp_path / "site") == {"index.html": b"old", "a/b.html": b"old b"}
+    assert tree(tmp_path / "site") == {"index.html": b"old", "a/b.html": b"old b"}
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
@@ -144,7 +137,7 @@ def test_both_ways_of_swapping_put_the_new_site_in_place(tmp_path: Path, exchang
         exchange=exchange,
     )
     assert written == 2
-    assert _tree(output) == {"index.html": b"new", "a/b.html": b"b"}
+    assert tree(output) == {"index.html": b"new", "a/b.html": b"b"}
     assert output.stat().st_mode & 0o777 == 0o755
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
@@ -157,7 +150,7 @@ def test_a_linked_output_folder_is_refused_and_its_target_left_alone(tmp_path: P
     message = str(raised.value)
     assert f"{tmp_path / 'site'} is a link to {target}" in message
     assert "remove the link, build, then copy site/ to where it is needed" in message
-    assert _tree(target) == {"index.html": b"published", "CNAME": b"x.org"}
+    assert tree(target) == {"index.html": b"published", "CNAME": b"x.org"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["published", "site"]
 
 
@@ -182,7 +175,7 @@ def test_a_stop_signal_while_writing_cleans_up_and_restores_the_handler(
         assert received == [signum]  # and the one before is back
     finally:
         signal.signal(signum, previous)
-    assert _tree(output) == {"index.html": b"old"}
+    assert tree(output) == {"index.html": b"old"}
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
@@ -198,7 +191,7 @@ def test_an_ignored_signal_stays_ignored_while_writing(tmp_path: Path) -> None:
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
-    assert _tree(tmp_path / "site") == {"index.html": b"new"}
+    assert tree(tmp_path / "site") == {"index.html": b"new"}
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="one-step exchange of folders is Linux's")
@@ -220,7 +213,7 @@ def test_the_output_folder_is_never_missing_while_swapped(tmp_path: Path) -> Non
     missing, looks = map(int, looking.communicate(timeout=10)[0].split())
     assert looks > 1000
     assert missing == 0
-    assert _tree(output) == {"index.html": b"59"}
+    assert tree(output) == {"index.html": b"59"}
 
 
 _LOOK_FOR_FOLDER = """

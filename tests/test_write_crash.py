@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import build_site, copy_example_site
+from conftest import build_site, copy_example_site, tree
 
 from generator.cli import main
 from generator.model import OutputFile
@@ -68,14 +68,6 @@ _WRITE = textwrap.dedent(
     write_site([("build", files())], output)
     """
 )
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in folder.rglob("*")
-        if path.is_file()
-    }
 
 
 def temporary_folders(output: Path) -> list[str]:
