@@ -13,10 +13,12 @@ as RSS has them.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from email.utils import format_datetime
 from html import escape
+from types import MappingProxyType
 from xml.sax.saxutils import XMLGenerator
 
 from . import urls
@@ -172,9 +174,7 @@ def _rss(
         xml.startElement("item", {})
         _text(xml, "title", item.title)
         _text(xml, "link", item.link)
-        xml.startElement("guid", {"isPermaLink": "true"})
-        xml.characters(xml_text(item.guid))
-        xml.endElement("guid")
+        _text(xml, "guid", item.guid, {"isPermaLink": "true"})
         _text(xml, "pubDate", _rfc822(item.published))
         for category in item.categories:
             _text(xml, "category", category)
@@ -187,8 +187,10 @@ def _rss(
     return (out.getvalue() + "\n").encode("utf-8")
 
 
-def _text(xml: XMLGenerator, name: str, value: str) -> None:
-    xml.startElement(name, {})
+def _text(
+    xml: XMLGenerator, name: str, value: str, attributes: Mapping[str, str] = MappingProxyType({})
+) -> None:
+    xml.startElement(name, attributes)
     xml.characters(xml_text(value))
     xml.endElement(name)
 
