@@ -26,9 +26,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ant import DEFAULT_CORPUS, ROOT, as_built, read_articles
@@ -36,11 +35,11 @@ from label_sample import SLICES, TOP
 from label_tags_sample import extracted_tags, feed_slice, text_slice
 
 import generator
-from generator.config import SameStoryConfig, TagsConfig
+from generator.config import SameStoryConfig
 from generator.dedupe import group_same_stories
 from generator.model import Article, Tag
 from generator.normalize import match_key, tokenize
-from generator.tags import assign_tags
+from generator.tags import tag_key
 from generator.textindex import article_text
 
 LABELS = Path(__file__).resolve().parent / "labels"
@@ -168,27 +167,6 @@ def score_subjects(
         tagged=sum(map(sum, full)),
         tagged_in_part=sum(map(sum, part)),
     )
-
-
-def tag_keys(names: Iterable[str]) -> dict[str, str]:
-    """Each name's key as the tagger keys a tag given under that name, asked of the
-    tagger itself, so that a subject matches a tag exactly when the tagger would make
-    them one tag ("" for a name it would not make a tag of)."""
-    names = sorted(set(names))
-    probes = [
-        Article(
-            id=str(number),
-            slug=str(number),
-            title="",
-            published=datetime(2018, 1, 1, tzinfo=UTC),
-            source="",
-            origin="",
-            given_tags=(name,),
-        )
-        for number, name in enumerate(names)
-    ]
-    tagged, _ = assign_tags(probes, TagsConfig())
-    return {name: (a.tags[0].key if a.tags else "") for name, a in zip(names, tagged, strict=True)}
 
 
 # Related stories
@@ -351,7 +329,7 @@ def code_version() -> str:
 def print_tags(split: str, measured: Measured) -> None:
     rows = [row for row in read_labels("tags.jsonl") if row["split"] == split]
     subjects = [row for row in read_labels("headline_subjects.jsonl") if row["split"] == split]
-    key_of = tag_keys(s for row in subjects for s in row["subjects"])
+    key_of = {s: tag_key(s) for row in subjects for s in row["subjects"]}
     print("\n### Tags\n")
     print("| slice | articles | extracted now | labelled | good | generic | cut | duplicate |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
