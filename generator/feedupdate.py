@@ -154,7 +154,7 @@ def apply_answer(
         link=parsed.link or stored.link,
         items=items,
     )
-    done = outcome("new items", merged, new, success=True)
+    done = outcome("new items" if new else "no new items", merged, new, success=True)
     dates = tuple(
         Problem(feed.url, None, message, "each keeps the time it was first stored")
         for message in parsed.date_problems

@@ -83,7 +83,7 @@ class FeedHealth:
 
     name: str
     url: str
-    status: str  # 'new items', 'not modified', 'failed', 'skipped (refresh)' or 'offline'
+    status: str  # 'new items', 'no new items', 'not modified', 'failed', 'skipped (refresh)' or 'offline'
     new_items: int
     total_items: int
     last_success: datetime | None

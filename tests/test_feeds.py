@@ -208,7 +208,7 @@ def test_one_bad_feed_never_stops_the_others(server, tmp_path):
     result = collect(config, now=LATER)
     status = {h.url: (h.status, h.total_items) for h in result.health}
     assert status == {
-        good: ("new items", 3),
+        good: ("no new items", 3),  # read again, nothing new
         flaky: ("failed", 4),
         page: ("failed", 0),
         gone: ("failed", 0),
@@ -357,7 +357,7 @@ CHARSET = "the server says the charset is iso-8859-1, but the feed is UTF-8: rea
                 (0, False, "new items", "", ""),
                 (60, False, "failed", NOT_FOUND, "kept the stored items"),
                 (61, True, "offline", NOT_FOUND, STANDING),
-                (62, False, "new items", "", ""),
+                (62, False, "no new items", "", ""),  # the same items again
                 (63, False, "skipped (refresh)", "", ""),
             ],
             id="the problem stays across an offline run until a fetch succeeds",
@@ -367,7 +367,7 @@ CHARSET = "the server says the charset is iso-8859-1, but the feed is UTF-8: rea
             [
                 (0, False, "new items", CHARSET, "read what could be read"),
                 (30, False, "skipped (refresh)", CHARSET, STANDING),
-                (60, False, "new items", "", ""),
+                (60, False, "no new items", "", ""),  # the same items, now read right
             ],
             id="the problem stays across a run skipped for refresh",
         ),
