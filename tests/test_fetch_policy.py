@@ -309,7 +309,7 @@ def test_feeds_not_fetched_by_the_deadline_are_given_up_and_reported():
         results = fetch_all(requests, policy(deadline=1.0, read_timeout=60, total_timeout=60))
         elapsed = time.monotonic() - started
         assert len(stalled.requests) == 2  # two at a time from one host: four never began
-    assert 1.0 <= elapsed < 1.5
+    assert 1.0 <= elapsed < 10  # the stalled feeds would answer after 30 s
     assert [(r.status, r.error) for r in results[:2]] == [(200, "")] * 2
     assert [(r.status, r.error) for r in results[2:]] == [
         (0, "not fetched: the fetch deadline of 1s passed")
