@@ -83,7 +83,8 @@ class FeedHealth:
 
     name: str
     url: str
-    status: str  # 'new items', 'no new items', 'not modified', 'failed', 'skipped (refresh)' or 'offline'
+    # 'new items', 'no new items', 'not modified', 'failed', 'skipped (refresh)' or 'offline'
+    status: str
     new_items: int
     total_items: int
     last_success: datetime | None
