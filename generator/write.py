@@ -34,6 +34,7 @@ from typing import Any
 
 from .model import OutputFile
 from .problems import BuildError
+from .slugs import name_fits
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _Handler = Callable[[int, FrameType | None], Any] | int
@@ -63,6 +64,10 @@ def safe_relative_path(path: str) -> PurePosixPath:
         or any(part in {"..", "."} for part in relative.parts)
     ):
         raise UnsafePathError(f"refusing to write '{path}': it is not inside the output folder")
+    if not all(name_fits(part) for part in relative.parts):
+        raise UnsafePathError(
+            f"refusing to write '{path}': a name in it is longer than the file system allows"
+        )
     return relative
 
 

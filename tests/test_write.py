@@ -11,6 +11,15 @@ from generator.problems import BuildError
 from generator.write import Stopped, UnsafePathError, write_site
 
 
+def test_a_name_longer_than_the_file_system_allows_is_refused_before_writing(
+    tmp_path: Path,
+) -> None:
+    name = "\U00020000" * 64  # 256 bytes of UTF-8: one name too long for Linux or macOS
+    with pytest.raises(UnsafePathError, match="longer than the file system allows"):
+        write_site([("test", [OutputFile(f"articles/{name}/index.html", b"x")])], tmp_path / "s")
+    assert not (tmp_path / "s").exists()
+
+
 @pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b", "", "a\\..\\b"])
 def test_paths_outside_the_output_folder_are_refused(tmp_path: Path, path: str) -> None:
     with pytest.raises(UnsafePathError):
