@@ -23,9 +23,27 @@ from .sanitize import html_to_text
 
 _BODY_WORDS = 300  # the lead of a news story names its subject; the rest repeats it
 _CHARACTERS_PER_WORD = 7  # about, in Arabic news, with the space
-_TITLE_BONUS = 2.0  # a title occurrence counts as this many more occurrences
+# A title occurrence counts as this many more occurrences: the headline names the subject.
+_TITLE_BONUS = 4.0
 _KNOWN_TAG_BONUS = 2.0  # a phrase that is a given tag elsewhere on the site
 _PRONOUN_SUFFIX = re.compile(r"...(?:ها|هم|هما|هن|كم|كما)$")
+# A noun is common when its less usual form (with or without the article) is this share
+# of its articles: names keep one form (ترامب, الصين) apart from a slip now and then.
+_COMMON_NOUN_SHARE = 0.1
+# A verb is written for another person (بدأت, بدأوا; يطالب, يطالبون) this often at least.
+_OTHER_PERSON_SHARE = 0.1
+# Articles a word needs before how it is used tells anything about it.
+_MIN_EVIDENCE = 5
+# A word is a piece of a longer name when this share of its articles has the longer one.
+_WHOLE_NAME_SHARE = 0.5
+# A name's other word stands for the whole name when this share of its articles has it.
+_SHORT_FORM_SHARE = 0.2
+# A phrase of several words is a unit when its rarer part occurs inside it this often.
+_MIN_COHESION = 0.5
+# الكرواتي and الكرواتيه (match keys): the adjective of a name (كرواتيا) ...
+_RELATION_ADJECTIVE = re.compile(r"ال(..+?)(?:ي|يه)")
+# ... when that name is at least this share as frequent as the adjective.
+_NAME_OF_ADJECTIVE_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +128,91 @@ class Corpus:
 
     def count(self, token: str) -> int:
         return sum(self.forms[token].values())
+
+    def is_topic(self, phrase: str) -> bool:
+        """Whether a phrase reads as a name or a fixed term rather than a common word, from
+        how the site writes it: a common noun or adjective comes both with and without the
+        article (شركة and الشركة, عملية عسكرية and العملية العسكرية), a name never does
+        (ترامب, الصين, كوريا الشمالية); a phrase that is no unit is mostly made of words
+        used elsewhere (المصري محمد صلاح); an adjective of a name (الكرواتي, for كرواتيا)
+        is not the name."""
+        return (
+            not self._takes_article_both_ways(phrase)
+            and self._cohesion(phrase) >= _MIN_COHESION
+            and not (
+                " " not in phrase
+                and (self._is_relation_adjective(phrase) or self._is_conjugated(phrase))
+            )
+        )
+
+    def whole_name(self, word: str, text: Text) -> str | None:
+        """The two-word phrase of the article that most of the site's uses of ``word``
+        are inside (دونالد in دونالد ترامب, قطاع in قطاع غزة), if there is one: then
+        ``word`` alone is a piece of a name."""
+        frequency = self.document_frequency.get(word, 0)
+        if frequency < _MIN_EVIDENCE:
+            return None
+        least = frequency * _WHOLE_NAME_SHARE
+        holders = [
+            (self.document_frequency[pair], pair)
+            for pair in text.counts
+            if pair.count(" ") == 1 and word in pair.split()
+        ]
+        frequency, pair = max(holders, default=(0, ""))
+        return pair if frequency >= least and pair else None
+
+    def is_short_form(self, word: str, whole: str) -> bool:
+        """Whether ``word`` is often written as part of ``whole``: then it stands for it."""
+        frequency = self.document_frequency.get(word, 0)
+        return self.document_frequency.get(whole, 0) >= _SHORT_FORM_SHARE * frequency
+
+    def _takes_article_both_ways(self, phrase: str) -> bool:
+        definite = indefinite = 0
+        for form in itertools.product(*(_with_and_without_article(w) for w in phrase.split())):
+            frequency = self.document_frequency.get(" ".join(form), 0)
+            if form[0].startswith("ال"):
+                definite += frequency
+            else:
+                indefinite += frequency
+        return min(definite, indefinite) >= _COMMON_NOUN_SHARE * (definite + indefinite)
+
+    def _cohesion(self, phrase: str) -> float:
+        """The least share, over the places a phrase splits in two, of the rarer side's
+        articles that have the whole phrase: 1 for one word."""
+        words = phrase.split()
+        frequency = self.document_frequency.get(phrase, 0)
+        shares = (
+            frequency
+            / max(
+                1,
+                min(
+                    self.document_frequency.get(" ".join(words[:cut]), 0),
+                    self.document_frequency.get(" ".join(words[cut:]), 0),
+                ),
+            )
+            for cut in range(1, len(words))
+        )
+        return min(shares, default=1.0)
+
+    def _is_conjugated(self, token: str) -> bool:
+        """A verb: the site also writes it for another person (يعود and تعود, بدأت and
+        بدأوا). A name does not change so (تونس, يونس are two names, one rare beside the
+        other)."""
+        least = self.count(token) * _OTHER_PERSON_SHARE
+        others = []
+        if token[0] in "يت" and len(token) > 3:
+            others += [("ت" if token[0] == "ي" else "ي") + token[1:], token + "ون"]
+        if token.endswith("ت") and not token.endswith("ات") and len(token) > 3:
+            others.append(token[:-1] + "وا")
+        return any(self.count(other) >= least for other in others)
+
+    def _is_relation_adjective(self, token: str) -> bool:
+        match = _RELATION_ADJECTIVE.fullmatch(token)
+        if match is None:
+            return False
+        stem = match[1]
+        least = self.count(token) * _NAME_OF_ADJECTIVE_SHARE
+        return any(self.count(name) >= least for name in (stem, stem + "ا", stem + "يا"))
 
 
 def _reading(token: str, frequency: Mapping[str, int]) -> str:
@@ -230,6 +333,11 @@ def _bare(phrase: str) -> tuple[str, ...]:
     Match keys write أل as ال, so ألماني and الألماني read as الماني and الالماني: the
     article is taken off as long as it can be, and both come to ماني."""
     return tuple(map(_without_article, phrase.split()))
+
+
+def _with_and_without_article(word: str) -> tuple[str, str]:
+    bare = _without_article(word)
+    return bare, "ال" + bare
 
 
 def _without_article(word: str) -> str:

@@ -25,6 +25,8 @@ from .sanitize import clean_text
 from .slugs import slugify, unique_slugs
 
 _CANDIDATES = 3  # phrases considered per place, best first
+# Extracted tags per article at most: beyond the best few, phrases are mostly generic.
+_MAX_EXTRACTED = 3
 # Phrases kept per free place: the best ones that other articles share become tags.
 _SPARE = 2
 
@@ -197,30 +199,81 @@ def _extract(
     known = _known(corpus, given, rules)
     total = len(articles)
     families: dict[str, str] = {}  # phrase -> family_key(phrase): phrases recur across articles
+    whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
+    topics: dict[str, bool] = {}  # phrase -> whether it reads as a name or a term
     picks: list[list[tuple[str, str]]] = []
     for text, keys in zip(corpus.texts, given, strict=True):
         if text is None:
             picks.append([])
             continue
         scored = []
-        # The phrases found more than once; compress and map keep the loop out of Python.
-        for phrase in itertools.compress(text.counts, map((1).__lt__, text.counts.values())):
+        scored_phrases: set[str] = set()
+        # The phrases found more than once, and those of the title (a summary may name
+        # the headline's subject once); compress and map keep the loop out of Python.
+        once = itertools.compress(text.counts, map((1).__eq__, text.counts.values()))
+        repeated = itertools.compress(text.counts, map((1).__lt__, text.counts.values()))
+        for phrase in itertools.chain(repeated, (p for p in once if p in text.title)):
             frequency = corpus.document_frequency[phrase]
             if frequency < 2:
                 continue
+            topic = topics.get(phrase)
+            if topic is None:
+                topic = topics[phrase] = corpus.is_topic(phrase)
+            if not topic:
+                continue
+            if " " not in phrase:
+                whole = corpus.whole_name(phrase, text)
+                if whole is not None:
+                    whole_names[phrase] = whole
+                    if whole in scored_phrases or not topics.setdefault(
+                        whole, corpus.is_topic(whole)
+                    ):
+                        continue
+                    phrase, frequency = whole, corpus.document_frequency[whole]
+            scored_phrases.add(phrase)
             family = families.get(phrase) or families.setdefault(phrase, family_key(phrase))
             score = tf_idf(text, phrase, frequency, total, family in known)
             scored.append((-score, phrase))
         ranked = []
-        room = _SPARE * (rules.max_per_article - len(keys))
+        room = _SPARE * min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
         for _, phrase in sorted(scored)[: _CANDIDATES * room]:
             family = families[phrase]
             key = rules.resolve(known.get(family, family))
             if key is not None and key not in keys:
                 ranked.append((phrase, key))
         picks.append(pick(ranked, text.counts, room))
-    picks = _shared(prefer_longer(picks, corpus.texts), given, rules)
+    picks = prefer_longer(picks, corpus.texts)
+    picks = _with_whole_names(picks, corpus, whole_names, known, rules)
+    picks = _shared(picks, given, rules)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
+
+
+def _with_whole_names(
+    picks: list[list[tuple[str, str]]],
+    corpus: Corpus,
+    whole_names: Mapping[str, str],
+    known: Mapping[str, str],
+    rules: _Rules,
+) -> list[list[tuple[str, str]]]:
+    """One tag for a name and its longer form (ترامب and دونالد ترامب, غزة and قطاع
+    غزة): the other word of a whole name whose first word is mostly a piece of it is
+    tagged as the whole name, when it is often written in it (not روسيا of مونديال
+    روسيا); the label is the spelling most of its articles use."""
+    longer: dict[str, str] = {}
+    for piece, whole in sorted(whole_names.items()):
+        family = family_key(whole)
+        key = rules.resolve(known.get(family, family))
+        for word in whole.split():
+            if word != piece and key is not None and corpus.is_short_form(word, whole):
+                longer.setdefault(family_key(word), key)
+    merged = []
+    for picked in picks:
+        keys: dict[str, tuple[str, str]] = {}
+        for phrase, key in picked:
+            key = longer.get(key, key)
+            keys.setdefault(key, (phrase, key))
+        merged.append(list(keys.values()))
+    return merged
 
 
 def _known(corpus: Corpus, given: Sequence[tuple[str, ...]], rules: _Rules) -> dict[str, str]:
@@ -244,7 +297,7 @@ def _shared(
         carried.update(key for picked in kept for _, key in picked)
         kept = [
             [(phrase, key) for phrase, key in picked if carried[key] >= rules.min_articles][
-                : rules.max_per_article - len(keys)
+                : min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
             ]
             for picked, keys in zip(kept, given, strict=True)
         ]

@@ -93,13 +93,13 @@ def test_extracted_phrases_on_real_articles():
     labels = _labels(tagged)
     for korea in KOREA:
         assert {"كوريا الشمالية", "بومبيو"} <= set(labels[korea])
-    assert "نزع السلاح النووي" in labels["AL-internationalNews-1838-20180708"]
+    assert any("السلاح النووي" in label for label in labels[KOREA[0]])
     assert "كوريا الشمالية" in labels["AL-economy-870-20180623"]
     for sport in ("AL-sport-1101-20180405", "AL-sport-1147-20180407"):
         assert {"ليفربول", "صلاح"} <= set(labels[sport])
     for economy in ("AL-economy-476-20180502", "AL-economy-648-20180523"):
-        assert {"صندوق النقد الدولي", "الإصلاحات"} <= set(labels[economy])
-    assert all(len(tags) <= 5 for tags in labels.values())
+        assert "صندوق النقد الدولي" in labels[economy]
+    assert all(len(tags) <= 3 for tags in labels.values())  # a few good ones, not five
     assert {"كوريا الشمالية", "بومبيو", "ليفربول", "صلاح"} <= {tag.label for tag in site}
 
 
