@@ -13,6 +13,7 @@ CASES = yaml.safe_load(
 
 
 def _site(tmp_path: Path, articles: dict[str, str]) -> Path:
+    tmp_path.mkdir(exist_ok=True)
     (tmp_path / "config.yaml").write_text(
         "title: t\nbase_url: https://example.org/\ntimezone: Asia/Riyadh\n", encoding="utf-8"
     )
@@ -180,3 +181,25 @@ def test_a_saved_article_linking_out_of_the_content_folder_is_refused(tmp_path: 
             "the file is a link to a file outside the content folder: not published",
         )
     ]
+
+
+def test_an_article_body_reads_the_same_alone_and_after_others(tmp_path: Path) -> None:
+    """Link definitions, footnotes, abbreviations and open HTML blocks of one file never
+    reach the next one."""
+    bodies = {
+        "a.md": "See [the source][src] and HTML[^1].\n\n[src]: https://a.example/\n"
+        '[^1]: A note.\n\n*[HTML]: Hyper Text\n\n<div markdown="1">\n*open*\n',
+        "b.md": "See [the source][src] and HTML[^1].\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        "c.md": '```\ncode\n```\n\n1. one\n* two\n\n<div markdown="1">\n*open*\n',
+        "d.md": "HTML[^1] again, [src] again.\n\n[^1]: Another note.\n",
+    }
+    front = "---\ntitle: t\ndate: 2023-09-13\n---\n"
+    together, _ = read_saved_articles(
+        load_config(_site(tmp_path / "all", {n: front + b for n, b in bodies.items()}))
+    )
+    alone = [
+        read_saved_articles(load_config(_site(tmp_path / name, {name: front + body})))[0][0]
+        for name, body in bodies.items()
+    ]
+    assert [a.body_html for a in together] == [a.body_html for a in alone]
+    assert "a.example" not in together[1].body_html + together[3].body_html
