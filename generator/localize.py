@@ -6,7 +6,8 @@ gives the same pages on any machine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,11 @@ class Localizer:
     language: str
     timezone: str
     digits: str = "latn"  # a CLDR numbering system: latn (0-9) or arab (٠-٩)
+    # Each text made once per value: a Babel call takes tens of microseconds, and a site
+    # shows the same few hundred days on thousands of pages.
+    _texts: dict[tuple[str, date], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def _locale(self) -> str:
@@ -29,24 +35,36 @@ class Localizer:
     def _digits(self, text: str) -> str:
         return text.translate(str.maketrans(_DIGITS["latn"], _DIGITS[self.digits]))
 
+    def _text(self, kind: str, value: date, babel: Callable[[date, str], str]) -> str:
+        """``babel(value, locale)`` in the site's digits, computed once per kind and value."""
+        key = (kind, value)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = self._digits(babel(value, self._locale))
+        return text
+
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(ZoneInfo(self.timezone))
 
     def long_date(self, value: date | datetime) -> str:
         """``13 سبتمبر 2023``: the date a reader sees (a moment is shown in the site zone)."""
         day = self.local(value).date() if isinstance(value, datetime) else value
-        return self._digits(format_date(day, "long", locale=self._locale))
+        return self._text("long", day, lambda v, locale: format_date(v, "long", locale=locale))
 
     def full_date(self, value: date) -> str:
         """``الأربعاء، 13 سبتمبر 2023``: the heading of a digest."""
-        return self._digits(format_date(value, "full", locale=self._locale))
+        return self._text("full", value, lambda v, locale: format_date(v, "full", locale=locale))
 
     def time_of_day(self, moment: datetime) -> str:
-        return self._digits(format_time(self.local(moment), "short", locale=self._locale))
+        return self._text(
+            "time", moment, lambda v, locale: format_time(self.local(v), "short", locale=locale)
+        )
 
     def month(self, value: date) -> str:
         """``سبتمبر 2023``: archive headings."""
-        return self._digits(format_skeleton("yMMMM", value, locale=self._locale))
+        return self._text(
+            "month", value, lambda v, locale: format_skeleton("yMMMM", v, locale=locale)
+        )
 
     def number(self, value: int) -> str:
         return self._digits(str(value))

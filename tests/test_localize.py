@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -32,3 +32,22 @@ def test_other_languages_use_their_own_words() -> None:
 )  # fmt: skip
 def test_text_direction_follows_the_script_of_the_language(language, expected) -> None:
     assert text_direction(language) == expected
+
+
+def test_a_localizer_used_for_many_pages_says_what_a_new_one_says() -> None:
+    days = [date(2023, 9, 1) + timedelta(days=n % 40) for n in range(120)]
+    moments = [
+        datetime(2023, 11, 5, 4, 0, tzinfo=UTC) + timedelta(minutes=20 * n) for n in range(12)
+    ]
+    for language, zone, digits in [
+        ("ar", "Asia/Riyadh", "arab"),
+        ("en", "America/New_York", "latn"),
+    ]:
+        used = Localizer(language, zone, digits)
+        calls = [(f, d) for d in days for f in ("long_date", "full_date", "month")]
+        calls += [(f, m) for m in moments * 2 for f in ("long_date", "time_of_day")]
+        assert [getattr(used, f)(v) for f, v in calls] == [
+            getattr(Localizer(language, zone, digits), f)(v) for f, v in calls
+        ]
+        assert used == Localizer(language, zone, digits)
+        assert hash(used) == hash(Localizer(language, zone, digits))
