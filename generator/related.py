@@ -7,7 +7,12 @@ weighted mean of their word and tag similarity (``weight_text``, ``weight_tags``
 is then lowered by up to ``weight_time`` for stories far apart in time (half of that
 after ``time_scale_days``).
 The ``count`` best above ``min_score`` are kept, after the links the article names
-itself. Other versions of the article's own story are left out (they are shown as
+itself, and only those that share at least ``_EVIDENCE`` of their telling words: one or
+two shared words are most often chance (a homograph, a word of every other story) or a
+broad subject, not a thread a reader would follow; an article with nothing that close
+gets fewer links, or none. Tags count in the score but never make a link on their own,
+and a tag held by many articles (a feed's section, given to a large share of them)
+counts not at all. Other versions of the article's own story are left out (they are shown as
 "also reported by"), and of another story only its best-matching version is linked.
 Candidates come from sparse matrix products a block of rows at a time, and only
 articles that share a word or a tag are ever compared. A word or tag held by more
@@ -36,11 +41,12 @@ _TITLE_WEIGHT = 3.0  # a title word counts as this many body words
 _MAX_DF = 0.05  # words in more articles than this share say little, and cost much,
 _MAX_DF_FLOOR = 100  # but on a small site a word in this many articles still counts
 _PROFILE = 30  # words per article kept for comparing: its most telling ones
+_EVIDENCE = 3  # telling words two articles must share to be linked
 _COMMON = 100  # holders of a word or tag compared all with all; beyond, only near in time
 # Candidates kept per article beyond ``count``, for those passed over: the article itself,
 # its other versions and those of the stories linked, repeated headlines.
 _PASSED_OVER = 100
-_VERSION = 2  # bump when the method changes, so cached results are not reused
+_VERSION = 3  # bump when the method changes, so cached results are not reused
 
 
 def find_related(
@@ -73,7 +79,8 @@ def _links(
 ) -> dict[str, list[str]]:
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     position = {article.id: index for index, article in enumerate(ordered)}
-    vectors, _ = _vectors(textindex.encode(ordered, reuse=reuse), ordered, config)
+    vectors, profiles, _ = _vectors(textindex.encode(ordered, reuse=reuse), ordered, config)
+    words = _word_sets(profiles)
     days = np.array([a.published.timestamp() for a in ordered]) / 86400.0
 
     links = {}
@@ -90,7 +97,7 @@ def _links(
             candidates, scores = best_of.indices[found], best_of.data[found]
             best = candidates[np.lexsort((candidates, -scores))]  # ties: earlier, then id
             links[ordered[start + offset].id] = _choose(
-                ordered, start + offset, best, position, config
+                ordered, start + offset, best, position, config, words
             )
     return links
 
@@ -101,9 +108,10 @@ def _choose(
     best: np.ndarray,
     position: dict[str, int],
     config: RelatedConfig,
+    words: Sequence[frozenset[int]],
 ) -> list[str]:
     """The named links (those still among the articles, in their order), then the best
-    computed ones, one per story."""
+    computed ones that share enough telling words (``words``, by row), one per story."""
     article = ordered[row]
     named = (i for i in article.explicit_related if i in position and i != article.id)
     chosen = list(dict.fromkeys(named))
@@ -116,12 +124,23 @@ def _choose(
         if len(chosen) >= config.count:
             break
         title = match_key(ordered[index].title)
-        if index not in left_out and title not in titles:
+        if (
+            index not in left_out
+            and title not in titles
+            and len(words[row] & words[index]) >= _EVIDENCE
+        ):
             titles.add(title)
             chosen.append(ordered[index].id)
             # one link per story: its other versions would say the same again
             left_out.update(position[i] for i in ordered[index].same_story if i in position)
     return chosen
+
+
+def _word_sets(profiles: sparse.csr_matrix) -> list[frozenset[int]]:
+    """The words of each row's profile as a set: only a few pairs per article are
+    checked, as links are chosen, so sets beat one more matrix product."""
+    indptr, indices = profiles.indptr, profiles.indices.tolist()
+    return [frozenset(indices[indptr[row] : indptr[row + 1]]) for row in range(len(indptr) - 1)]
 
 
 def _time_factor(days_apart: np.ndarray, config: RelatedConfig) -> np.ndarray:
@@ -148,7 +167,7 @@ def shared(
     little higher than the one the links were ranked by."""
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     row = {article.id: index for index, article in enumerate(ordered)}
-    vectors, columns = _vectors(textindex.encode(ordered), ordered, config)
+    vectors, _, columns = _vectors(textindex.encode(ordered), ordered, config)
     words, tags = columns.names()
     mine = vectors[row[article_id]]
     found = {}
@@ -191,9 +210,10 @@ def _found(ids: Mapping[str, int], rows: Sequence[np.ndarray]) -> list[str]:
 
 def _vectors(
     corpus: textindex.Corpus, ordered: list[Article], config: RelatedConfig
-) -> tuple[sparse.csr_matrix, _Columns]:
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, _Columns]:
     """One row per article: its word vector and its tag vector side by side, scaled so
-    that a dot product is the weighted mean of word and tag cosine similarity."""
+    that a dot product is the weighted mean of word and tag cosine similarity; and the
+    word vectors alone (each article's profile of telling words), however weighted."""
     stems: dict[str, int] = {}
     feature = np.array(
         [-1 if is_stop_word(word) else stems.setdefault(strip_clitics(word), len(stems))
@@ -215,9 +235,12 @@ def _vectors(
         np.array([tag_ids.setdefault(t.key, len(tag_ids)) for t in a.tags], dtype=np.int64)
         for a in ordered
     ]
-    tags = textindex.tfidf(textindex.count_matrix(tag_rows), max_df=max_df)
+    # a tag on more than one article in twenty, or on a small site more than the square
+    # root of their number, is a broad section (a feed's category), not a topic
+    broad = max(_MAX_DF, np.sqrt(len(ordered)) / max(len(ordered), 1))
+    tags = textindex.tfidf(textindex.count_matrix(tag_rows), max_df=broad)
     total = config.weight_text + config.weight_tags
     text_share = config.weight_text / total if total > 0 else 0.0
     tag_share = config.weight_tags / total if total > 0 else 0.0
     vectors = sparse.hstack([np.sqrt(text_share) * words, np.sqrt(tag_share) * tags], format="csr")
-    return vectors, _Columns(words.shape[1], stems, rows, tag_ids, tag_rows)
+    return vectors, words, _Columns(words.shape[1], stems, rows, tag_ids, tag_rows)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from pathlib import Path
 
 import pytest
+import yaml
+from ant_rows import article_from_row
 from related_fixtures import CASES, FIXTURES, case_articles
 
 from generator import textindex
 from generator.config import RelatedConfig, SameStoryConfig
 from generator.dedupe import group_same_stories
+from generator.model import Tag
 from generator.related import find_related
+
+CASE_FILES = sorted((Path(__file__).parent / "cases").glob("related_*.yaml"))
 
 
 def enrich(articles, related=None, same_story=None, **options):
@@ -21,13 +27,39 @@ def enrich(articles, related=None, same_story=None, **options):
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
 def test_case(case):
-    articles, stories = enrich(case_articles(case))
+    config = RelatedConfig(**case.get("config", {}))
+    articles, stories = enrich(case_articles(case), related=config)
     by_id = {article.id: article for article in articles}
     if "kept" in case:
         assert sorted(by_id) == sorted(case["kept"])
     if "stories" in case:
         assert [[s.headline, *s.also_reported_by] for s in stories] == case["stories"]
     for article_id, expected in case.get("related", {}).items():
+        assert list(by_id[article_id].related) == expected
+
+
+def site_cases():
+    """Cases of ``related_*.yaml``, each with the ANT rows of its file."""
+    for path in CASE_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rows = {row["id"]: row for row in data["rows"]}
+        for case in data["cases"]:
+            yield pytest.param(rows, case, id=f"{path.stem}: {case['name']}")
+
+
+@pytest.mark.parametrize(("rows", "case"), list(site_cases()))
+def test_site_case(rows, case):
+    """A row's category is its one tag, as a feed's category would be given, unless the
+    case gives its tags."""
+    articles = [article_from_row(rows[article_id]) for article_id in case["articles"]]
+    tags = case.get("tags", {})
+    tagged = [
+        dataclasses.replace(a, tags=tuple(Tag(t, t, t) for t in tags.get(a.id, a.given_tags)))
+        for a in articles
+    ]
+    linked, _ = enrich(tagged)
+    by_id = {article.id: article for article in linked}
+    for article_id, expected in case["related"].items():
         assert list(by_id[article_id].related) == expected
 
 
