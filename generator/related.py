@@ -120,15 +120,14 @@ def _choose(
     # a headline already shown (the article's own, or a repost of a linked story's)
     # would read to the reader as the same link twice
     titles = {match_key(ordered[position[i]].title) for i in (article.id, *chosen)}
+    mine = words[row]
     for index in best.tolist():
         if len(chosen) >= config.count:
             break
+        if index in left_out or len(mine & words[index]) < _EVIDENCE:
+            continue
         title = match_key(ordered[index].title)
-        if (
-            index not in left_out
-            and title not in titles
-            and len(words[row] & words[index]) >= _EVIDENCE
-        ):
+        if title not in titles:
             titles.add(title)
             chosen.append(ordered[index].id)
             # one link per story: its other versions would say the same again
