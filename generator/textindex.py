@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from .model import Article
-from .normalize import tokenize
+from .normalize import is_stop_word, strip_clitics, tokenize
 
 _TAG = re.compile(r"<[^>]*>")
 _CHUNK = 512  # rows per matrix product: bounds the memory of one product
@@ -74,6 +74,21 @@ def encode(articles: Sequence[Article], *, reuse: Reusable = None) -> Corpus:
     return Corpus(tuple(a.id for a in articles), titles, bodies, tuple(vocabulary))
 
 
+def stem_ids(
+    words: Sequence[str], fold: Callable[[str], str] = str
+) -> tuple[np.ndarray, dict[str, int]]:
+    """For each word id of a vocabulary (``Corpus.words``), the id of its key with joined
+    proclitics taken off (``strip_clitics``, then ``fold``), or -1 for a stop word; and
+    the keys' ids. Indexing the array with an article's token ids gives its words as keys."""
+    stems: dict[str, int] = {}
+    feature = np.array(
+        [-1 if is_stop_word(word) else stems.setdefault(fold(strip_clitics(word)), len(stems))
+         for word in words] or [-1],
+        dtype=np.int64,
+    )  # fmt: skip
+    return feature, stems
+
+
 def count_matrix(
     rows: Sequence[np.ndarray], weights: Sequence[np.ndarray] | None = None
 ) -> sparse.csr_matrix:
@@ -102,6 +117,24 @@ def tfidf(counts: sparse.csr_matrix, *, max_df: float = 1.0) -> sparse.csr_matri
     weighted = counts.astype(np.float64)
     weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
     weighted.eliminate_zeros()
+    return normalize_rows(weighted)
+
+
+def rarity(counts: sparse.csr_matrix, *, prior: float) -> sparse.csr_matrix:
+    """Each row's counts times the rarity of their feature, rows of unit length.
+
+    The rarity is ``log((rows + prior) / (holders + 1))``: a feature held by nearly every
+    row weighs nearly nothing, however many rows there are, so a phrase that recurs in
+    most articles (a title, a template, an agency line) cannot make two of them alike.
+    ``prior`` counts rows assumed not to hold the feature: on a handful of rows the
+    holders say little about rarity, and every feature then weighs about the same.
+    """
+    holders = np.bincount(counts.indices, minlength=counts.shape[1])
+    weight = np.log((counts.shape[0] + prior) / (holders + 1.0))
+    weighted = sparse.csr_matrix(
+        (counts.data * weight[counts.indices], counts.indices.copy(), counts.indptr.copy()),
+        shape=counts.shape,
+    )
     return normalize_rows(weighted)
 
 
