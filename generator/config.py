@@ -64,7 +64,7 @@ class RelatedConfig:
 @dataclass(frozen=True, slots=True)
 class SameStoryConfig:
     window_hours: int = 48  # versions of one story are published at most this far apart
-    threshold: float = 0.15  # share of the wording two versions have in common, 0 to 1
+    threshold: float = 0.4  # similarity of the rare words of headline and lead, 0 to 1
 
 
 @dataclass(frozen=True, slots=True)

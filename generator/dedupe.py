@@ -1,23 +1,35 @@
 """Same-story grouping: other sources' versions of one story become one digest entry.
 
 Agencies' wire copy is republished by many outlets with light edits, a new headline or
-a cut ending. Such versions share much of their wording, so each article is cut into
-overlapping word triples (shingles) and two articles from different sources published
-within ``window_hours`` of each other are one story when the cosine of their shingle
-sets reaches ``threshold``. Only the headline and the lead (the first 80 words) are
-compared: that is where versions of one story agree, while the background paragraphs
-further down are repeated, word for word, by different stories on the same topic
-(measured on labelled pairs: the whole text tells them apart far worse). A different
-story on the same topic shares words but few triples, so it stays apart (and shows up
-as related instead). Only articles that share a triple are compared, and only pairs
-inside the time window can match. A triple held by more than ``_COMMON`` articles (a
-phrase a feed puts in every item, a formula of one outlet) is counted only between
-those close to each other in time (``textindex.near_products``): it cannot tell
-stories apart, and counting it between all its holders would cost the square of their
-number. The headline is cut to its first ``_TITLE`` words, so no article brings more
-than about 120 triples, each linking it to fewer than ``3 * _COMMON`` others. A story
-takes at most ``_MAX_VERSIONS`` versions (the matching pairs are joined earliest first):
-every version lists the others, so an unbounded story would cost the square of its size.
+a cut ending, and outlets also tell one event in their own words: with other verbs,
+but the same names, places and figures. So each article is reduced to the words of its
+headline (its first ``_TITLE`` words) and lead (the first ``_LEAD`` words): stop words
+dropped, joined proclitics and endings of number, gender or relation taken off. Each
+word weighs by its rarity among the articles grouped (document frequency, see
+``textindex.rarity``): the names and figures of one event are rare, while a phrase that
+recurs in many articles (a ruler's titles, a cable's template, an agency line) weighs
+little, and nothing when nearly every article holds it. A word of both the headline
+and the lead counts twice: it is what the story is about. Two articles from different
+sources published within ``window_hours`` of each other are versions of one story when
+the cosine of their weighted words reaches ``threshold`` and they share at least
+``_MIN_SHARED`` words.
+Only the headline and the lead are compared: that is where versions of one story
+agree, while the background paragraphs further down are repeated by different stories
+on the same topic.
+
+Groups never grow by chaining (A like B, B like C): the closest pairs are joined
+first, and two groups join only when every member of one is close to every member of
+the other (at least ``_NEAR`` times the threshold; complete linkage), so every version
+of a story is close to all the others and a story holds one version per source.
+
+The work is bounded. Candidates are the pairs that share a word held by at most
+``_RARE`` of the articles (or ``_COMMON`` on a small site); such a word held by more
+than ``_COMMON`` articles links only those close to each other in time
+(``textindex.near_products``), so no article meets more than ``3 * _COMMON`` others
+through one word. Only candidates inside the time
+window are compared, over all their words. A story takes at most ``_MAX_VERSIONS``
+versions: every version lists the others, so an unbounded story would cost the square
+of its size.
 
 A source that publishes the very same text twice (same normalized title and body) is a
 repost: the earliest copy is kept and the others dropped without a word.
@@ -26,6 +38,7 @@ repost: the earliest copy is kept and the others dropped without a word.
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -36,13 +49,18 @@ from . import cache, textindex
 from .config import SameStoryConfig
 from .model import Article, Story
 
-_SHINGLE = 3  # words per shingle: long enough to be wording, short enough to survive edits
 _LEAD = 80  # body words compared: the lead, see the module docstring
 _TITLE = 40  # headline words compared: a headline is shorter, a longer one is not one
-_MIN_SHARED = 3  # fewer shared shingles are chance, whatever the cosine of two tiny texts
-_COMMON = 32  # holders of a shingle compared all with all; beyond, only near in time
+_MIN_SHARED = 3  # fewer shared words are chance, whatever the cosine of two tiny texts
+# Endings taken off a word key (after ``match_key``: ة is written ه), longest first.
+_SUFFIXES = ("يين", "يون", "يه", "ات", "ين", "ون", "ان", "ي", "ه", "ا")
+_MIN_STEM = 3  # letters a key keeps: shorter ones are too often another word
+_PRIOR = 100  # articles assumed to hold no word: on a small site all words weigh alike
+_COMMON = 32  # holders of a word compared all with all; beyond, only near in time
+_RARE = 0.01  # words in more of the articles only add to the similarity of candidates
+_NEAR = 0.75  # share of the threshold every member of a story must reach with the others
 _MAX_VERSIONS = 50  # a story listing more sources is no longer one reader's story
-_VERSION = 2  # bump when the method changes, so cached results are not reused
+_VERSION = 3  # bump when the method changes, so cached results are not reused
 
 
 def group_same_stories(
@@ -87,77 +105,100 @@ def similar_pairs(
 ) -> tuple[tuple[str, str, float], ...]:
     """Every pair of versions of one story ``(earlier id, later id, similarity)``, in
     date order: what grouping joins, exposed for measuring and tuning the threshold."""
-    ordered, shingles = _distinct(articles, corpus)
+    ordered, vectors = _distinct(articles, corpus)
     return tuple(
         (ordered[row].id, ordered[col].id, cosine)
-        for row, col, cosine in sorted(_pairs(ordered, shingles, config))
+        for row, col, cosine in sorted(_pairs(ordered, vectors, config))
     )
 
 
 def _groups(
     articles: Sequence[Article], config: SameStoryConfig, corpus: textindex.Reusable
 ) -> list[list[str]]:
-    """Groups of article ids, each sorted by date then id (the headline first)."""
-    ordered, shingles = _distinct(articles, corpus)
-    parent = np.arange(len(ordered))
-
-    def root(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = int(parent[node])
-        return node
-
-    size = np.ones(len(ordered), dtype=np.int64)
-    for row, col, _ in sorted(_pairs(ordered, shingles, config)):
-        first, other = root(row), root(col)
-        if first != other and size[first] + size[other] <= _MAX_VERSIONS:
-            parent[other] = first
-            size[first] += size[other]
-    groups: dict[int, list[str]] = {}  # filled in date order, so headlines come first
-    for index, article in enumerate(ordered):
-        groups.setdefault(root(index), []).append(article.id)
-    return list(groups.values())
+    """Groups of article ids, each sorted by date then id (the headline first), joined
+    by complete linkage (see the module docstring)."""
+    ordered, vectors = _distinct(articles, corpus)
+    near = dataclasses.replace(config, threshold=config.threshold * _NEAR)
+    pairs = sorted(_pairs(ordered, vectors, near), key=lambda p: (-p[2], p[0], p[1]))
+    close: dict[int, set[int]] = defaultdict(set)
+    for row, col, _ in pairs:
+        close[row].add(col)
+        close[col].add(row)
+    group_of = list(range(len(ordered)))
+    members = {index: [index] for index in range(len(ordered))}
+    for row, col, similarity in pairs:
+        if similarity < config.threshold:
+            break
+        first, other = sorted((group_of[row], group_of[col]))
+        joined = len(members[first]) + len(members[other])
+        if first == other or joined > _MAX_VERSIONS:
+            continue
+        if all(close[member].issuperset(members[other]) for member in members[first]):
+            for member in members[other]:
+                group_of[member] = first
+            members[first] += members.pop(other)
+    return [[ordered[index].id for index in sorted(group)] for _, group in sorted(members.items())]
 
 
 def _distinct(
     articles: Sequence[Article], reuse: textindex.Reusable
 ) -> tuple[list[Article], sparse.csr_matrix]:
-    """The articles sorted by date then id, reposts left out, and their shingle sets."""
+    """The articles sorted by date then id, reposts left out, and the words of their
+    headline and lead as rows of unit length: each word weighs its rarity among them,
+    twice when it is in both the headline and the lead."""
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     corpus = textindex.encode(ordered, reuse=reuse)
     keep = _without_reposts(ordered, corpus)
-    shingles = textindex.count_matrix(
-        [
-            _shingles(corpus.titles[i][:_TITLE], corpus.bodies[i][:_LEAD], len(corpus.words))
-            for i in keep
-        ]
-    )
-    shingles.data[:] = 1.0  # a set: repeated triples count once
-    return [ordered[i] for i in keep], shingles
+    parts = [(corpus.titles[i][:_TITLE], corpus.bodies[i][:_LEAD]) for i in keep]
+    used = np.unique(np.concatenate([*(np.concatenate(p) for p in parts), np.zeros(0, int)]))
+    key_of = np.full(len(corpus.words) + 1, -1, dtype=np.int64)  # only the words compared
+    key_of[used], _ = textindex.stem_ids([corpus.words[i] for i in used], fold=_without_suffix)
+
+    def keys(words: np.ndarray) -> np.ndarray:
+        found = key_of[words]
+        return np.unique(found[found >= 0])
+
+    rows = [np.concatenate([keys(title), keys(lead)]) for title, lead in parts]
+    return [ordered[i] for i in keep], textindex.rarity(textindex.count_matrix(rows), prior=_PRIOR)
 
 
 def _pairs(
-    ordered: list[Article], shingles: sparse.csr_matrix, config: SameStoryConfig
+    ordered: list[Article], vectors: sparse.csr_matrix, config: SameStoryConfig
 ) -> Iterator[tuple[int, int, float]]:
-    """Rows of matching versions, earlier first, no further apart than the time window."""
-    sizes = np.asarray(shingles.sum(axis=1)).ravel()
+    """Rows of matching versions, earlier first, no further apart than the time window.
+
+    The blocks of ``near_products`` leave out the words that two articles far apart in
+    their holders' order share: they only find the candidates, whose similarity is then
+    computed over all their words.
+    """
     times = np.array([a.published.timestamp() for a in ordered])
     sources = np.array([a.source for a in ordered])
     window = config.window_hours * 3600.0
-    for start, product in textindex.near_products(shingles, common=_COMMON):
+    holders = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    telling = sparse.csr_matrix(vectors.multiply(holders <= max(_RARE * len(ordered), _COMMON)))
+    for start, product in textindex.near_products(telling, common=_COMMON):
         block = product.tocoo()
-        rows, cols, shared = block.row + start, block.col, block.data
-        cosine = shared / np.sqrt(sizes[rows] * sizes[cols])
-        match = (
-            (cols > rows)
-            & (shared >= _MIN_SHARED)
-            & (cosine >= config.threshold)
-            & (times[cols] - times[rows] <= window)
-            & (sources[rows] != sources[cols])
+        rows, cols = block.row + start, block.col
+        candidate = (
+            (cols > rows) & (times[cols] - times[rows] <= window) & (sources[rows] != sources[cols])
         )
+        rows, cols = rows[candidate], cols[candidate]
+        both = sparse.csr_matrix(vectors[rows].multiply(vectors[cols]))
+        cosine = np.asarray(both.sum(axis=1)).ravel()
+        shared = np.diff(both.indptr)
+        match = (cosine >= config.threshold) & (shared >= _MIN_SHARED)
         yield from zip(
             rows[match].tolist(), cols[match].tolist(), cosine[match].tolist(), strict=True
         )
+
+
+def _without_suffix(key: str) -> str:
+    """A word key without its ending of number, gender or relation (تايلاندية,
+    التايلاندي and تايلاند alike): two outlets' own words for one story differ in those."""
+    for ending in _SUFFIXES:
+        if key.endswith(ending) and len(key) - len(ending) >= _MIN_STEM:
+            return key[: -len(ending)]
+    return key
 
 
 def _without_reposts(ordered: Sequence[Article], corpus: textindex.Corpus) -> list[int]:
@@ -170,14 +211,3 @@ def _without_reposts(ordered: Sequence[Article], corpus: textindex.Corpus) -> li
             seen.add(text)
             keep.append(index)
     return keep
-
-
-def _shingles(title: np.ndarray, body: np.ndarray, vocabulary_size: int) -> np.ndarray:
-    """Ids of the word triples of title and body (a number in base vocabulary_size;
-    beyond two million distinct words it wraps around, which only adds rare collisions)."""
-    parts = [
-        (words[:-2] * vocabulary_size + words[1:-1]) * vocabulary_size + words[2:]
-        for words in (title, body)
-        if len(words) >= _SHINGLE
-    ]
-    return np.concatenate([*parts, np.zeros(0, dtype=np.int64)])

@@ -22,17 +22,28 @@ N = 3_000
 PHRASE = "أعلنت الحكومة اليوم عن خطة"  # five words: three shared triples in every title
 
 
-def undated_items(count: int) -> list[Article]:
-    """Items of two feeds, all at one time, each the phrase and a word of its own."""
-    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def word(number: int, *, start: str = "") -> str:
+    """A made-up word of its own for each number (its digits spelt as letters)."""
+    return start + "".join(LETTERS[int(digit)] for digit in f"{number:05d}")
+
+
+def undated_items(count: int, *, feeds: int = 2, story: int = 0) -> list[Article]:
+    """Items of ``feeds`` feeds, all at one time, each the phrase and a word of its own;
+    with ``story``, every run of that many items also tells one story in six words."""
     return [
         Article(
             id=f"item-{number:05d}",
             slug=f"item-{number:05d}",
-            title=f"{PHRASE} {''.join(letters[int(d)] for d in f'{number:05d}')}",
+            title=" ".join(
+                [PHRASE, word(number)]
+                + [word(number // story, start=LETTERS[i]) for i in range(6) if story]
+            ),
             published=datetime(2024, 5, 1, tzinfo=UTC),
-            source=f"feed-{number % 2}",
-            origin=f"https://feed-{number % 2}.example/rss",
+            source=f"feed-{number % feeds}",
+            origin=f"https://feed-{number % feeds}.example/rss",
         )
         for number in range(count)
     ]
@@ -68,14 +79,23 @@ def test_features_of_few_rows_give_the_whole_product():
     np.testing.assert_allclose(near.toarray(), (matrix @ matrix.T).toarray())
 
 
-def test_a_phrase_in_every_undated_item_gives_few_candidate_pairs():
-    pairs = similar_pairs(undated_items(N), SameStoryConfig())
-    assert 0 < len(pairs) < 100 * N  # all cross-feed pairs would be N * N / 4
+def test_a_phrase_in_every_undated_item_makes_no_story():
+    assert similar_pairs(undated_items(N), SameStoryConfig()) == ()
+    _, stories = group_same_stories(undated_items(N), SameStoryConfig())
+    assert len(stories) == N
+
+
+def test_many_sources_telling_one_story_give_few_pairs():
+    items = undated_items(2 * N, feeds=60, story=60)
+    pairs = similar_pairs(items, SameStoryConfig())
+    assert len(pairs) > N  # every story: 60 sources, 1,770 pairs
+    assert len(pairs) < 3 * 32 * 2 * N  # all pairs in one window would be 2 * N * N
 
 
 def test_no_story_lists_more_than_fifty_versions():
-    kept, stories = group_same_stories(undated_items(N), SameStoryConfig())
-    assert len(kept) == N
+    items = undated_items(2 * N, feeds=60, story=60)
+    kept, stories = group_same_stories(items, SameStoryConfig())
+    assert len(kept) == 2 * N
     assert max(len(story.also_reported_by) + 1 for story in stories) == 50
     assert max(len(article.same_story) for article in kept) == 49
 
