@@ -59,7 +59,8 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class Digest:
-    """The stories of one local day in the site's time zone, newest first."""
+    """The stories of one local day in the site's time zone: reported by more sources first,
+    then newest first."""
 
     date: date
     stories: tuple[Story, ...]
