@@ -23,13 +23,13 @@ the other (at least ``_NEAR`` times the threshold; complete linkage), so every v
 of a story is close to all the others and a story holds one version per source.
 
 The work is bounded. Candidates are the pairs that share a word held by at most
-``_RARE`` of the articles (or ``_COMMON`` on a small site); such a word held by more
-than ``_COMMON`` articles links only those close to each other in time
-(``textindex.near_products``), so no article meets more than ``3 * _COMMON`` others
-through one word. Only candidates inside the time
-window are compared, over all their words. A story takes at most ``_MAX_VERSIONS``
-versions: every version lists the others, so an unbounded story would cost the square
-of its size.
+``_RARE`` of the articles (or ``_COMMON`` on a small site) and published in the same or
+the next slice of time as long as the window (``_candidates``); such a word held there
+by more than ``_COMMON`` articles links only those close to each other in time
+(``textindex.near_products``), so no article meets more than ``6 * _COMMON`` others
+through one word. Only candidates inside the time window are compared, over all their
+words. A story takes at most ``_MAX_VERSIONS`` versions: every version lists the
+others, so an unbounded story would cost the square of its size.
 
 A source that publishes the very same text twice (same normalized title and body) is a
 repost: the earliest copy is kept and the others dropped without a word.
@@ -149,34 +149,41 @@ def _distinct(
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     corpus = textindex.encode(ordered, reuse=reuse)
     keep = _without_reposts(ordered, corpus)
-    parts = [(corpus.titles[i][:_TITLE], corpus.bodies[i][:_LEAD]) for i in keep]
-    used = np.unique(np.concatenate([*(np.concatenate(p) for p in parts), np.zeros(0, int)]))
-    key_of = np.full(len(corpus.words) + 1, -1, dtype=np.int64)  # only the words compared
-    key_of[used], _ = textindex.stem_ids([corpus.words[i] for i in used], fold=_without_suffix)
+    present = np.zeros(len(corpus.words), dtype=bool)
+    for i in keep:
+        present[corpus.titles[i][:_TITLE]] = present[corpus.bodies[i][:_LEAD]] = True
+    used = np.flatnonzero(present)  # only the words compared are looked up
+    key_of = np.full(len(corpus.words), -1, dtype=np.int64)
+    key_of[used], stems = textindex.stem_ids([corpus.words[i] for i in used], fold=_without_suffix)
+    width = max(len(stems), 1)
 
-    def keys(words: np.ndarray) -> np.ndarray:
-        found = key_of[words]
-        return np.unique(found[found >= 0])
+    def word_set(parts: list[np.ndarray]) -> sparse.csr_matrix:
+        keys = key_of[np.concatenate([*parts, np.zeros(0, dtype=np.int64)])]
+        rows = np.repeat(np.arange(len(parts)), [*map(len, parts)])
+        found = sparse.csr_matrix(
+            (np.ones(int((keys >= 0).sum())), (rows[keys >= 0], keys[keys >= 0])),
+            shape=(len(parts), width),
+        )
+        found.data[:] = 1.0  # a word said twice is said once
+        return found
 
-    rows = [np.concatenate([keys(title), keys(lead)]) for title, lead in parts]
-    return [ordered[i] for i in keep], textindex.rarity(textindex.count_matrix(rows), prior=_PRIOR)
+    # A word of both the headline and the lead counts twice.
+    counts = word_set([corpus.titles[i][:_TITLE] for i in keep]) + word_set(
+        [corpus.bodies[i][:_LEAD] for i in keep]
+    )
+    return [ordered[i] for i in keep], textindex.rarity(counts, prior=_PRIOR)
 
 
 def _pairs(
     ordered: list[Article], vectors: sparse.csr_matrix, config: SameStoryConfig
 ) -> Iterator[tuple[int, int, float]]:
-    """Rows of matching versions, earlier first, no further apart than the time window.
-
-    The blocks of ``near_products`` leave out the words that two articles far apart in
-    their holders' order share: they only find the candidates, whose similarity is then
-    computed over all their words.
-    """
+    """Rows of matching versions, earlier first, no further apart than the time window."""
     times = np.array([a.published.timestamp() for a in ordered])
     sources = np.array([a.source for a in ordered])
     window = config.window_hours * 3600.0
-    holders = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    telling = sparse.csr_matrix(vectors.multiply(holders <= max(_RARE * len(ordered), _COMMON)))
-    for start, product in textindex.near_products(telling, common=_COMMON):
+    for start, product in textindex.near_products(
+        _candidates(vectors, times, window), common=_COMMON
+    ):
         block = product.tocoo()
         rows, cols = block.row + start, block.col
         candidate = (
@@ -190,6 +197,30 @@ def _pairs(
         yield from zip(
             rows[match].tolist(), cols[match].tolist(), cosine[match].tolist(), strict=True
         )
+
+
+def _candidates(vectors: sparse.csr_matrix, times: np.ndarray, window: float) -> sparse.csr_matrix:
+    """Rows that share a column are the candidate pairs: those that share a word held by
+    few of the articles and are close in time.
+
+    Time is cut into slices as long as the window, and each of an article's telling
+    words stands for the word in its own slice and in the slice before: two articles at
+    most a window apart then share it, and two more than two windows apart never do, so a
+    word of many articles over months links each only to those of the same days.
+    """
+    holders = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    row_of = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
+    telling = holders[vectors.indices] <= max(_RARE * vectors.shape[0], _COMMON)
+    words, rows = vectors.indices[telling].astype(np.int64), row_of[telling]
+    first = times.min() if len(times) else 0.0
+    slices = ((times - first) // max(window, 1.0)).astype(np.int64)
+    count = int(slices.max(initial=0)) + 2  # slices, and the one before the first
+    own = words * count + slices[rows] + 1
+    _, columns = np.unique(np.concatenate([own, own - 1]), return_inverse=True)
+    return sparse.csr_matrix(
+        (np.ones(len(columns)), (np.concatenate([rows, rows]), columns)),
+        shape=(vectors.shape[0], int(columns.max(initial=0)) + 1),
+    )
 
 
 def _without_suffix(key: str) -> str:
