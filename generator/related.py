@@ -35,7 +35,7 @@ from scipy import sparse
 from . import cache, textindex
 from .config import RelatedConfig
 from .model import Article
-from .normalize import is_stop_word, match_key, strip_clitics
+from .normalize import match_key
 
 _TITLE_WEIGHT = 3.0  # a title word counts as this many body words
 _MAX_DF = 0.05  # words in more articles than this share say little, and cost much,
@@ -213,12 +213,7 @@ def _vectors(
     """One row per article: its word vector and its tag vector side by side, scaled so
     that a dot product is the weighted mean of word and tag cosine similarity; and the
     word vectors alone (each article's profile of telling words), however weighted."""
-    stems: dict[str, int] = {}
-    feature = np.array(
-        [-1 if is_stop_word(word) else stems.setdefault(strip_clitics(word), len(stems))
-         for word in corpus.words] or [-1],
-        dtype=np.int64,
-    )  # fmt: skip
+    feature, stems = textindex.stem_ids(corpus.words)
     max_df = max(_MAX_DF, _MAX_DF_FLOOR / max(len(ordered), 1))
     rows, weights = [], []
     for title, body in zip(corpus.titles, corpus.bodies, strict=True):
