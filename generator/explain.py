@@ -259,10 +259,14 @@ def _versions(site: Site, article: Article) -> tuple[Version, ...]:
     if not article.same_story:
         return ()
     group = {article.id, *article.same_story}
-    members = [site.articles[i] for i in group]
     matched: dict[str, dict[str, float]] = defaultdict(dict)
-    for one, other, similarity in similar_pairs(members, site.config.same_story):
-        matched[one][other] = matched[other][one] = similarity
+    # compared among all the site's articles, as the build compares them: how rare a
+    # word is depends on the whole site, not on the story's few versions
+    for one, other, similarity in similar_pairs(
+        sorted(site.articles.values(), key=lambda a: a.id), site.config.same_story
+    ):
+        if one in group and other in group:
+            matched[one][other] = matched[other][one] = similarity
     previous = _paths(article.id, matched)
     return tuple(
         Version(
