@@ -11,16 +11,18 @@ changes, while an address may still get a suffix when two articles would share i
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 import markdown
 
-from . import frontmatter
+from . import __version__, frontmatter
 from .config import SiteConfig
 from .localfiles import TooLarge, is_inside, read_limited
 from .localize import text_direction
@@ -31,21 +33,43 @@ from .sanitize import clean_html, clean_text, html_to_text
 from .slugs import slugify
 
 _SUMMARY_WORDS = 45
+# Bumped whenever a file's text can come out as another Article, Problem or related name:
+# a parse kept from an earlier version is then never reused.
+PARSE_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
-class _Read:
-    """An article as read from its file, before its ``related:`` names are resolved."""
+class Parsed:
+    """What one file's text gave: an article (and the ``related:`` names it wrote, before
+    they are resolved) with its warnings, or no article and the problem that stopped it.
+    It depends only on the text, the file's place and the settings in ``parse_key``, so
+    a build may keep it and reuse it while those are unchanged."""
 
-    article: Article
+    article: Article | None
     related: tuple[frontmatter.Entry, ...]  # the names as written, with their lines
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedArticles:
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    parsed: Mapping[str, Parsed]  # every file's parse by its ``parse_key``
 
 
 def read_saved_articles(config: SiteConfig) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
     """Every readable article under ``content/articles/``, and a problem for each other
     one and for each ``related:`` name that is no saved article."""
+    saved = read_saved(config, {})
+    return saved.articles, saved.problems
+
+
+def read_saved(config: SiteConfig, known: Mapping[str, Parsed]) -> SavedArticles:
+    """As ``read_saved_articles``, reusing the parse in ``known`` of each file whose
+    ``parse_key`` is there: parsing (YAML, Markdown, sanitizing) is most of a build's
+    reading, and most files are unchanged from one build to the next."""
     folder = config.content_dir / "articles"
-    read: list[_Read] = []
+    parsed: dict[str, Parsed] = {}
     problems: list[Problem] = []
     converter = _markdown_converter()
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
@@ -68,15 +92,40 @@ def read_saved_articles(config: SiteConfig) -> tuple[tuple[Article, ...], tuple[
             problems.append(Problem(origin, None, f"the file is not UTF-8 text ({error.reason})"))
             continue
         article_id = path.relative_to(folder).with_suffix("").as_posix()
-        try:
-            item, warnings = _parse(text, article_id, origin, config, converter)
-        except frontmatter.FrontMatterError as error:
-            problems.append(Problem(origin, error.line, error.message))
-            continue
-        read.append(item)
-        problems.extend(warnings)
+        key = parse_key(data, article_id, config)
+        item = known.get(key) or _parse_file(text, article_id, origin, config, converter)
+        parsed[key] = item
+        problems.extend(item.problems)
+    read = [(item.article, item.related) for item in parsed.values() if item.article]
     articles, link_problems = _resolve_related(read)
-    return articles, (*problems, *link_problems)
+    return SavedArticles(articles, (*problems, *link_problems), MappingProxyType(parsed))
+
+
+def parse_key(data: bytes, article_id: str, config: SiteConfig) -> str:
+    """A name for everything a file's parse depends on: its bytes, its place under
+    ``content/articles/`` (the article's id and origin), the settings parsing reads, and
+    the versions of the parser and of Markdown."""
+    digest = hashlib.sha256()
+    for part in (
+        PARSE_VERSION,
+        __version__,
+        markdown.__version__,
+        config.language,
+        config.timezone,
+        article_id,
+    ):
+        digest.update(str(part).encode("utf-8") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _parse_file(
+    text: str, article_id: str, origin: str, config: SiteConfig, converter: markdown.Markdown
+) -> Parsed:
+    try:
+        return _parse(text, article_id, origin, config, converter)
+    except frontmatter.FrontMatterError as error:
+        return Parsed(None, (), (Problem(origin, error.line, error.message),))
 
 
 def _markdown_converter() -> markdown.Markdown:
@@ -88,7 +137,7 @@ def _markdown_converter() -> markdown.Markdown:
 
 def _parse(
     text: str, article_id: str, origin: str, config: SiteConfig, converter: markdown.Markdown
-) -> tuple[_Read, tuple[Problem, ...]]:
+) -> Parsed:
     """One saved article from its text; raises FrontMatterError for a file it cannot use."""
     front = frontmatter.read(text, origin)
     warnings = list(front.warnings)
@@ -123,19 +172,21 @@ def _parse(
         dir=direction if direction in {"rtl", "ltr"} else text_direction(lang),
         given_tags=front.text_list("tags"),
     )
-    return _Read(article, front.entries("related")), tuple(warnings)
+    return Parsed(article, front.entries("related"), tuple(warnings))
 
 
-def _resolve_related(read: Sequence[_Read]) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
+def _resolve_related(
+    read: Sequence[tuple[Article, tuple[frontmatter.Entry, ...]]],
+) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
     """Each article with ``explicit_related`` set to the ids its names resolve to, and a
     problem for each name that resolves to no article, or to more than one."""
-    names = _NameIndex([item.article for item in read])
-    origins = {item.article.id: item.article.origin for item in read}
+    names = _NameIndex([article for article, _ in read])
+    origins = {article.id: article.origin for article, _ in read}
     articles: list[Article] = []
     problems: list[Problem] = []
-    for item in read:
+    for article, related in read:
         ids: list[str] = []
-        for entry in item.related:
+        for entry in related:
             found = names.lookup(entry.value)
             if len(found) == 1:
                 ids.extend(found)
@@ -151,10 +202,8 @@ def _resolve_related(read: Sequence[_Read]) -> tuple[tuple[Article, ...], tuple[
                     f"'related' names '{entry.value}', but there is no saved article"
                     " with that file name"
                 )
-            problems.append(
-                Problem(item.article.origin, entry.line, message, "the link was left out")
-            )
-        articles.append(replace(item.article, explicit_related=tuple(dict.fromkeys(ids))))
+            problems.append(Problem(article.origin, entry.line, message, "the link was left out"))
+        articles.append(replace(article, explicit_related=tuple(dict.fromkeys(ids))))
     return tuple(articles), tuple(problems)
 
 

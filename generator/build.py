@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from .articles import read_saved_articles
+from . import articlecache
+from .articles import Parsed, read_saved
 from .config import SiteConfig
 from .dedupe import group_same_stories
 from .digests import group_into_digests
@@ -60,6 +61,7 @@ class SiteData:
     site: Site
     tagged: tuple[Article, ...]  # every article with its tags, before reposts are merged away
     problems: tuple[Problem, ...]
+    parsed: Mapping[str, Parsed]  # the saved files' parses, kept by a build for the next
 
 
 def build(
@@ -77,6 +79,7 @@ def build(
     check_well_formed(file for _, files in made for file in files)
     progress(f"writing {sum(len(files) for _, files in made)} files")
     written = write_site(((_producer(output), files) for output, files in made), config.output_dir)
+    articlecache.save(config.root / CACHE_DIR, data.parsed)
     return BuildResult(
         articles=len(site.articles),
         digests=len(site.digests),
@@ -100,15 +103,16 @@ def compute_site(
     command that only looks at the result changes nothing: the feed store is not updated
     from local feed files and the analysis results are neither read from nor kept in
     the cache."""
+    cache_dir = config.root / CACHE_DIR if keep else None
     progress("reading saved articles")
-    saved, saved_problems = read_saved_articles(config)
+    read = read_saved(config, articlecache.load(cache_dir) if cache_dir else {})
+    saved, saved_problems = read.articles, read.problems
     progress("reading feeds")
     fed = collect_feed_articles(config, now=now, offline=offline, progress=progress, keep=keep)
     fit, unfit = articles_fit_for_xml((*saved, *fed.articles))
     articles = _with_unique_slugs(fit)
     progress(f"tagging {len(articles)} articles")
     tagged, tags = assign_tags(articles, config.tags)
-    cache_dir = config.root / CACHE_DIR if keep else None
     corpus = functools.cache(lambda: encode(tagged))  # tokenized once, and only if needed
     progress("grouping stories reported by several sources")
     grouped, stories = group_same_stories(
@@ -130,7 +134,7 @@ def compute_site(
         sources=fed.health,
     )
     given = given_tag_problems(articles, config.tags)
-    return SiteData(site, tagged, (*saved_problems, *fed.problems, *unfit, *given))
+    return SiteData(site, tagged, (*saved_problems, *fed.problems, *unfit, *given), read.parsed)
 
 
 def _with_unique_slugs(articles: tuple[Article, ...]) -> tuple[Article, ...]:

@@ -1,11 +1,16 @@
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
-from generator.articles import read_saved_articles
+from generator import articlecache
+from generator.articles import Parsed, read_saved, read_saved_articles
 from generator.config import load_config
+from generator.frontmatter import Entry
+from generator.model import Article, Tag
+from generator.problems import Problem
 
 CASES = yaml.safe_load(
     (Path(__file__).parent / "cases" / "front_matter_errors.yaml").read_text("utf-8")
@@ -203,3 +208,50 @@ def test_an_article_body_reads_the_same_alone_and_after_others(tmp_path: Path) -
     ]
     assert [a.body_html for a in together] == [a.body_html for a in alone]
     assert "a.example" not in together[1].body_html + together[3].body_html
+
+
+def test_a_kept_parse_reads_back_equal_with_every_field(tmp_path: Path) -> None:
+    """Every Article field survives the cache: a field added later and left out of it
+    would come back as its default and fail here."""
+
+    article = Article(
+        id="sub/one",
+        slug="one",
+        title="عنوان",
+        published=datetime(2023, 9, 13, 6, 30, tzinfo=ZoneInfo("UTC")),
+        source="مصدر",
+        origin="content/articles/sub/one.md",
+        url="https://example.org/one",
+        body_html="<p>نص</p>",
+        summary="نص",
+        lang="en",
+        dir="ltr",
+        given_tags=("a", "ب"),
+        tags=(Tag("k", "label", "slug"),),
+        explicit_related=("two",),
+        related=("three",),
+        same_story=("four",),
+        source_url="https://example.org/",
+    )
+    parsed = {
+        "k1": Parsed(article, (Entry("two", 5),), (Problem("o", 3, "m", "a"),)),
+        "k2": Parsed(None, (), (Problem("content/articles/bad.md", None, "broken"),)),
+    }
+    articlecache.save(tmp_path / "cache", parsed)
+    assert articlecache.load(tmp_path / "cache") == parsed
+    assert articlecache.load(tmp_path / "missing") == {}
+
+
+def test_a_file_is_parsed_only_when_its_key_is_new(tmp_path: Path) -> None:
+
+    site = _site(tmp_path, {"a.md": "---\ntitle: أ\ndate: 2023-09-13\n---\nنص\n"})
+    config = load_config(site)
+    first = read_saved(config, {})
+    again = read_saved(config, first.parsed)
+    assert again.parsed == first.parsed and again.articles == first.articles
+    (site / "content" / "articles" / "a.md").write_text(
+        "---\ntitle: ب\ndate: 2023-09-13\n---\nنص\n", "utf-8"
+    )
+    changed = read_saved(config, first.parsed)
+    assert changed.parsed.keys().isdisjoint(first.parsed.keys())
+    assert [article.title for article in changed.articles] == ["ب"]
