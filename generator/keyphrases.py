@@ -30,6 +30,9 @@ _PRONOUN_SUFFIX = re.compile(r"...(?:ها|هم|هما|هن|كم|كما)$")
 # A noun is common when its less usual form (with or without the article) is this share
 # of its articles: names keep one form (ترامب, الصين) apart from a slip now and then.
 _COMMON_NOUN_SHARE = 0.1
+# A word stands for a whole name only when it keeps one form more strictly still: a word
+# as common as العالم (عالم in one of its articles in ten or so) names nothing alone.
+_SHORT_NAME_SHARE = 0.05
 # A verb is written for another person (بدأت, بدأوا; يطالب, يطالبون) this often at least.
 _OTHER_PERSON_SHARE = 0.1
 # Articles a word needs before how it is used tells anything about it.
@@ -162,11 +165,15 @@ class Corpus:
         return pair if frequency >= least and pair else None
 
     def is_short_form(self, word: str, whole: str) -> bool:
-        """Whether ``word`` is often written as part of ``whole``: then it stands for it."""
-        frequency = self.document_frequency.get(word, 0)
-        return self.document_frequency.get(whole, 0) >= _SHORT_FORM_SHARE * frequency
+        """Whether ``word`` is a name often written as part of ``whole``: then it stands
+        for it (ترامب for دونالد ترامب, but not العالم, also written عالم, for كأس
+        العالم)."""
+        often = self.document_frequency.get(whole, 0) >= _SHORT_FORM_SHARE * (
+            self.document_frequency.get(word, 0)
+        )
+        return often and not self._takes_article_both_ways(word, _SHORT_NAME_SHARE)
 
-    def _takes_article_both_ways(self, phrase: str) -> bool:
+    def _takes_article_both_ways(self, phrase: str, share: float = _COMMON_NOUN_SHARE) -> bool:
         definite = indefinite = 0
         for form in itertools.product(*(_with_and_without_article(w) for w in phrase.split())):
             frequency = self.document_frequency.get(" ".join(form), 0)
@@ -174,7 +181,7 @@ class Corpus:
                 definite += frequency
             else:
                 indefinite += frequency
-        return min(definite, indefinite) >= _COMMON_NOUN_SHARE * (definite + indefinite)
+        return min(definite, indefinite) >= share * (definite + indefinite)
 
     def _cohesion(self, phrase: str) -> float:
         """The least share, over the places a phrase splits in two, of the rarer side's

@@ -23,6 +23,7 @@ from .normalize import display_form, tokenize
 from .problems import Problem
 from .sanitize import clean_text
 from .slugs import slugify, unique_slugs
+from .spellings import one_spelling
 
 _CANDIDATES = 3  # phrases considered per place, best first
 # Extracted tags per article at most: beyond the best few, phrases are mostly generic.
@@ -69,6 +70,7 @@ def assign_tags(
     labels = _given_labels(articles, rules)
     extracted, new_labels = _extract(articles, given, rules)
     chosen = tuple((*keys, *more) for keys, more in zip(given, extracted, strict=True))
+    chosen = one_spelling(chosen, [article.source for article in articles], frozenset(rules.labels))
     labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
     used = sorted({key for keys in chosen for key in keys})
     slugs = unique_slugs([(key, slugify(labels[key]) or key) for key in used])
@@ -258,7 +260,8 @@ def _with_whole_names(
     """One tag for a name and its longer form (ترامب and دونالد ترامب, غزة and قطاع
     غزة): the other word of a whole name whose first word is mostly a piece of it is
     tagged as the whole name, when it is often written in it (not روسيا of مونديال
-    روسيا); the label is the spelling most of its articles use."""
+    روسيا) and is a name itself (not العالم of كأس العالم); the label is the spelling
+    most of its articles use."""
     longer: dict[str, str] = {}
     for piece, whole in sorted(whole_names.items()):
         family = family_key(whole)

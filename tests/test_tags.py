@@ -1,3 +1,4 @@
+import dataclasses
 import html
 import json
 import random
@@ -8,6 +9,7 @@ import pytest
 import yaml
 
 from generator.config import TagsConfig
+from generator.keyphrases import Corpus
 from generator.model import Article
 from generator.normalize import clitic_readings, is_stop_word, tokenize
 from generator.slugs import slugify
@@ -15,6 +17,8 @@ from generator.tags import assign_tags, given_tag_problems
 
 HERE = Path(__file__).parent
 CASES = yaml.safe_load((HERE / "cases" / "tags.yaml").read_text("utf-8"))
+SHORT_FORMS = yaml.safe_load((HERE / "cases" / "tags_short_forms.yaml").read_text("utf-8"))
+SPELLINGS = yaml.safe_load((HERE / "cases" / "tags_spellings.yaml").read_text("utf-8"))
 KOREA = ("AL-internationalNews-1838-20180708", "AL-internationalNews-1842-20180707")
 
 
@@ -65,6 +69,26 @@ def test_given_tags(case):
     tagged, site = assign_tags(articles, _config(case["config"]))
     assert [[tag.label for tag in article.tags] for article in tagged] == case["want"]
     assert [tag.label for tag in site] == case["site"]
+
+
+@pytest.mark.parametrize("case", SHORT_FORMS, ids=[case["name"] for case in SHORT_FORMS])
+def test_a_word_stands_for_a_whole_name_only_when_the_site_writes_it_as_a_name(case):
+    articles = [_article(n, title=title) for n, title in enumerate(case["titles"])]
+    corpus = Corpus.read(articles, [False] * len(articles))
+    word, whole = (" ".join(tokenize(name)) for name in (case["word"], case["whole"]))
+    assert corpus.is_short_form(word, whole) is case["short_form"]
+
+
+@pytest.mark.parametrize("case", SPELLINGS, ids=[case["name"] for case in SPELLINGS])
+def test_spellings_used_the_same_way_are_one_tag(case):
+    articles = [
+        dataclasses.replace(_article(n, tags=row["tags"]), source=row["source"])
+        for n, row in enumerate(case["articles"])
+    ]
+    tagged, _ = assign_tags(articles, TagsConfig(min_articles=1))
+    assert [[tag.label for tag in article.tags] for article in tagged] == [
+        row["want"] for row in case["articles"]
+    ]
 
 
 def test_one_tag_object_per_key_with_a_slug_that_keeps_arabic_letters():
