@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_site, copy_example_site, tree
+from conftest import BUILD_TIME, build_site, copy_example_site, tree
 
 from generator import articlecache
 from generator.articles import Parsed
-from generator.build import CACHE_DIR
+from generator.build import CACHE_DIR, compute_site
+from generator.config import load_config
 
 
 def _cold_tree(site: Path, scratch: Path) -> dict[str, bytes]:
@@ -124,3 +125,19 @@ def test_a_kept_parse_is_used_instead_of_the_file(tmp_path: Path) -> None:
     articlecache.save(site / CACHE_DIR, {**kept, key: Parsed(marked, parsed.related, ())})
     result = build_site(site)
     assert "عنوان من الذاكرة" in {article.title for article in result.site.articles.values()}
+
+
+def test_a_look_without_keeping_neither_reads_nor_writes_the_parses(tmp_path: Path) -> None:
+    site = copy_example_site(tmp_path / "site-folder")
+    config = load_config(site)
+    compute_site(config, now=BUILD_TIME, offline=True, keep=False)
+    assert not (site / CACHE_DIR / articlecache.FILE_NAME).exists()
+    build_site(site)
+    kept = _kept(site)
+    key, parsed = next((k, p) for k, p in kept.items() if p.article is not None)
+    assert parsed.article is not None
+    marked = dataclasses.replace(parsed.article, title="عنوان من الذاكرة")
+    articlecache.save(site / CACHE_DIR, {**kept, key: Parsed(marked, parsed.related, ())})
+    data = compute_site(config, now=BUILD_TIME, offline=True, keep=False)
+    assert "عنوان من الذاكرة" not in {a.title for a in data.site.articles.values()}
+    assert _kept(site)[key].article == marked  # left as it was
