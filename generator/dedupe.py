@@ -4,7 +4,9 @@ Agencies' wire copy is republished by many outlets with light edits, a new headl
 a cut ending, and outlets also tell one event in their own words: with other verbs,
 but the same names, places and figures. So each article is reduced to the words of its
 headline (its first ``_TITLE`` words) and lead (the first ``_LEAD`` words): stop words
-dropped, joined proclitics and endings of number, gender or relation taken off. Each
+dropped, joined proclitics and endings of number, gender or relation taken off. Figures
+of two digits or more are kept, as a word (الـ12 is 12): outlets that tell one event in
+their own words still give the same toll, score or count. Each
 word weighs by its rarity among the articles grouped (document frequency, see
 ``textindex.rarity``): the names and figures of one event are rare, while a phrase that
 recurs in many articles (a ruler's titles, a cable's template, an agency line) weighs
@@ -38,6 +40,7 @@ repost: the earliest copy is kept and the others dropped without a word.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -55,12 +58,14 @@ _MIN_SHARED = 3  # fewer shared words are chance, whatever the cosine of two tin
 # Endings taken off a word key (after ``match_key``: ة is written ه), longest first.
 _SUFFIXES = ("يين", "يون", "يه", "ات", "ين", "ون", "ان", "ي", "ه", "ا")
 _MIN_STEM = 3  # letters a key keeps: shorter ones are too often another word
+# A figure, with joined proclitics or the article (الـ12, و12); one digit is too common.
+_FIGURE = re.compile(r"(?:[وفبلك]|ال)*(\d{2,18})")
 _PRIOR = 100  # articles assumed to hold no word: on a small site all words weigh alike
 _COMMON = 32  # holders of a word compared all with all; beyond, only near in time
 _RARE = 0.01  # words in more of the articles only add to the similarity of candidates
 _NEAR = 0.75  # share of the threshold every member of a story must reach with the others
 _MAX_VERSIONS = 50  # a story listing more sources is no longer one reader's story
-_VERSION = 3  # bump when the method changes, so cached results are not reused
+_VERSION = 4  # bump when the method changes, so cached results are not reused
 
 
 def group_same_stories(
@@ -154,7 +159,7 @@ def _distinct(
         present[corpus.titles[i][:_TITLE]] = present[corpus.bodies[i][:_LEAD]] = True
     used = np.flatnonzero(present)  # only the words compared are looked up
     key_of = np.full(len(corpus.words), -1, dtype=np.int64)
-    key_of[used], stems = textindex.stem_ids([corpus.words[i] for i in used], fold=_without_suffix)
+    key_of[used], stems = _word_keys([corpus.words[i] for i in used])
     width = max(len(stems), 1)
 
     def word_set(parts: list[np.ndarray]) -> sparse.csr_matrix:
@@ -221,6 +226,17 @@ def _candidates(vectors: sparse.csr_matrix, times: np.ndarray, window: float) ->
         (np.ones(len(columns)), (np.concatenate([rows, rows]), columns)),
         shape=(vectors.shape[0], int(columns.max(initial=0)) + 1),
     )
+
+
+def _word_keys(words: Sequence[str]) -> tuple[np.ndarray, dict[str, int]]:
+    """``textindex.stem_ids`` with endings taken off, and figures kept: a bare number is
+    a stop word for tags and links, but two versions of one event give the same ones."""
+    feature, keys = textindex.stem_ids(words, fold=_without_suffix)
+    for index, word in enumerate(words):
+        figure = None if word.isalpha() else _FIGURE.fullmatch(word)
+        if figure:  # int() reads every script's digits alike: ١٢ is 12
+            feature[index] = keys.setdefault(str(int(figure.group(1))), len(keys))
+    return feature, keys
 
 
 def _without_suffix(key: str) -> str:

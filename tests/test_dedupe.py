@@ -15,15 +15,20 @@ from conftest import TESTS, build_site
 from related_fixtures import FIXTURES
 
 from generator import textindex
-from generator.config import SameStoryConfig
+from generator.build import compute_site
+from generator.config import SameStoryConfig, load_config
 from generator.dedupe import group_same_stories, similar_pairs
 from generator.model import Article
 
 ORIGINAL = FIXTURES["BB-internationalNews-150-20180314"]
-CASES = yaml.safe_load((TESTS / "cases" / "same_story.yaml").read_text(encoding="utf-8"))
+CASE_FILES = [
+    yaml.safe_load((TESTS / "cases" / name).read_text(encoding="utf-8"))
+    for name in ("same_story.yaml", "same_story_near_misses.yaml")
+]
 EXCERPTS = {
     article_id: article_from_row({"id": article_id, "category": "", "abstract": "", **row})
-    for article_id, row in CASES["articles"].items()
+    for cases in CASE_FILES
+    for article_id, row in cases["articles"].items()
 }
 
 
@@ -117,7 +122,9 @@ def test_empty_input():
     assert group_same_stories([], SameStoryConfig()) == ((), ())
 
 
-@pytest.mark.parametrize("case", CASES["cases"], ids=lambda case: case["name"])
+@pytest.mark.parametrize(
+    "case", [case for cases in CASE_FILES for case in cases["cases"]], ids=lambda case: case["name"]
+)
 def test_case(case):
     stories = stories_of([EXCERPTS[article_id] for article_id in case["articles"]])
     if "stories" in case:
@@ -190,3 +197,26 @@ def test_the_example_site_lists_each_story_both_outlets_told_once(tmp_path: Path
 
     for words in (("السويد", "سويسرا"), ("أول امرأة", "تونس"), ("نجيب",)):
         assert entries(*words) == [["بي بي سي عربي", "فرانس 24"]], words
+
+
+def example_items(*titles: str) -> list[Article]:
+    """Items of the repository's example feeds, by title, as the site reads them (with
+    ``keep`` false nothing is written into the repository)."""
+    data = compute_site(load_config(TESTS.parent), now=datetime.now(UTC), offline=True, keep=False)
+    items = data.site.articles.values()
+    return [next(a for a in items if a.title == title) for title in titles]
+
+
+def test_a_figure_written_with_the_article_is_the_same_figure():
+    """BBC and France 24 on the Thai cave rescue, in their own words: both give the 12
+    boys, one as 12 and one as الـ12; taking the figure out of one lowers the similarity."""
+    bbc, france24 = example_items(
+        "لا خيارات سهلة لإنقاذ الأطفال العالقين في الكهف التايلاندي",
+        "عملية إجلاء الفتيان العالقين في مغارة تايلاندية تستغرق شهورا",
+    )
+    assert "الـ12" in france24.body_html and "12 طفلا" in bbc.body_html
+    low = SameStoryConfig(threshold=0.01)
+    ((_, _, with_figure),) = similar_pairs([bbc, france24], low)
+    without = dataclasses.replace(bbc, body_html=bbc.body_html.replace("12 طفلا", "طفلا"))
+    ((_, _, without_figure),) = similar_pairs([without, france24], low)
+    assert with_figure > without_figure
