@@ -10,10 +10,15 @@ The ``count`` best above ``min_score`` are kept, after the links the article nam
 itself, and only those that share at least ``_EVIDENCE`` of their telling words: one or
 two shared words are most often chance (a homograph, a word of every other story) or a
 broad subject, not a thread a reader would follow; an article with nothing that close
-gets fewer links, or none. Tags count in the score but never make a link on their own,
-and a tag held by many articles (a feed's section, given to a large share of them)
-counts not at all. Other versions of the article's own story are left out (they are shown as
-"also reported by"), and of another story only its best-matching version is linked.
+gets fewer links, or none. A word and the same word with a suffix (السودان, السوداني;
+قطر, القطرية) are one piece of evidence, not two: otherwise a country named twice would
+pass for a thread. And a thread is mostly told within days, while a name, a team or
+a subject recurs across many different stories: two stories more than
+``_EVIDENCE_DAYS`` apart need one more shared word. Tags count in the score but never
+make a link on their own, and a tag held by many articles (a feed's section, given to a
+large share of them) counts not at all. Other versions of the article's own story are
+left out (they are shown as "also reported by"), and of another story only its
+best-matching version is linked.
 Candidates come from sparse matrix products a block of rows at a time, and only
 articles that share a word or a tag are ever compared. A word or tag held by more
 than ``_COMMON`` articles counts only between those close to each other in time
@@ -25,7 +30,7 @@ only the best few candidates of each article are ranked.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +47,14 @@ _MAX_DF = 0.05  # words in more articles than this share say little, and cost mu
 _MAX_DF_FLOOR = 100  # but on a small site a word in this many articles still counts
 _PROFILE = 30  # words per article kept for comparing: its most telling ones
 _EVIDENCE = 3  # telling words two articles must share to be linked
+_EVIDENCE_DAYS = 4.0  # ... and one more when they are more than this many days apart
+_SUFFIX = 3  # letters a suffix may have: a word with one is the same word as evidence
+_STEM = 3  # letters a word keeps at least when its suffix is taken off
 _COMMON = 100  # holders of a word or tag compared all with all; beyond, only near in time
 # Candidates kept per article beyond ``count``, for those passed over: the article itself,
 # its other versions and those of the stories linked, repeated headlines.
 _PASSED_OVER = 100
-_VERSION = 3  # bump when the method changes, so cached results are not reused
+_VERSION = 4  # bump when the method changes, so cached results are not reused
 
 
 def find_related(
@@ -78,15 +86,20 @@ def _links(
     articles: Sequence[Article], config: RelatedConfig, reuse: textindex.Reusable
 ) -> dict[str, list[str]]:
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
-    position = {article.id: index for index, article in enumerate(ordered)}
-    vectors, profiles, _ = _vectors(textindex.encode(ordered, reuse=reuse), ordered, config)
-    words = _word_sets(profiles)
-    days = np.array([a.published.timestamp() for a in ordered]) / 86400.0
-
+    vectors, profiles, columns = _vectors(textindex.encode(ordered, reuse=reuse), ordered, config)
+    site = _Site(
+        ordered,
+        {article.id: index for index, article in enumerate(ordered)},
+        np.array([a.published.timestamp() for a in ordered]) / 86400.0,
+        [match_key(a.title) for a in ordered],
+        _word_sets(profiles),
+        _families(columns),
+    )
     links = {}
     for start, block in textindex.near_products(vectors, common=_COMMON):
         rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
-        scores = block.data * _time_factor(abs(days[block.indices] - days[rows + start]), config)
+        apart = abs(site.days[block.indices] - site.days[rows + start])
+        scores = block.data * _time_factor(apart, config)
         keep = scores >= config.min_score
         best_of = textindex.largest(
             sparse.csr_matrix((scores[keep], (rows[keep], block.indices[keep])), shape=block.shape),
@@ -96,22 +109,27 @@ def _links(
             found = slice(best_of.indptr[offset], best_of.indptr[offset + 1])
             candidates, scores = best_of.indices[found], best_of.data[found]
             best = candidates[np.lexsort((candidates, -scores))]  # ties: earlier, then id
-            links[ordered[start + offset].id] = _choose(
-                ordered, start + offset, best, position, config, words
-            )
+            links[ordered[start + offset].id] = _choose(site, start + offset, best, config)
     return links
 
 
-def _choose(
-    ordered: list[Article],
-    row: int,
-    best: np.ndarray,
-    position: dict[str, int],
-    config: RelatedConfig,
-    words: Sequence[frozenset[int]],
-) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """The articles as links are chosen among them, by row (oldest first)."""
+
+    ordered: Sequence[Article]
+    position: Mapping[str, int]  # row of each article id
+    days: np.ndarray  # publication times, in days
+    headlines: Sequence[str]  # ``match_key`` of each title
+    words: Sequence[frozenset[int]]  # each profile's word columns
+    family: Callable[[int], int]  # a word column's family (``_families``)
+
+
+def _choose(site: _Site, row: int, best: np.ndarray, config: RelatedConfig) -> list[str]:
     """The named links (those still among the articles, in their order), then the best
-    computed ones that share enough telling words (``words``, by row), one per story."""
+    computed ones that share enough telling words, more for stories further apart in
+    time; one per story."""
+    ordered, position = site.ordered, site.position
     article = ordered[row]
     named = (i for i in article.explicit_related if i in position and i != article.id)
     chosen = list(dict.fromkeys(named))
@@ -119,16 +137,19 @@ def _choose(
     left_out.add(row)
     # a headline already shown (the article's own, or a repost of a linked story's)
     # would read to the reader as the same link twice
-    titles = {match_key(ordered[position[i]].title) for i in (article.id, *chosen)}
-    mine = words[row]
+    titles = {site.headlines[position[i]] for i in (article.id, *chosen)}
+    mine = site.words[row]
     for index in best.tolist():
         if len(chosen) >= config.count:
             break
-        if index in left_out or len(mine & words[index]) < _EVIDENCE:
+        if index in left_out:
             continue
-        title = match_key(ordered[index].title)
-        if title not in titles:
-            titles.add(title)
+        both = mine & site.words[index]
+        needed = _EVIDENCE + int(abs(site.days[index] - site.days[row]) > _EVIDENCE_DAYS)
+        if len(both) < needed or len({site.family(word) for word in both}) < needed:
+            continue
+        if site.headlines[index] not in titles:
+            titles.add(site.headlines[index])
             chosen.append(ordered[index].id)
             # one link per story: its other versions would say the same again
             left_out.update(position[i] for i in ordered[index].same_story if i in position)
@@ -140,6 +161,25 @@ def _word_sets(profiles: sparse.csr_matrix) -> list[frozenset[int]]:
     checked, as links are chosen, so sets beat one more matrix product."""
     indptr, indices = profiles.indptr, profiles.indices.tolist()
     return [frozenset(indices[indptr[row] : indptr[row + 1]]) for row in range(len(indptr) - 1)]
+
+
+def _families(columns: _Columns) -> Callable[[int], int]:
+    """A word column's family: the id of its word with suffixes of up to ``_SUFFIX``
+    letters taken off, as long as what is left is a word of the site too (سوداني and
+    سودان are سود, القطرية is قطر). Worked out only for the words two articles share,
+    as links are chosen, and kept."""
+    keys = list(columns.stems)  # by id: ``stem_ids`` numbers keys in order of insertion
+    number = _present(columns.word_rows, len(keys)).tolist()
+    roots: dict[str, int] = {}
+
+    def root(key: str) -> int:
+        if key not in roots:
+            shorter = (key[:-cut] for cut in range(_SUFFIX, 0, -1) if len(key) - cut >= _STEM)
+            found = next((k for k in shorter if k in columns.stems), None)
+            roots[key] = columns.stems[key] if found is None else root(found)
+        return roots[key]
+
+    return lambda column: root(keys[number[column]])
 
 
 def _time_factor(days_apart: np.ndarray, config: RelatedConfig) -> np.ndarray:
@@ -203,8 +243,14 @@ class _Columns:
 
 def _found(ids: Mapping[str, int], rows: Sequence[np.ndarray]) -> list[str]:
     name = {number: text for text, number in ids.items()}
-    numbers = np.unique(np.concatenate([*rows, np.zeros(0, dtype=np.int64)]))
-    return [name[number] for number in numbers.tolist()]
+    return [name[number] for number in _present(rows, len(ids)).tolist()]
+
+
+def _present(rows: Sequence[np.ndarray], size: int) -> np.ndarray:
+    """The ids (below ``size``) found in the rows, in increasing order: the id of each
+    column ``textindex.count_matrix`` made of them."""
+    flat = np.concatenate([*rows, np.zeros(0, dtype=np.int64)])
+    return np.flatnonzero(np.bincount(flat, minlength=size))
 
 
 def _vectors(

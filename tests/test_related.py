@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from generator import textindex
 from generator.config import RelatedConfig, SameStoryConfig
 from generator.dedupe import group_same_stories
 from generator.model import Tag
-from generator.related import find_related
+from generator.related import find_related, shared
 
 CASE_FILES = sorted((Path(__file__).parent / "cases").glob("related_*.yaml"))
 
@@ -50,14 +51,18 @@ def site_cases():
 @pytest.mark.parametrize(("rows", "case"), list(site_cases()))
 def test_site_case(rows, case):
     """A row's category is its one tag, as a feed's category would be given, unless the
-    case gives its tags."""
+    case gives its tags; ``hours_later`` moves articles in time."""
     articles = [article_from_row(rows[article_id]) for article_id in case["articles"]]
-    tags = case.get("tags", {})
+    tags, hours = case.get("tags", {}), case.get("hours_later", {})
     tagged = [
-        dataclasses.replace(a, tags=tuple(Tag(t, t, t) for t in tags.get(a.id, a.given_tags)))
+        dataclasses.replace(
+            a,
+            tags=tuple(Tag(t, t, t) for t in tags.get(a.id, a.given_tags)),
+            published=a.published + timedelta(hours=hours.get(a.id, 0)),
+        )
         for a in articles
     ]
-    linked, _ = enrich(tagged)
+    linked, _ = enrich(tagged, related=RelatedConfig(**case.get("config", {})))
     by_id = {article.id: article for article in linked}
     for article_id, expected in case["related"].items():
         assert list(by_id[article_id].related) == expected
@@ -102,6 +107,27 @@ def test_time_apart_lowers_the_score():
     assert distant[0].related == (later.id,)  # still the best, only lower: no cut-off
     scored = enrich([story, later], related=dataclasses.replace(config, min_score=0.05))[0]
     assert scored[0].related == ()
+
+
+def test_stories_days_apart_need_one_more_shared_word():
+    """Three shared telling words link two stories a day apart, not 17 days apart: a
+    thread is mostly told within days, a name or a subject recurs for months."""
+    story, other = (
+        FIXTURES["BB-internationalNews-150-20180314"],
+        FIXTURES["SK-internationalNews-702-20180331"],
+    )
+    copy = dataclasses.replace(
+        other, id="copy", slug="copy", source="another site",
+        published=other.published + timedelta(hours=60),
+    )  # fmt: skip
+    config = RelatedConfig(min_score=0.0)
+    site = [story, other, copy]
+    assert len(shared(site, config, story.id, [other.id])[other.id].words) == 3
+    apart, _ = enrich(site, related=config)
+    assert apart[0].related == ()
+    day_before = dataclasses.replace(story, published=other.published - timedelta(days=1))
+    close, _ = enrich([day_before, other, copy], related=config)
+    assert close[0].related == (other.id,)
 
 
 def test_same_input_same_links_in_any_order():
