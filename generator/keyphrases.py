@@ -35,6 +35,16 @@ _COMMON_NOUN_SHARE = 0.1
 _SHORT_NAME_SHARE = 0.05
 # A verb is written for another person (بدأت, بدأوا; يطالب, يطالبون) this often at least.
 _OTHER_PERSON_SHARE = 0.1
+# Endings a common word takes and a name never does (match keys, ة written ه): attached
+# pronouns (وزيره، قمته، يتهمها), the accusative (قتيلا، مجددا), the dual and the sound
+# plurals (شركتين، مهاجرين، معلمون، حافلات).
+_AFFIXES = ("ه", "ها", "هم", "هما", "كم", "نا", "ا", "ان", "ين", "ون", "ات")
+# A word is common when its forms with those endings are this share of its own uses.
+_AFFIXED_SHARE = 0.05
+# An adjective without the article is this frequent beside its adverb (رسمي: رسميا).
+_ADVERB_STEM_SHARE = 0.3
+# A topic is repeated in its articles at least this much more often than words are.
+_TOPIC_REPEAT_FACTOR = 1.3
 # Articles a word needs before how it is used tells anything about it.
 _MIN_EVIDENCE = 5
 # A word is a piece of a longer name when this share of its articles has the longer one.
@@ -70,6 +80,8 @@ class Corpus:
     key_of: Mapping[str, str]  # written word -> token
     texts: tuple[Text | None, ...]
     document_frequency: Counter[str]
+    repeated: Counter[str]  # word -> articles that use it more than once
+    repeat_rate: float  # the share of a word's articles that repeat it, over all words
 
     @classmethod
     def read(cls, articles: Sequence[Article], wanted: Sequence[bool]) -> Corpus:
@@ -90,19 +102,26 @@ class Corpus:
         token_of = {
             word: reading[key] for word, key in key_of.items() if key and topical[reading[key]]
         }
+        # words read with a proclitic taken off (وأردوغان, للقضاء): a phrase starts there
+        joined = {word for word, token in token_of.items() if token != key_of[word]}
         texts: list[Text | None] = []
         document_frequency: Counter[str] = Counter()
+        repeated: Counter[str] = Counter()
         for (title, body), keep in zip(words, wanted, strict=True):
             title_tokens = [token_of.get(word, "") for word in title]
             body_tokens = [token_of.get(word, "") for word in body]
-            in_title = _phrases(title_tokens)
-            counts = _phrases(body_tokens)
+            in_title = _phrases(title_tokens, [word in joined for word in title])
+            counts = _phrases(body_tokens, [word in joined for word in body])
             counts.update(in_title)
             document_frequency.update(counts.keys())
+            repeated.update(itertools.compress(counts, map((1).__lt__, counts.values())))
             texts.append(
                 Text(title + body, title_tokens + body_tokens, counts, in_title) if keep else None
             )
-        return cls(reading, forms, key_of, tuple(texts), document_frequency)
+        words_used = sum(n for phrase, n in document_frequency.items() if " " not in phrase)
+        words_repeated = sum(n for phrase, n in repeated.items() if " " not in phrase)
+        rate = words_repeated / words_used if words_used else 0.0
+        return cls(reading, forms, key_of, tuple(texts), document_frequency, repeated, rate)
 
     def phrase_of(self, key: str) -> str:
         """A tag key read the way phrases are: each word without its proclitics."""
@@ -137,15 +156,25 @@ class Corpus:
         how the site writes it: a common noun or adjective comes both with and without the
         article (شركة and الشركة, عملية عسكرية and العملية العسكرية), a name never does
         (ترامب, الصين, كوريا الشمالية); a phrase that is no unit is mostly made of words
-        used elsewhere (المصري محمد صلاح); an adjective of a name (الكرواتي, for كرواتيا)
-        is not the name."""
-        return (
-            not self._takes_article_both_ways(phrase)
-            and self._cohesion(phrase) >= _MIN_COHESION
-            and not (
-                " " not in phrase
-                and (self._is_relation_adjective(phrase) or self._is_conjugated(phrase))
+        used elsewhere; an adjective of a name (الكرواتي, for كرواتيا) is not the name,
+        nor does a name start with one (المصري محمد صلاح) or hold a verb (ممثلة أمريكية
+        تعتذر); a single word must be a name by its forms and its spread (below)."""
+        words = phrase.split()
+        if len(words) > 1:
+            return (
+                self._cohesion(phrase) >= _MIN_COHESION
+                and not self._takes_article_both_ways(phrase)
+                and not self._is_relation_adjective(words[0])
+                and not any(map(self._is_conjugated, words))
             )
+        return not (
+            self._takes_article_both_ways(phrase)
+            or self._is_relation_adjective(phrase)
+            or self._is_conjugated(phrase)
+            or self._takes_affixes(phrase)
+            or self._is_adverb(phrase)
+            or self._is_affixed(phrase)
+            or self._is_spread(phrase)
         )
 
     def whole_name(self, word: str, text: Text) -> str | None:
@@ -202,16 +231,69 @@ class Corpus:
         return min(shares, default=1.0)
 
     def _is_conjugated(self, token: str) -> bool:
-        """A verb: the site also writes it for another person (يعود and تعود, بدأت and
-        بدأوا). A name does not change so (تونس, يونس are two names, one rare beside the
-        other)."""
+        """A verb: the site also writes it for another person (يعود and تعود, نعود; بدأت
+        and بدأوا; سيحدث, the future of يحدث). A name does not change so (تونس, يونس
+        are two names, one rare beside the other)."""
+        if token[:2] in ("سي", "ست", "سن") and len(token) > 4:
+            token = token[1:]
         least = self.count(token) * _OTHER_PERSON_SHARE
         others = []
-        if token[0] in "يت" and len(token) > 3:
-            others += [("ت" if token[0] == "ي" else "ي") + token[1:], token + "ون"]
+        if token[0] in "يتنا" and len(token) > 2:
+            others += [prefix + token[1:] for prefix in "يتنا" if prefix != token[0]]
+            others.append(token + "ون")
         if token.endswith("ت") and not token.endswith("ات") and len(token) > 3:
-            others.append(token[:-1] + "وا")
+            others += [token[:-1] + "وا", token[:-1] + "ا"]
         return any(self.count(other) >= least for other in others)
+
+    def _is_spread(self, token: str) -> bool:
+        """A word spread thinly over unrelated stories (جراء, أثناء, صحيفة, بدأت): once
+        in each article that uses it. The subject of a story comes back in it (the
+        headline's name in the lead, the lead's name later), so a topic is repeated in
+        its articles more often than words are on the site overall."""
+        articles = self.document_frequency.get(token, 0)
+        return (
+            articles >= _MIN_EVIDENCE
+            and self.repeated[token] < _TOPIC_REPEAT_FACTOR * self.repeat_rate * articles
+        )
+
+    def _is_affixed(self, token: str) -> bool:
+        """A common word with an ending (مسيرته, زميله, عشوائيين, شديدة): the word
+        without it is at least as frequent. A name that looks so is the more frequent
+        (لبنان, not لبن; السعودية, not السعودي)."""
+        bare = _without_article(token)
+        own = self.count(bare) + self.count("ال" + bare)
+        for ending in _AFFIXES:
+            if ending == "ا" or not bare.endswith(ending):
+                continue
+            stem = bare[: -len(ending)]
+            stems = [stem + "ه"] if stem.endswith("ت") and ending != "ات" else [stem]
+            if ending == "ات":
+                stems.append(stem + "ه")  # حافلات: حافلة
+            for base in stems:
+                if len(base) > 2 and self.count(base) + self.count("ال" + base) >= own:
+                    return True
+        return False
+
+    def _is_adverb(self, token: str) -> bool:
+        """An adverb or an accusative (رسميا, اقتصاديا, مهاجرا): the word without its
+        final alif is common on its own (رسمي, مهاجر). A name in -ia (روسيا, تركيا) is
+        far more frequent than its adjective written without the article."""
+        return (
+            token.endswith("ا")
+            and len(token) > 3
+            and self.count(token[:-1]) >= _ADVERB_STEM_SHARE * self.count(token)
+        )
+
+    def _takes_affixes(self, token: str) -> bool:
+        """A common word: the site also writes it with a pronoun, case or number ending
+        (وزير: وزيره، وزيرا، وزيرين; قمة: قمته، قمتين، قمات). A name is written one way
+        (ترامب، تونس)."""
+        bare = _without_article(token)
+        forms = {bare + ending for ending in _AFFIXES}
+        if bare.endswith("ه"):  # ة before an ending is written ت (قمتها), and goes in قمات
+            forms = {bare[:-1] + "ت" + ending for ending in _AFFIXES} | {bare[:-1] + "ات"}
+        affixed = sum(self.count(form) + self.count("ال" + form) for form in forms)
+        return affixed >= _AFFIXED_SHARE * (self.count(bare) + self.count("ال" + bare))
 
     def _is_relation_adjective(self, token: str) -> bool:
         match = _RELATION_ADJECTIVE.fullmatch(token)
@@ -219,16 +301,17 @@ class Corpus:
             return False
         stem = match[1]
         least = self.count(token) * _NAME_OF_ADJECTIVE_SHARE
-        return any(self.count(name) >= least for name in (stem, stem + "ا", stem + "يا"))
+        return any(
+            self.count(name) >= least for name in (stem, stem + "ا", stem + "يا", "ال" + stem)
+        )
 
 
 def _reading(token: str, frequency: Mapping[str, int]) -> str:
-    """The token with the most proclitics read off (لكرة: كرة, بالسجن: السجن) that is
-    still a common word on its own: at least half as frequent as the token. Names
-    whose first letter looks like a proclitic (بكين, لبنان) have no such reading."""
-    least = frequency.get(token, 0) / 2
+    """The most frequent of the token's readings with proclitics read off (لكرة: كرة,
+    بالسجن: السجن, وبكين: بكين rather than كين). Names whose first letter looks like a
+    proclitic (بكين, لبنان) are more frequent than what is left without it."""
     readings = clitic_readings(token)
-    return next(r for r in reversed(readings) if r == token or frequency.get(r, 0) >= least)
+    return max(reversed(readings), key=lambda reading: frequency.get(reading, 0))
 
 
 def _is_untopical(token: str) -> bool:
@@ -248,11 +331,20 @@ def _words(article: Article) -> tuple[list[str], list[str]]:
     return [*written_words(article.title), ""], [*written_words(lead), ""]
 
 
-def _phrases(tokens: list[str]) -> Counter[str]:
+def _phrases(tokens: list[str], joined: list[bool]) -> Counter[str]:
     """Every run of one to three words without a stop word or clause boundary in it
-    (those are empty strings in ``tokens``, which ends with one)."""
-    pairs = [f"{a} {b}" if a and b else "" for a, b in itertools.pairwise(tokens)]
-    triples = [f"{ab} {c}" for ab, c in zip(pairs, tokens[2:], strict=False) if ab and c]
+    (those are empty strings in ``tokens``, which ends with one), and with a joined
+    proclitic on its first word only: «عملية عسكرية عراقية للقضاء على» and «الانقلاب
+    الفاشل وأردوغان» end a phrase before the last word."""
+    pairs = [
+        f"{a} {b}" if a and b and not later else ""
+        for (a, b), later in zip(itertools.pairwise(tokens), joined[1:], strict=False)
+    ]
+    triples = [
+        f"{ab} {c}"
+        for ab, c, later in zip(pairs, tokens[2:], joined[2:], strict=False)
+        if ab and c and not later
+    ]
     found = Counter([token for token in tokens if len(token) > 2] + pairs + triples)
     del found[""]
     return found
@@ -260,9 +352,13 @@ def _phrases(tokens: list[str]) -> Counter[str]:
 
 def tf_idf(text: Text, phrase: str, frequency: int, total: int, known: bool) -> float:
     """TF-IDF of a phrase in one article, among ``total`` articles of which ``frequency``
-    have it; higher for a title occurrence and for a phrase given as a tag elsewhere."""
+    have it; higher for a title occurrence and for a phrase given as a tag elsewhere. The
+    rarity weighs by its square root: a name in thousands of articles, in the headline
+    and five times in the lead (ترامب), must stay above a rare word said once."""
     weight = text.counts[phrase] + _TITLE_BONUS * text.title[phrase]
-    return weight * math.log(1 + total / frequency) * (_KNOWN_TAG_BONUS if known else 1.0)
+    return (
+        weight * math.sqrt(math.log(1 + total / frequency)) * (_KNOWN_TAG_BONUS if known else 1.0)
+    )
 
 
 def pick(ranked: list[tuple[str, str]], counts: Counter[str], room: int) -> list[tuple[str, str]]:

@@ -27,7 +27,7 @@ from .spellings import one_spelling
 
 _CANDIDATES = 3  # phrases considered per place, best first
 # Extracted tags per article at most: beyond the best few, phrases are mostly generic.
-_MAX_EXTRACTED = 3
+_MAX_EXTRACTED = 4
 # Phrases kept per free place: the best ones that other articles share become tags.
 _SPARE = 2
 
