@@ -1,0 +1,57 @@
+"""Which of a site's words and phrases the tagger takes for names, on small sites of real
+news (tests/cases/keyphrases.yaml)."""
+
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.config import TagsConfig
+from generator.keyphrases import Corpus
+from generator.model import Article
+from generator.normalize import tokenize
+from generator.tags import assign_tags
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "keyphrases.yaml").read_text("utf-8"))
+
+
+def _site(case: dict) -> list[Article]:
+    return [
+        Article(
+            id=row["id"],
+            slug=row["id"].lower(),
+            title=row["title"],
+            published=datetime(2018, 7, 1, tzinfo=UTC),
+            source="test",
+            origin="test",
+            body_html=f"<p>{html.escape(row['text'])}</p>" if "text" in row else "",
+        )
+        for row in case["articles"]
+    ]
+
+
+def _read(corpus: Corpus, written: str) -> str:
+    """A phrase as the articles write it, read the way the corpus reads its phrases:
+    match keys, proclitics taken off where the site reads them so (وأردوغان: اردوغان)."""
+    return corpus.phrase_of(" ".join(tokenize(written)))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_keyphrases(case):
+    articles = _site(case)
+    corpus = Corpus.read(articles, [True] * len(articles))
+    topics = {phrase: True for phrase in case.get("topics", ())}
+    topics.update({phrase: False for phrase in case.get("not_topics", ())})
+    assert {phrase: corpus.is_topic(_read(corpus, phrase)) for phrase in topics} == topics
+    if "phrases" in case:
+        expected = case["phrases"]
+        counts = corpus.texts[expected["article"]].counts
+        assert all(_read(corpus, phrase) in counts for phrase in expected["has"]), counts
+        assert not any(_read(corpus, phrase) in counts for phrase in expected["lacks"]), counts
+    if "tags" in case:
+        tagged, _ = assign_tags(articles, TagsConfig(min_articles=1))
+        labels = {tag.label for article in tagged for tag in article.tags}
+        assert set(case["tags"]["has"]) <= labels
+        assert labels.isdisjoint(case["tags"]["lacks"])
