@@ -40,7 +40,7 @@ _OTHER_PERSON_SHARE = 0.1
 # plurals (شركتين، مهاجرين، معلمون، حافلات).
 _AFFIXES = ("ه", "ها", "هم", "هما", "كم", "نا", "ا", "ان", "ين", "ون", "ات")
 # A word is common when its forms with those endings are this share of its own uses.
-_AFFIXED_SHARE = 0.05
+_AFFIXED_SHARE = 0.1
 # An adjective without the article is this frequent beside its adverb (رسمي: رسميا).
 _ADVERB_STEM_SHARE = 0.3
 # A topic is repeated in its articles at least this much more often than words are.
