@@ -234,14 +234,14 @@ class Corpus:
         """A verb: the site also writes it for another person (يعود and تعود, نعود; بدأت
         and بدأوا; سيحدث, the future of يحدث). A name does not change so (تونس, يونس
         are two names, one rare beside the other)."""
-        if token[:2] in ("سي", "ست", "سن") and len(token) > 4:
-            token = token[1:]
-        least = self.count(token) * _OTHER_PERSON_SHARE
+        if token[:2] in ("سي", "ست", "سن") and self.count(token[1:]):
+            token = token[1:]  # not سنغافورة, whose نغافورة the site never writes
+        least = max(1, self.count(token) * _OTHER_PERSON_SHARE)
         others = []
         if token[0] in "يتنا" and len(token) > 2:
             others += [prefix + token[1:] for prefix in "يتنا" if prefix != token[0]]
             others.append(token + "ون")
-        if token.endswith("ت") and not token.endswith("ات") and len(token) > 3:
+        if token.endswith("ت") and len(token) > 3:  # بدأت is بدات as a key
             others += [token[:-1] + "وا", token[:-1] + "ا"]
         return any(self.count(other) >= least for other in others)
 

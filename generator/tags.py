@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import TagsConfig
-from .keyphrases import Corpus, family_key, most_frequent, pick, prefer_longer, tf_idf
+from .keyphrases import Corpus, Text, family_key, most_frequent, pick, prefer_longer, tf_idf
 from .model import Article, Tag
 from .normalize import display_form, tokenize
 from .problems import Problem
@@ -243,11 +243,32 @@ def _extract(
             key = rules.resolve(known.get(family, family))
             if key is not None and key not in keys:
                 ranked.append((phrase, key))
-        picks.append(pick(ranked, text.counts, room))
+        picks.append(_joined_names(pick(ranked, text.counts, room), text, known, rules))
     picks = prefer_longer(picks, corpus.texts)
     picks = _with_whole_names(picks, corpus, whole_names, known, rules)
     picks = _shared(picks, given, rules)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
+
+
+def _joined_names(
+    picked: list[tuple[str, str]], text: Text, known: Mapping[str, str], rules: _Rules
+) -> list[tuple[str, str]]:
+    """One tag for two picked words that the article writes side by side, in its title
+    or more than once (أحمد موسى, معز مسعود): a name whose words are each common in
+    other names (أحمد, موسى) is no unit site-wide, but in its own article it is one
+    person."""
+    words = [phrase for phrase, _ in picked if " " not in phrase]
+    joined = {}
+    for first, second in itertools.permutations(words, 2):
+        pair = f"{first} {second}"
+        written_as_one = text.title[pair] or text.counts[pair] > 1  # not سجل صلاح هدفا
+        if written_as_one and first not in joined and second not in joined:
+            family = family_key(pair)
+            key = rules.resolve(known.get(family, family))
+            if key is not None:
+                joined[first] = joined[second] = (pair, key)
+    merged = (joined.get(phrase, (phrase, key)) for phrase, key in picked)
+    return list(dict.fromkeys(merged))
 
 
 def _with_whole_names(
