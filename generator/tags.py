@@ -121,6 +121,8 @@ def phrase_scores(
         family = family_key(phrase)
         key = rules.resolve(known.get(family, family))
         frequency = corpus.document_frequency[phrase]
+        if frequency < 2:  # as in extraction: a phrase of one article makes no tag
+            continue
         score = tf_idf(text, phrase, frequency, len(articles), family in known)
         if key and (key not in found or score > found[key].score):
             in_title = text.title[phrase]
@@ -314,15 +316,18 @@ def _shared(
 ) -> list[list[tuple[str, str]]]:
     """The picks that become tags. A phrase of one article only would make a tag without
     a page: phrases are kept where other articles share them (as a given tag or among
-    their best phrases), and then only those that enough articles carry in the end."""
+    their best phrases), and then only those that enough articles carry in the end. A
+    pick merged into a tag the article was given (كوريا into كوريا الشمالية) is dropped."""
     kept = picks
     for _ in range(2):
         carried = Counter(key for keys in given for key in keys)
         carried.update(key for picked in kept for _, key in picked)
         kept = [
-            [(phrase, key) for phrase, key in picked if carried[key] >= rules.min_articles][
-                : min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
-            ]
+            [
+                (phrase, key)
+                for phrase, key in picked
+                if carried[key] >= rules.min_articles and key not in keys
+            ][: min(_MAX_EXTRACTED, rules.max_per_article - len(keys))]
             for picked, keys in zip(kept, given, strict=True)
         ]
     return kept

@@ -176,6 +176,10 @@ def test_the_fix_to_drop_a_tag_removes_it(
 def test_the_fix_to_merge_a_tag_merges_it(
     site: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    saved = site / ARTICLES / f"{SAVED}.md"  # a writer's tag that a longer tag holds
+    saved.write_text(
+        saved.read_text(encoding="utf-8").replace("tags: [", "tags: [كوريا, ", 1), "utf-8"
+    )
     code, out, _ = explain(site, capsys, SAVED)
     assert code == 0 and "to drop it, put in config.yaml" in out
     for slug in built_articles(site, tmp_path):

@@ -238,3 +238,13 @@ def test_ignored_and_repeated_given_tags_are_no_problem():
     article = _article(1, tags=["مصر", "مِصر", "مصر", "أخبار", *(f"وسم {n}" for n in range(4))])
     assert given_tag_problems([article], TagsConfig(ignore=("أخبار",))) == ()
     assert len(given_tag_problems([article], TagsConfig(max_per_article=4))) == 1
+
+
+def test_a_tag_given_and_extracted_again_is_carried_once():
+    """An extracted word that stands for a longer name (كوريا for كوريا الشمالية) may
+    become a tag the article was already given."""
+    given = {row_id: ("كوريا الشمالية", "كوريا") for row_id in KOREA}
+    tagged, _ = assign_tags(_fixture_articles(**given), TagsConfig(min_articles=1))
+    for article in tagged:
+        keys = [tag.key for tag in article.tags]
+        assert len(keys) == len(set(keys)), article.id
