@@ -2,7 +2,7 @@
 
 ``build`` reads top to bottom like the pipeline: each stage's result is a named local,
 handed on explicitly. Everything is gathered and computed into a ``Site`` before anything is
-written; each output then turns the site into files, and the files are written all at once.
+written; each output then turns the site into files, written one by one as they are made.
 A new kind of output (a search index, another feed format) is one function added to
 ``OUTPUTS``.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
@@ -38,7 +38,7 @@ from .xmlchars import articles_fit_for_xml, check_well_formed
 
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
 
-Output = Callable[[Site], tuple[OutputFile, ...]]
+Output = Callable[[Site], Iterable[OutputFile]]
 OUTPUTS: tuple[Output, ...] = (render_pages, feeds, sitemap, hosting_files, static_files)
 
 
@@ -74,18 +74,16 @@ def build(
     recover(config.output_dir)  # a site moved away by a killed run is put back first
     data = compute_site(config, now=now, offline=offline, progress=progress)
     site = data.site
-    progress("rendering pages and feeds")
-    made = tuple((output, output(site)) for output in OUTPUTS)
-    check_well_formed(file for _, files in made for file in files)
-    progress(f"writing {sum(len(files) for _, files in made)} files")
-    written = write_site(((_producer(output), files) for output, files in made), config.output_dir)
+    progress("rendering and writing pages and feeds")
+    made = ((_producer(output), _well_formed(output(site))) for output in OUTPUTS)
+    written = write_site(made, config.output_dir)
     articlecache.save(config.root / CACHE_DIR, data.parsed)
     return BuildResult(
         articles=len(site.articles),
         digests=len(site.digests),
         tags=len(site.tags),
-        pages=sum(len(files) for output, files in made if output is render_pages),
-        files=written,
+        pages=written.get(_producer(render_pages), 0),
+        files=sum(written.values()),
         problems=data.problems,
         site=site,
     )
@@ -155,6 +153,14 @@ def _still_with_pages(
     merged away since: no tag page lists fewer than ``min_articles`` articles. Merging only
     removes articles, so no other tag can have gained a page."""
     return tuple(tag for tag in tags if len(tag_index.get(tag.key, ())) >= min_articles)
+
+
+def _well_formed(files: Iterable[OutputFile]) -> Iterator[OutputFile]:
+    """Each file as it is made, once checked: a broken feed stops the build before the
+    new site is swapped in, however many files were written before it."""
+    for file in files:
+        check_well_formed((file,))
+        yield file
 
 
 def _producer(output: Output) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from pathlib import Path
 
@@ -37,9 +37,10 @@ from .xmlchars import xml_text
 _OBJECT = re.compile(r"'(?:\w+\.)*(\w+) object'")
 
 
-def render_pages(site: Site) -> tuple[OutputFile, ...]:
+def render_pages(site: Site) -> Iterator[OutputFile]:
+    """Page by page as they are rendered, so that each can be written before the next."""
     env = _environment(site)
-    return tuple(_render(env, site, context) for context in page_contexts(site))
+    return (_render(env, site, context) for context in page_contexts(site))
 
 
 def _render(env: Environment, site: Site, context: Context) -> OutputFile:

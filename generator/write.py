@@ -4,7 +4,14 @@ The new site is written to a temporary folder beside the output folder and swapp
 only when every file is there, so a build that fails midway leaves the previous site
 exactly as it was. No file is ever written outside the output folder, and no file is
 written twice: two outputs claiming one path is an error naming both, never a silent
-overwrite.
+overwrite. Files are written as the outputs make them, so a site of any size is never
+held in memory whole.
+
+A file whose bytes are those of the file at its path in the current site is a hard link
+to it in the new folder instead of a new file: it keeps its inode and its modification
+time, so a server's caches, rsync and git see only the files that really changed. The
+current site is only ever read, so a run that ends before the swap leaves it exactly as
+it was; deleting it after the swap only drops its names, and the linked files live on.
 
 A process can also end without unwinding: ``kill -9``, a power cut, a CI runner torn
 down. Then the temporary folders stay (``.site-new-*``, ``.site-old-*``, as big as the
@@ -24,12 +31,14 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
-from types import FrameType, TracebackType
+from types import FrameType, MappingProxyType, TracebackType
 from typing import Any
 
 from .model import OutputFile
@@ -76,9 +85,10 @@ def write_site(
     output_dir: Path,
     *,
     exchange: bool = True,
-) -> int:
+) -> Mapping[str, int]:
     """Replace ``output_dir`` with exactly the files of ``outputs``, each given with the
-    name of what made it (for the error when two make one path); returns how many.
+    name of what made it (for the error when two make one path); returns how many files
+    each made.
 
     ``exchange=False`` swaps by two renames even where one atomic exchange is possible,
     as on systems without it.
@@ -151,7 +161,7 @@ def _temporary_folder(output_dir: Path, kind: str) -> Path:
 
 def _write_files(
     outputs: Iterable[tuple[str, Iterable[OutputFile]]], staging: Path, output_dir: Path
-) -> int:
+) -> Mapping[str, int]:
     made_by: dict[str, str] = {}
     for producer, files in outputs:
         for file in files:
@@ -162,10 +172,35 @@ def _write_files(
                 raise UnsafePathError(f"refusing to write '{file.path}' outside the output folder")
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                target.write_bytes(file.content)
+                _put(file.content, target, output_dir.joinpath(*relative.parts))
             except OSError as error:  # a full disk: name the file as the user knows it
                 raise OSError(error.errno, error.strerror, output_dir / relative) from error
-    return len(made_by)
+    return MappingProxyType(Counter(made_by.values()))
+
+
+def _put(content: bytes, target: Path, current: Path) -> None:
+    """Write ``target``, or link it to ``current`` when that holds the same bytes; a copy
+    keeps the time too where no link can be made (another file system, or none allowed)."""
+    if not _holds(current, content):
+        target.write_bytes(content)
+        return
+    try:
+        os.link(current, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(current, target, follow_symlinks=False)
+
+
+def _holds(current: Path, content: bytes) -> bool:
+    """Whether the current site has exactly ``content`` at this path, in a file of its own:
+    not through a link, which could lead out of the site. Any doubt means no, and the file
+    is written."""
+    try:
+        status = current.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(content):
+            return False
+        return os.path.realpath(current) == str(current) and current.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _claim(made_by: dict[str, str], path: str, producer: str) -> None:

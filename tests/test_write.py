@@ -1,14 +1,20 @@
+import errno
+import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import tree
+from conftest import GOLDEN_SITE, build_site, copy_example_site, tree
 
-from generator.model import OutputFile
+import generator.build as build_module
+from generator.model import OutputFile, Site
 from generator.problems import BuildError
-from generator.write import Stopped, UnsafePathError, write_site
+from generator.write import Stopped, UnsafePathError, leftovers, write_site
+
+_LONG_AGO = 1_000_000_000  # 2001: a time that no file written today can have
 
 
 def test_a_name_longer_than_the_file_system_allows_is_refused_before_writing(
@@ -47,7 +53,7 @@ def test_failure_midway_keeps_the_previous_site(tmp_path: Path) -> None:
 def test_new_site_replaces_old_completely(tmp_path: Path) -> None:
     output = tmp_path / "site"
     write_site([("test", [OutputFile("gone.html", b"x")])], output)
-    assert write_site([("test", [OutputFile("index.html", b"y")])], output) == 1
+    assert write_site([("test", [OutputFile("index.html", b"y")])], output) == {"test": 1}
     assert sorted(p.name for p in output.iterdir()) == ["index.html"]
 
 
@@ -145,7 +151,7 @@ def test_both_ways_of_swapping_put_the_new_site_in_place(tmp_path: Path, exchang
         output,
         exchange=exchange,
     )
-    assert written == 2
+    assert written == {"test": 2}
     assert tree(output) == {"index.html": b"new", "a/b.html": b"b"}
     assert output.stat().st_mode & 0o777 == 0o755
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
@@ -196,7 +202,7 @@ def test_an_ignored_signal_stays_ignored_while_writing(tmp_path: Path) -> None:
         yield OutputFile("index.html", b"new")
 
     try:
-        assert write_site([("test", ignored())], tmp_path / "site") == 1
+        assert write_site([("test", ignored())], tmp_path / "site") == {"test": 1}
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -235,3 +241,159 @@ while not os.path.exists(stop):
     missing += not os.path.isdir(folder)
 print(missing, looks)
 """
+
+
+def _age(folder: Path) -> None:
+    """Every file under the folder made old, so that any file written again shows it."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, (_LONG_AGO, _LONG_AGO))
+
+
+def _identities(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under the folder with its inode, modification time and number of names:
+    a file written again has another inode, since the old one lives until the swap."""
+    return {
+        path.relative_to(folder).as_posix(): (status.st_ino, status.st_mtime_ns, status.st_nlink)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+        for status in [path.stat()]
+    }
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_files_whose_bytes_are_unchanged_keep_their_inode_and_time(
+    tmp_path: Path, exchange: bool
+) -> None:
+    output = tmp_path / "site"
+    first = {"index.html": b"home", "a/same.html": b"same", "a/changed.html": b"before"}
+    write_site([("test", [OutputFile(path, b) for path, b in first.items()])], output)
+    (output / "gone.html").write_bytes(b"gone")
+    _age(output)
+    before = _identities(output)
+    second = {**first, "a/changed.html": b"after!", "new.html": b"new"}  # same size, other bytes
+    write_site(
+        [("test", [OutputFile(path, b) for path, b in second.items()])], output, exchange=exchange
+    )
+    after = _identities(output)
+    assert tree(output) == second
+    assert {path for path in after if after[path] == before.get(path)} == {
+        "index.html",
+        "a/same.html",
+    }
+    assert after["a/changed.html"][1] > _LONG_AGO * 10**9
+    assert all(names == 1 for _, _, names in after.values())  # the old site is deleted
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_file_reached_through_a_link_in_the_old_site_is_written_not_linked(
+    tmp_path: Path,
+) -> None:
+    """A link in the old site may lead out of it: the new site never shares a file that
+    lives elsewhere, even one with the same bytes."""
+    elsewhere = _folder(tmp_path / "elsewhere", {"a/index.html": b"same", "b.html": b"same"})
+    output = tmp_path / "site"
+    write_site([("test", [OutputFile("index.html", b"home")])], output)
+    (output / "a").symlink_to(elsewhere / "a", target_is_directory=True)
+    (output / "b.html").symlink_to(elsewhere / "b.html")
+    outside = _identities(elsewhere)
+    files = [OutputFile("a/index.html", b"same"), OutputFile("b.html", b"same")]
+    write_site([("test", files)], output)
+    assert tree(output) == {"a/index.html": b"same", "b.html": b"same"}
+    assert not any(path.is_symlink() for path in output.rglob("*"))
+    inside = {inode for inode, _, _ in _identities(output).values()}
+    assert inside.isdisjoint(inode for inode, _, _ in outside.values())
+    assert _identities(elsewhere) == outside
+
+
+def test_where_no_link_can_be_made_an_unchanged_file_is_copied_with_its_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when the output folder is a mount of its own, or its file system has no links."""
+
+    def no_link(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
+    output = tmp_path / "site"
+    write_site([("test", [OutputFile("index.html", b"home")])], output)
+    _age(output)
+    (inode, _, _) = _identities(output)["index.html"]
+    monkeypatch.setattr(os, "link", no_link)
+    write_site([("test", [OutputFile("index.html", b"home")])], output)
+    assert tree(output) == {"index.html": b"home"}
+    assert _identities(output)["index.html"][1] == _LONG_AGO * 10**9
+    assert _identities(output)["index.html"][0] != inode
+
+
+def test_a_rebuild_with_nothing_changed_keeps_every_file_and_makes_the_golden_site(
+    tmp_path: Path,
+) -> None:
+    site = copy_example_site(tmp_path / "news")
+    build_site(site)
+    _age(site / "site")
+    before = _identities(site / "site")
+    result = build_site(site)
+    assert _identities(site / "site") == before
+    assert tree(site / "site") == tree(GOLDEN_SITE)
+    assert result.files == len(before)
+    assert result.pages == sum(path.endswith(".html") for path in before)
+
+
+def test_a_rebuild_after_an_article_changed_rewrites_only_the_files_whose_bytes_changed(
+    tmp_path: Path,
+) -> None:
+    site = copy_example_site(tmp_path / "news")
+    build_site(site)
+    output = site / "site"
+    _age(output)
+    old, old_identities = tree(output), _identities(output)
+    article = site / "content" / "articles" / "صاروخ-جديد.md"
+    article.write_text(article.read_text("utf-8") + "\nفقرة أضيفت إلى الخبر.\n", "utf-8")
+    build_site(site)
+    new, new_identities = tree(output), _identities(output)
+    changed = {path for path, content in new.items() if old.get(path) != content}
+    rewritten = {path for path in new if old_identities.get(path) != new_identities[path]}
+    assert 0 < len(changed) < len(new)
+    assert rewritten == changed
+    assert all(names == 1 for _, _, names in new_identities.values())
+
+
+def _midway(site: Site) -> Iterator[OutputFile]:
+    """Fails once every other output's files are in the new folder, each unchanged one
+    already a link to the file in the current site."""
+    (staging,) = leftovers(site.config.output_dir)
+    assert (staging / "index.html").samefile(site.config.output_dir / "index.html")
+    yield OutputFile("extra/one.html", b"one")
+    raise RuntimeError("the output failed")
+
+
+def _broken_feed(site: Site) -> Iterator[OutputFile]:
+    yield OutputFile("extra/one.html", b"one")
+    yield OutputFile("extra/feed.xml", b"<rss><channel></rss>")
+
+
+@pytest.mark.parametrize(
+    ("output", "error", "message"),
+    [
+        (_midway, RuntimeError, "the output failed"),
+        (_broken_feed, BuildError, r"^extra/feed\.xml, line 1: the XML made is broken"),
+    ],
+    ids=["raises", "broken-xml"],
+)
+def test_an_output_failing_midway_leaves_the_site_exactly_as_before(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    output: build_module.Output,
+    error: type[Exception],
+    message: str,
+) -> None:
+    site = copy_example_site(tmp_path / "news")
+    build_site(site)
+    _age(site / "site")
+    before, identities = tree(site / "site"), _identities(site / "site")
+    monkeypatch.setattr(build_module, "OUTPUTS", (*build_module.OUTPUTS, output))
+    with pytest.raises(error, match=message):
+        build_site(site)
+    assert tree(site / "site") == before
+    assert _identities(site / "site") == identities
+    assert leftovers(site / "site") == ()
