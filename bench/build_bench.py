@@ -1,44 +1,48 @@
-"""Time and memory of a whole site build from saved articles.
+"""Time and memory of whole site builds from saved articles, as a site grows and changes.
 
-    python bench/build_bench.py [corpus_dir] [--sizes 1000 10000] [--repeat 3] [--keep DIR]
+    python bench/build_bench.py [corpus_dir] [--sizes 1000 10000] [--repeat 3]
+        [--peers hugo pelican] [--keep DIR]
 
 For each size N, writes N ANT articles (oldest first) as saved Markdown articles into a
-new site folder that has the example site's settings without its feeds, then runs
-``digest build --offline`` in a separate process: a cold build (no ``site/``, no
-``.cache/``) and a rebuild with nothing changed, each ``--repeat`` times. It prints the
-median wall time, processor time (user and system) and peak memory (resident set) of
-the build process. Sizes
-beyond the corpus (31,525 articles) reuse its articles under new ids, a year later per
-round, so every size is the same site on every run.
+new site folder that has the example site's settings and one local feed file, then runs
+``digest build --offline`` in a separate process, in turn: a cold build (no ``site/``, no
+``.cache/``), a rebuild with nothing changed, then a rebuild after each change: one
+article added (the next one of the corpus), one edited (a paragraph added to the newest),
+one deleted (the middle one), and an hourly run (50 new items, the next ones of the
+corpus, in the feed file). Each change is timed on the site the previous build left, so
+its caches are warm. All of it ``--repeat`` times, from a clean site each time; it prints
+the median wall time, processor time (user and system) and peak memory (resident set) of
+the build process, one Markdown table row per size and scenario. Sizes beyond the corpus
+(31,525 articles) reuse its articles under new ids, a year later per round.
 
-When ``hugo`` is on PATH it also builds the same articles as a Hugo site, for comparison.
+When ``hugo`` or Pelican is installed (``--peers`` chooses), it builds the same articles
+with it too, cold and with nothing changed, and prints digest's time over theirs.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
-import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import yaml
 from ant import DEFAULT_CORPUS, ROOT, read_articles
+from site_formats import Post, digest_file, hugo_site, pelican_site, post, rss_feed
 
-from generator import frontmatter
 from generator.model import Article
 
 EXAMPLE_CONFIG = ROOT / "tests" / "example_site" / "config.yaml"
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+FEED = Path("feeds") / "hourly.xml"
+HOURLY_ITEMS = 50
+EDIT = "وقد جرى تحديث هذا الخبر بعد نشره بمعلومات جديدة."
+SCENARIOS = ("cold", "no change", "1 added", "1 edited", "1 deleted", f"{HOURLY_ITEMS} feed items")
+PEER_SCENARIOS = SCENARIOS[:2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,87 +52,174 @@ class Run:
     peak_mib: float
 
 
-def saved_article(article: Article, round_: int) -> tuple[str, str]:
-    """The file name and text of an article as a curator would save it; round ``k`` > 0
-    is the same article under a new id, ``k`` years later."""
-    name = article.id if round_ == 0 else f"{article.id}-{round_}"
-    body = "\n\n".join(html.unescape(p) for p in _PARAGRAPH.findall(article.body_html))
-    fields = {
-        "title": article.title,
-        "date": article.published + timedelta(days=365 * round_),
-        "source": article.source,
-        "url": article.url,
-        "tags": list(article.given_tags),
-    }
-    return f"{name}.md", frontmatter.write(fields, body)
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A digest site folder of ``size`` corpus articles and the changes made to it."""
+
+    folder: Path
+    articles: Sequence[Article]
+    size: int
+
+    @property
+    def saved(self) -> Path:
+        return self.folder / "content" / "articles"
+
+    def write(self, index: int, extra: str = "") -> None:
+        item = post(self.articles, index)
+        (self.saved / f"{item.name}.md").write_text(digest_file(item, extra), "utf-8")
+
+    def remove(self, index: int) -> None:
+        (self.saved / f"{post(self.articles, index).name}.md").unlink()
+
+    def feed(self, items: Sequence[Post]) -> None:
+        (self.folder / FEED).write_text(rss_feed(items), "utf-8")
+
+    def make(self) -> None:
+        """The site's settings are the example site's, its one feed a local file."""
+        config = yaml.safe_load(EXAMPLE_CONFIG.read_text("utf-8"))
+        config["feeds"] = [{"url": FEED.as_posix(), "name": "ANT"}]
+        self.saved.mkdir(parents=True)
+        (self.folder / FEED).parent.mkdir()
+        (self.folder / "config.yaml").write_text(
+            yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8"
+        )
+        for index in range(self.size):
+            self.write(index)
+
+    def reset(self) -> None:
+        """Back to the N articles, an empty feed, no built site and no caches."""
+        for index in range(self.size, self.size + 1 + HOURLY_ITEMS):
+            (self.saved / f"{post(self.articles, index).name}.md").unlink(missing_ok=True)
+        self.write(self.size - 1)
+        self.write(self.size // 2)
+        self.feed([])
+        for leftover in ("site", ".cache", "content/feeds"):
+            shutil.rmtree(self.folder / leftover, ignore_errors=True)
+
+    def changes(self) -> list[Callable[[], None]]:
+        """What happens before each scenario's build, in the order of SCENARIOS."""
+        hourly = [post(self.articles, self.size + 1 + k) for k in range(HOURLY_ITEMS)]
+        return [
+            lambda: None,
+            lambda: None,
+            lambda: self.write(self.size),
+            lambda: self.write(self.size - 1, EDIT),
+            lambda: self.remove(self.size // 2),
+            lambda: self.feed(hourly),
+        ]
 
 
-def make_site(folder: Path, articles: Sequence[Article], size: int) -> None:
-    """A site folder with ``size`` saved articles and the example site's settings, no feeds."""
-    config = yaml.safe_load(EXAMPLE_CONFIG.read_text("utf-8"))
-    config.pop("feeds", None)
-    folder.mkdir(parents=True)
-    (folder / "config.yaml").write_text(
-        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8"
-    )
-    saved = folder / "content" / "articles"
-    saved.mkdir(parents=True)
-    for index in range(size):
-        round_, position = divmod(index, len(articles))
-        name, text = saved_article(articles[position], round_)
-        (saved / name).write_text(text, "utf-8")
+# The build runs under this small launcher, not straight from the benchmark: a process
+# started from another inherits its peak memory (Linux keeps the parent's at fork and exec),
+# so a build started from the benchmark, which holds the whole corpus, would seem to need
+# at least as much memory as the benchmark.
+LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - start
+code = os.waitstatus_to_exitcode(status)
+kib = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)
+print(code, seconds, usage.ru_utime + usage.ru_stime, kib / 1024)
+"""
 
 
-def timed(command: Sequence[str]) -> Run:
+def timed(command: Sequence[str], cwd: Path | None = None) -> Run:
     """Wall time, processor time and peak resident memory of one command, measured on its
     own process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):  # 1: the build reported problems, still built
-        raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
-    kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
-    return Run(seconds, usage.ru_utime + usage.ru_stime, kib / 1024)
+    launcher = [sys.executable, "-c", LAUNCHER, *command]
+    answer = subprocess.run(launcher, cwd=cwd, capture_output=True, text=True, check=True)
+    code, seconds, cpu_seconds, peak_mib = answer.stdout.split()
+    if int(code) not in (0, 1):  # 1: digest reported problems, still built
+        raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
+    return Run(float(seconds), float(cpu_seconds), float(peak_mib))
 
 
-def measure(site: Path, repeat: int) -> tuple[list[Run], list[Run]]:
-    """Cold builds and no-change rebuilds, alternating."""
-    command = [
-        sys.executable,
-        "-m",
-        "generator.cli",
-        "build",
-        "--offline",
-        "--quiet",
-        "--site",
-        str(site),
-    ]
-    cold, again = [], []
+def measure_digest(site: Site, repeat: int) -> dict[str, list[Run]]:
+    command = [sys.executable, "-m", "generator.cli", "build", "--offline", "--quiet"]
+    runs: dict[str, list[Run]] = {name: [] for name in SCENARIOS}
     for _ in range(repeat):
-        for leftover in (site / "site", site / ".cache"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        cold.append(timed(command))
-        again.append(timed(command))
-    return cold, again
+        site.reset()
+        for name, change in zip(SCENARIOS, site.changes(), strict=True):
+            change()
+            runs[name].append(timed([*command, "--site", str(site.folder)]))
+    return runs
 
 
-def hugo_site(site: Path) -> Path:
-    """The same saved articles as a Hugo site (front matter is compatible), default theme-less."""
-    folder = site.parent / "hugo"
-    shutil.rmtree(folder, ignore_errors=True)
-    (folder / "content").mkdir(parents=True)
-    shutil.copytree(site / "content" / "articles", folder / "content" / "articles")
-    (folder / "hugo.toml").write_text('baseURL = "https://example.org/"\n', "utf-8")
-    return folder
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """Another generator: how to lay out its site, build it, and clear it for a cold build."""
+
+    name: str
+    make: Callable[[Path, Sequence[Post]], None]
+    command: Sequence[str]
+    leftovers: tuple[str, ...]
 
 
-def median(runs: Sequence[Run]) -> str:
-    seconds = statistics.median(run.seconds for run in runs)
-    cpu = statistics.median(run.cpu_seconds for run in runs)
-    peak = statistics.median(run.peak_mib for run in runs)
-    return f"{seconds:6.1f} s (CPU {cpu:6.1f} s) {peak:6.0f} MiB"
+def installed_peers(wanted: Sequence[str]) -> list[Peer]:
+    peers = []
+    hugo = shutil.which("hugo")
+    if "hugo" in wanted and hugo:
+        peers.append(Peer("Hugo", hugo_site, [hugo, "--quiet"], ("public", "resources")))
+    elif "hugo" in wanted:
+        print("hugo is not installed: no Hugo figures")
+    try:
+        import pelican  # noqa: F401
+    except ImportError:
+        if "pelican" in wanted:
+            print("Pelican is not installed (pip install pelican markdown): no Pelican figures")
+    else:
+        if "pelican" in wanted:
+            command = [sys.executable, "-m", "pelican", "-q", "-s", "pelicanconf.py"]
+            peers.append(Peer("Pelican", pelican_site, command, ("output", "cache")))
+    return peers
+
+
+def measure_peer(
+    peer: Peer, folder: Path, items: Sequence[Post], repeat: int
+) -> dict[str, list[Run]]:
+    if not folder.exists():
+        peer.make(folder, items)
+    runs: dict[str, list[Run]] = {name: [] for name in PEER_SCENARIOS}
+    for _ in range(repeat):
+        for leftover in peer.leftovers:
+            shutil.rmtree(folder / leftover, ignore_errors=True)
+        for name in PEER_SCENARIOS:
+            runs[name].append(timed(peer.command, cwd=folder))
+    return runs
+
+
+def median(runs: Sequence[Run]) -> Run:
+    return Run(
+        statistics.median(run.seconds for run in runs),
+        statistics.median(run.cpu_seconds for run in runs),
+        statistics.median(run.peak_mib for run in runs),
+    )
+
+
+def cells(run: Run | None) -> str:
+    if run is None:
+        return " | | "
+    return f"{run.seconds:.1f} s | {run.cpu_seconds:.1f} s | {run.peak_mib:.0f} MiB"
+
+
+def header(peers: Sequence[Peer]) -> str:
+    names = [peer.name for peer in peers]
+    columns = ["articles", "build", "wall", "CPU", "peak"]
+    for name in names:
+        columns += [f"{name} wall", f"{name} CPU", f"{name} peak"]
+    columns += [f"digest/{name} wall (CPU)" for name in names]
+    return "| " + " | ".join(columns) + " |\n" + "| --- " * len(columns) + "|"
+
+
+def row(size: int, scenario: str, own: Run, theirs: Sequence[Run | None]) -> str:
+    ratios = [
+        f"{own.seconds / run.seconds:.1f} ({own.cpu_seconds / run.cpu_seconds:.1f})" if run else ""
+        for run in theirs
+    ]
+    parts = [f"{size:,}", scenario, cells(own), *(cells(run) for run in theirs), *ratios]
+    return "| " + " | ".join(parts) + " |"
 
 
 def main() -> None:
@@ -136,26 +227,29 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--peers", nargs="*", default=["hugo", "pelican"], choices=["hugo", "pelican"]
+    )
     parser.add_argument("--keep", type=Path, help="make the sites here and keep them")
     args = parser.parse_args()
     articles = read_articles(args.corpus, by_date=True)
-    hugo = shutil.which("hugo")
-    if not hugo:
-        print("hugo is not installed: no Hugo figures")
+    peers = installed_peers(args.peers)
     base = args.keep or Path(tempfile.mkdtemp(prefix="build-bench-"))
+    print(header(peers), flush=True)
     try:
         for size in args.sizes:
-            site = base / f"n{size}" / "site-folder"
-            if not site.exists():
-                make_site(site, articles, size)
-            cold, again = measure(site, args.repeat)
-            print(f"{size:>7} articles  cold {median(cold)}  rebuild {median(again)}")
-            if hugo:
-                folder = hugo_site(site)
-                runs = [
-                    timed([hugo, "--quiet", "--source", str(folder)]) for _ in range(args.repeat)
-                ]
-                print(f"{size:>7} articles  hugo {median(runs)}")
+            folder = base / f"n{size}"
+            site = Site(folder / "digest", articles, size)
+            if not site.folder.exists():
+                site.make()
+            own = measure_digest(site, args.repeat)
+            items = [post(articles, index) for index in range(size)]
+            theirs = [
+                measure_peer(peer, folder / peer.name.lower(), items, args.repeat) for peer in peers
+            ]
+            for scenario in SCENARIOS:
+                others = [median(runs[scenario]) if scenario in runs else None for runs in theirs]
+                print(row(size, scenario, median(own[scenario]), others), flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(base)
