@@ -70,6 +70,16 @@ _WRITE = textwrap.dedent(
 )
 
 
+def inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under the folder with its inode and its number of names."""
+    return {
+        path.relative_to(folder).as_posix(): (status.st_ino, status.st_nlink)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        for status in [path.stat()]
+    }
+
+
 def temporary_folders(output: Path) -> list[str]:
     """Whatever a write may have made beside the output folder."""
     return [path.name for path in output.parent.glob(f".{output.name}-*")]
@@ -129,7 +139,7 @@ def test_kills_at_random_moments_of_writing_always_leave_a_whole_site(tmp_path: 
             encoding="utf-8",
         )
     build_site(site)
-    output, whole = site / "site", tree(site / "site")
+    output, whole, files = site / "site", tree(site / "site"), inodes(site / "site")
     built = shutil.copytree(output, tmp_path / "built")
 
     uncut = start_writing(_WRITE, built, output, output=output)
@@ -145,9 +155,14 @@ def test_kills_at_random_moments_of_writing_always_leave_a_whole_site(tmp_path: 
         killed.communicate(timeout=30)
         if sys.platform == "linux":  # the folders are swapped in one step: never missing
             assert tree(output) == whole
+        # nothing changed, so every file is the one first built, linked from site to site
+        assert {path: inode for path, (inode, _) in inodes(output).items()} == {
+            path: inode for path, (inode, _) in files.items()
+        }
 
     build_site(site)
     assert tree(output) == whole
+    assert inodes(output) == files  # what a killed run linked is gone with its folder
     assert temporary_folders(output) == []
 
 
