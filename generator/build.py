@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from . import articlecache
+from . import articlecache, tagcache
 from .articles import Parsed, read_saved
 from .config import SiteConfig
 from .dedupe import group_same_stories
@@ -29,7 +29,7 @@ from .related import find_related
 from .render import render_pages
 from .slugs import unique_slugs
 from .syndication import feeds, hosting_files, sitemap
-from .tags import assign_tags, given_tag_problems
+from .tags import given_tag_problems
 from .textindex import encode
 from .theme_files import load_labels, static_files
 from .urls import Urls
@@ -110,7 +110,7 @@ def compute_site(
     fit, unfit = articles_fit_for_xml((*saved, *fed.articles))
     articles = _with_unique_slugs(fit)
     progress(f"tagging {len(articles)} articles")
-    tagged, tags = assign_tags(articles, config.tags)
+    tagged, tags = tagcache.assign_tags(articles, config.tags, cache_dir=cache_dir)
     corpus = functools.cache(lambda: encode(tagged))  # tokenized once, and only if needed
     progress("grouping stories reported by several sources")
     grouped, stories = group_same_stories(
@@ -127,7 +127,7 @@ def compute_site(
         tags=_still_with_pages(tags, tag_index, config.tags.min_articles),
         tag_index=tag_index,
         urls=Urls(config.base_url),
-        localizer=Localizer(config.language, config.timezone, config.digits),
+        localizer=Localizer(config.language, config.timezone, config.digits, config.hijri),
         labels=load_labels(config),
         sources=fed.health,
     )
