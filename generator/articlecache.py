@@ -54,6 +54,7 @@ def _plain(item: Parsed) -> dict[str, Any]:
         else {
             **{name: getattr(article, name) for name in _TEXT_FIELDS},
             "published": article.published.isoformat(),
+            "timed": article.timed,
             **{name: list(getattr(article, name)) for name in _TEXT_LISTS},
             "tags": [[tag.key, tag.label, tag.slug] for tag in article.tags],
         },
@@ -72,6 +73,7 @@ def _parsed(value: dict[str, Any]) -> Parsed:
         article = Article(
             **{name: _text(fields[name]) for name in _TEXT_FIELDS},
             published=datetime.fromisoformat(fields["published"]).astimezone(_UTC),
+            timed=fields["timed"] is True,
             **{name: tuple(map(_text, fields[name])) for name in _TEXT_LISTS},
             tags=tuple(Tag(*map(_text, tag)) for tag in fields["tags"]),
         )

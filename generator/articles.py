@@ -35,7 +35,7 @@ from .slugs import slugify
 _SUMMARY_WORDS = 45
 # Bumped whenever a file's text can come out as another Article, Problem or related name:
 # a parse kept from an earlier version is then never reused.
-PARSE_VERSION = 1
+PARSE_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +163,7 @@ def _parse(
         slug=slugify(arabic_letters(Path(article_id).name, lang)) or slugify(title),
         title=title,
         published=published,
+        timed=front.has_time("date"),
         source=clean_text(front.text("source")),
         origin=origin,
         url=url,

@@ -67,6 +67,17 @@ class SameStoryConfig:
     threshold: float = 0.4  # similarity of the rare words of headline and lead, 0 to 1
 
 
+# The sections of a day's page on an Arabic site, with the categories Arabic and English
+# feeds most often give their items.
+DEFAULT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "سياسة": ("سياسة", "العالم", "الشرق الأوسط", "عربي ودولي", "دولي", "عربي", "World", "Politics"),
+    "اقتصاد": ("اقتصاد", "أعمال", "مال وأعمال", "أسواق", "طاقة", "Business", "Economy"),
+    "رياضة": ("رياضة", "كرة القدم", "Sport", "Sports"),
+    "ثقافة": ("ثقافة", "فن", "فنون", "ثقافة وفنون", "أدب", "Culture", "Arts"),
+    "تكنولوجيا": ("تكنولوجيا", "تقنية", "علوم", "علوم وتكنولوجيا", "Technology", "Science"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
@@ -75,6 +86,7 @@ class SiteConfig:
     language: str = "ar"
     timezone: str = "UTC"
     digits: Literal["latn", "arab"] = "latn"
+    hijri: bool = False  # the Hijri (Umm al-Qura) date beside the Gregorian one
     digests_per_page: int = 7
     feed_items: int = 20  # digests in the site feed, articles in each tag feed
     max_file_mib: int = 10  # a larger feed file or saved article is not read
@@ -83,6 +95,8 @@ class SiteConfig:
     tags: TagsConfig = field(default_factory=TagsConfig)
     related: RelatedConfig = field(default_factory=RelatedConfig)
     same_story: SameStoryConfig = field(default_factory=SameStoryConfig)
+    # section heading: [the feeds' categories it gathers]; the others go to a last section
+    sections: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_SECTIONS))
     # Filled in by the loader, not read from the file:
     root: Path = field(default=Path("."), metadata={"internal": True})
 

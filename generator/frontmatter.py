@@ -99,6 +99,15 @@ class FrontMatter:
     def text_list(self, name: str) -> tuple[str, ...]:
         return tuple(entry.value for entry in self.entries(name))
 
+    def has_time(self, name: str) -> bool:
+        """Whether a date (read by ``moment``) gives a time of day: an article dated
+        2023-09-13 has none, and a page must not show it one (00:00)."""
+        try:
+            date.fromisoformat(self.required_text(name))
+        except ValueError:
+            return True
+        return False
+
     def moment(self, name: str, zone: ZoneInfo) -> datetime:
         """A required ISO 8601 date, in UTC; one without an offset is in ``zone``."""
         text = self.required_text(name)

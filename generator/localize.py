@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
+from hijridate import Gregorian
 
 _DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩"}
 
@@ -22,6 +23,7 @@ class Localizer:
     language: str
     timezone: str
     digits: str = "latn"  # a CLDR numbering system: latn (0-9) or arab (٠-٩)
+    hijri: bool = False  # the Umm al-Qura date beside the Gregorian one
     # Each text made once per value: a Babel call takes tens of microseconds, and a site
     # shows the same few hundred days on thousands of pages.
     _texts: dict[tuple[str, date], str] = field(
@@ -47,13 +49,34 @@ class Localizer:
         return moment.astimezone(ZoneInfo(self.timezone))
 
     def long_date(self, value: date | datetime) -> str:
-        """``13 سبتمبر 2023``: the date a reader sees (a moment is shown in the site zone)."""
+        """``13 سبتمبر 2023``: the date a reader sees (a moment is shown in the site zone),
+        with ``· 28 صفر 1445 هـ`` after it when the site shows Hijri dates."""
         day = self.local(value).date() if isinstance(value, datetime) else value
-        return self._text("long", day, lambda v, locale: format_date(v, "long", locale=locale))
+        return self._text(
+            "long",
+            day,
+            lambda v, locale: self._with_hijri(format_date(v, "long", locale=locale), v),
+        )
 
     def full_date(self, value: date) -> str:
         """``الأربعاء، 13 سبتمبر 2023``: the heading of a digest."""
-        return self._text("full", value, lambda v, locale: format_date(v, "full", locale=locale))
+        return self._text(
+            "full",
+            value,
+            lambda v, locale: self._with_hijri(format_date(v, "full", locale=locale), v),
+        )
+
+    def _with_hijri(self, text: str, day: date) -> str:
+        """The Gregorian date and, when the site shows it, the Hijri one: Umm al-Qura,
+        the calendar of Saudi Arabia, whose tables cover 1924 to 2077; a date outside
+        them keeps the Gregorian date alone rather than a guessed one."""
+        if not self.hijri:
+            return text
+        try:
+            hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+        except OverflowError:
+            return text
+        return f"{text} · {hijri.day} {hijri.month_name('ar')} {hijri.year} هـ"
 
     def time_of_day(self, moment: datetime) -> str:
         return self._text(

@@ -47,6 +47,7 @@ class Article:
     related: tuple[str, ...] = ()  # article ids
     same_story: tuple[str, ...] = ()  # ids of other sources' versions of this story
     source_url: str = ""  # the source's home page, when known
+    timed: bool = True  # the source gave a time of day, not a date alone
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ def test_article_fields_dates_and_sanitized_body(tmp_path: Path) -> None:
     assert article.title == "عنوان مقلوب"
     # a date without an offset is midnight in the site's time zone (UTC+3)
     assert article.published == datetime(2023, 9, 12, 21, 0, tzinfo=UTC)
+    assert not article.timed  # a date alone: no time of day to show
     assert article.url == ""
     assert article.given_tags == ("أ", "ب")
     assert article.explicit_related == ("other",)
@@ -232,6 +233,7 @@ def test_a_kept_parse_reads_back_equal_with_every_field(tmp_path: Path) -> None:
         related=("three",),
         same_story=("four",),
         source_url="https://example.org/",
+        timed=False,
     )
     parsed = {
         "k1": Parsed(article, (Entry("two", 5),), (Problem("o", 3, "m", "a"),)),
@@ -255,3 +257,19 @@ def test_a_file_is_parsed_only_when_its_key_is_new(tmp_path: Path) -> None:
     changed = read_saved(config, first.parsed)
     assert changed.parsed.keys().isdisjoint(first.parsed.keys())
     assert [article.title for article in changed.articles] == ["ب"]
+
+
+def test_an_article_dated_with_a_time_has_one_and_one_dated_by_day_has_none(
+    tmp_path: Path,
+) -> None:
+    dated = {
+        "by-day.md": "---\ntitle: يوم\ndate: 2023-09-13\n---\n",
+        "at-noon.md": "---\ntitle: ظهر\ndate: 2023-09-13T12:00:00+03:00\n---\n",
+        "at-midnight.md": "---\ntitle: منتصف\ndate: 2023-09-13T00:00\n---\n",
+    }
+    articles, _ = read_saved_articles(load_config(_site(tmp_path, dated)))
+    assert {article.title: article.timed for article in articles} == {
+        "يوم": False,
+        "ظهر": True,
+        "منتصف": True,
+    }

@@ -51,3 +51,17 @@ def test_a_localizer_used_for_many_pages_says_what_a_new_one_says() -> None:
         ]
         assert used == Localizer(language, zone, digits)
         assert hash(used) == hash(Localizer(language, zone, digits))
+
+
+def test_hijri_dates_are_umm_al_qura_beside_the_gregorian_ones():
+    # 1 Ramadan 1444 began on 23 March 2023 in Saudi Arabia; 13 September 2023 was 28 Safar 1445.
+    hijri = Localizer("ar", "Asia/Riyadh", hijri=True)
+    assert hijri.long_date(date(2023, 3, 23)) == "23 مارس 2023 · 1 رمضان 1444 هـ"
+    assert hijri.full_date(date(2023, 9, 13)).endswith("· 28 صفر 1445 هـ")
+    arab = Localizer("ar", "UTC", digits="arab", hijri=True)
+    assert arab.long_date(date(2023, 9, 13)) == "١٣ سبتمبر ٢٠٢٣ · ٢٨ صفر ١٤٤٥ هـ"
+    assert "هـ" not in Localizer("ar", "UTC").long_date(date(2023, 9, 13))
+
+
+def test_a_date_outside_the_umm_al_qura_tables_keeps_the_gregorian_date_alone():
+    assert Localizer("ar", "UTC", hijri=True).long_date(date(1900, 9, 13)) == "13 سبتمبر 1900"
