@@ -51,3 +51,24 @@ def test_without_a_folder_it_is_always_computed() -> None:
     cache.stored(None, "related", (1,), _counting(calls))
     cache.stored(None, "related", (1,), _counting(calls))
     assert len(calls) == 2
+
+
+def test_a_new_version_of_digest_computes_again(tmp_path: Path, monkeypatch) -> None:
+    calls: list[int] = []
+    cache.stored(tmp_path, "related", (1,), _counting(calls))
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    cache.stored(tmp_path, "related", (1,), _counting(calls))
+    assert len(calls) == 2
+
+
+def test_the_digest_of_texts_tells_every_change() -> None:
+    rows = [("a", "bc", "د"), ("e",)]
+    others = [
+        [("a", "bc", "د"), ("e",), ()],  # one more row, even empty
+        [("ab", "c", "د"), ("e",)],  # the same letters split otherwise
+        [("a", "bc"), ("د", "e")],  # the same texts in other rows
+        [("e",), ("a", "bc", "د")],  # the same rows in another order
+        [("a", "bc", "ذ"), ("e",)],  # one letter
+    ]
+    assert cache.digest(iter(rows)) == cache.digest(list(rows))
+    assert len({cache.digest(rows), *map(cache.digest, others)}) == 1 + len(others)

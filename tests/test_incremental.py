@@ -1,9 +1,12 @@
-"""A rebuild that reuses the saved articles parsed by the last build makes the same site as
-a cold build of the same files: real site folders, built one after the other."""
+"""A rebuild that reuses what the last build kept (the saved articles as parsed, the tags,
+same-story groups and related stories) makes the same site as a cold build of the same
+files, and computes again exactly the stages whose inputs changed: real site folders,
+built one after the other."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +37,7 @@ def _articles(site: Path) -> Path:
 
 
 def _edit_one(site: Path) -> None:
-    path = sorted(_articles(site).rglob("*.md"))[0]
+    path = _articles(site) / "kim-in-russia.md"  # published (the first file is broken)
     text = path.read_text("utf-8")
     path.write_text(text.replace("title:", "title: تعديل", 1), "utf-8")
 
@@ -61,25 +64,67 @@ def _change_timezone(site: Path) -> None:
     config.write_text("\n".join(lines) + "\n", "utf-8")
 
 
-STEPS: tuple[tuple[str, Callable[[Path], None]], ...] = (
-    ("cold", lambda site: None),
-    ("no change", lambda site: None),
-    ("edit one", _edit_one),
-    ("add one", _add_one),
-    ("delete one", _delete_one),
-    ("change time zone", _change_timezone),
+def _ignore_a_tag(site: Path) -> None:
+    """Leave out the tag most articles carry, under the ``tags:`` settings."""
+    site_now = compute_site(load_config(site), now=BUILD_TIME, offline=True, keep=False).site
+    label = max(site_now.tags, key=lambda tag: len(site_now.tag_index[tag.key])).label
+    config = site / "config.yaml"
+    text = config.read_text("utf-8")
+    assert "\ntags:\n" in text
+    config.write_text(text.replace("\ntags:\n", f'\ntags:\n  ignore: ["{label}"]\n'), "utf-8")
+
+
+def _fewer_related(site: Path) -> None:
+    config = site / "config.yaml"
+    assert "related:" not in config.read_text("utf-8")
+    with config.open("a", encoding="utf-8") as file:
+        file.write("related:\n  min_score: 0.9\n")
+
+
+STAGES = ("tags", "same-story", "related")  # the analysis results kept in .cache/
+
+# Each step, and the analysis stages it must compute again; the others are read back.
+STEPS: tuple[tuple[str, Callable[[Path], None], frozenset[str]], ...] = (
+    ("cold", lambda site: None, frozenset(STAGES)),
+    ("no change", lambda site: None, frozenset()),
+    ("edit one", _edit_one, frozenset(STAGES)),
+    ("add one", _add_one, frozenset(STAGES)),
+    ("delete one", _delete_one, frozenset(STAGES)),
+    # dates are all tagging does not read
+    ("change time zone", _change_timezone, frozenset({"same-story", "related"})),
+    # other tags make other related stories, not other stories
+    ("change a tag setting", _ignore_a_tag, frozenset({"tags", "related"})),
+    ("change the related setting", _fewer_related, frozenset({"related"})),
 )
+
+
+def _stage_results(site: Path) -> dict[str, str]:
+    """Each analysis stage's kept result, by the name of its file (its inputs' hash)."""
+    found = {}
+    for path in (site / CACHE_DIR).glob("*.json"):
+        stage, _, _ = path.name.rpartition("-")
+        if stage in STAGES:
+            assert stage not in found, f"{stage} is kept twice"
+            found[stage] = path.name
+    return found
 
 
 def test_each_rebuild_makes_what_a_cold_build_makes(tmp_path: Path) -> None:
     site = copy_example_site(tmp_path / "site-folder")
     shutil.rmtree(site / CACHE_DIR, ignore_errors=True)
     files = len(list(_articles(site).rglob("*.md")))
-    for name, change in STEPS:
+    built: dict[str, bytes] = {}
+    for name, change, recomputed in STEPS:
         change(site)
-        before = _kept(site)
+        before, stages_before = _kept(site), _stage_results(site)
         build_site(site)
-        assert tree(site / "site") == _cold_tree(site, tmp_path / "cold"), name
+        previous, built = built, tree(site / "site")
+        assert built == _cold_tree(site, tmp_path / "cold"), name
+        assert (built != previous) == (name != "no change"), f"{name}: the site changes"
+        stages = _stage_results(site)
+        assert stages.keys() == set(STAGES), name
+        changed = {stage for stage in STAGES if stages[stage] != stages_before.get(stage)}
+        assert changed == recomputed, name
         kept = _kept(site)
         # one parse kept per file, of the files there are now: nothing stale stays
         assert len(kept) == len(list(_articles(site).rglob("*.md"))), name
@@ -125,6 +170,19 @@ def test_a_kept_parse_is_used_instead_of_the_file(tmp_path: Path) -> None:
     articlecache.save(site / CACHE_DIR, {**kept, key: Parsed(marked, parsed.related, ())})
     result = build_site(site)
     assert "عنوان من الذاكرة" in {article.title for article in result.site.articles.values()}
+
+
+def test_kept_tags_are_used_instead_of_tagging_again(tmp_path: Path) -> None:
+    """The check that the kept tags are read at all: a label changed in the kept result is
+    what the build publishes (a changed input never finds such a result)."""
+    site = copy_example_site(tmp_path / "site-folder")
+    build_site(site)
+    (kept,) = (site / CACHE_DIR).glob("tags-*.json")
+    result = json.loads(kept.read_text("utf-8"))
+    result["tags"][0][1] = "وسم من الذاكرة"
+    kept.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
+    built = build_site(site).site
+    assert "وسم من الذاكرة" in {tag.label for a in built.articles.values() for tag in a.tags}
 
 
 def test_a_look_without_keeping_neither_reads_nor_writes_the_parses(tmp_path: Path) -> None:
