@@ -24,6 +24,7 @@ _INLINE = re.compile(
     r"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL
 )  # fmt: skip
 _HAS_SRC = re.compile(r"\bsrc\s*=", re.IGNORECASE)
+_DATA_BLOCK = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json\b""", re.IGNORECASE)
 _TEMPLATE_CODE = ("{{", "{%", "{#")
 _NEWLINES = re.compile(r"\r\n?")
 
@@ -49,8 +50,8 @@ def _inline_hashes(name: str, text: str) -> Iterable[tuple[str, str]]:
     text = _NEWLINES.sub("\n", text)  # as Jinja and HTML parsers both read it
     for found in _INLINE.finditer(text):
         kind, attributes, body = found[1].lower(), found[2], found[3]
-        if kind == "script" and _HAS_SRC.search(attributes):
-            continue
+        if kind == "script" and (_HAS_SRC.search(attributes) or _DATA_BLOCK.search(attributes)):
+            continue  # loaded from the site, or data (JSON-LD) the browser never runs
         if any(code in body for code in _TEMPLATE_CODE):
             line = text.count("\n", 0, found.start()) + 1
             raise BuildError(

@@ -23,11 +23,14 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
     TemplateSyntaxError,
+    pass_context,
     select_autoescape,
 )
+from jinja2.runtime import Context as Variables
 
 from . import urls
 from .csp import page_policy
+from .metadata import PageMetadata, page_metadata
 from .model import Article, OutputFile, Site, Story
 from .pages import Context, page_contexts
 from .problems import BuildError
@@ -135,6 +138,15 @@ def template_globals(site: Site) -> dict[str, object]:
         month=localizer.month,
         number=localizer.number,
         content_security_policy=page_policy(_template_texts(config.root)),
+        metadata=pass_context(lambda variables: _metadata(site, variables)),
+    )
+
+
+def _metadata(site: Site, variables: Variables) -> PageMetadata:
+    """``metadata()`` in a template: read off the page's own variables, whichever kind of
+    page and template (the theme's or an override) is being rendered."""
+    return page_metadata(
+        site, variables["page"], article=variables.get("article"), digest=variables.get("digest")
     )
 
 

@@ -14,6 +14,7 @@ from types import MappingProxyType
 import yaml
 
 from .config import SiteConfig
+from .metadata import MANIFEST_PATH, web_manifest
 from .model import OutputFile, Site
 
 THEME_DIR = Path(str(files("generator.theme")))
@@ -36,8 +37,9 @@ def load_labels(config: SiteConfig) -> Mapping[str, str]:
 
 
 def static_files(site: Site) -> tuple[OutputFile, ...]:
-    """The theme's static files, with the site's own ``templates/static/`` taking precedence."""
-    found: dict[str, bytes] = {}
+    """The theme's static files, with the site's own ``templates/static/`` taking precedence
+    (also over the web app manifest made from the site's settings)."""
+    found: dict[str, bytes] = {MANIFEST_PATH: web_manifest(site)}
     for folder in reversed(template_folders(site.config.root)):
         static = folder / "static"
         for path in sorted(static.rglob("*")) if static.is_dir() else ():
