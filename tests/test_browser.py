@@ -44,12 +44,28 @@ def test_pages_are_right_to_left_in_a_browser(
     browser.save_screenshot(str(ARTIFACTS / shot))
 
 
-def test_english_article_is_left_to_right_inside_the_rtl_site(browser, served_example) -> None:
+def test_an_english_article_keeps_the_site_s_rtl_frame_around_its_ltr_text(
+    browser, served_example
+) -> None:
     browser.get(served_example + "articles/kim-in-russia/")
-    direction = browser.execute_script(
-        "return getComputedStyle(document.querySelector('article')).direction"
+    directions = browser.execute_script(
+        "const of = s => getComputedStyle(document.querySelector(s)).direction;"
+        "return ['article', '.article .meta', '.site-nav', '.article h1', '.article .body']"
+        ".map(of)"
     )
-    assert direction == "ltr"
+    assert directions == ["rtl", "rtl", "rtl", "ltr", "ltr"]
+    # the meta line starts at the right edge, as the Arabic labels it holds are read
+    meta = browser.find_element("css selector", ".article .meta span").rect
+    body = browser.find_element("css selector", ".article .body p").rect
+    assert meta["x"] > body["x"]
+
+
+def test_an_article_page_writes_no_error_to_the_console(browser, served_example) -> None:
+    browser.get_log("browser")  # only this page's messages count
+    browser.get(served_example + quote("articles/بوتين-يلتقي-كيم/"))
+    time.sleep(0.5)  # for the icon and the manifest, which load after the page
+    logged = browser.get_log("browser")
+    assert [e["message"] for e in logged if e["level"] in {"SEVERE", "WARNING"}] == []
 
 
 PAGE_KINDS = [

@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from itertools import pairwise
 from urllib.parse import unquote
 
 import pytest
@@ -268,3 +269,15 @@ def test_articles_and_digests_carry_structured_data_of_their_kind(pages) -> None
         for data in found:
             assert data["@context"] == "https://schema.org"
             assert unquote(data["url"]) == SITE_URL + path.removesuffix("index.html")
+
+
+@pytest.mark.parametrize(
+    "kind", ["index.html", "page/", "digests/", "articles/", "tags/", "archive/", "sources/", "404"]
+)
+def test_every_kind_of_page_has_one_h1_and_skips_no_heading_level(pages, kind: str) -> None:
+    chosen = {path: head for path, head in pages.items() if path.startswith(kind)}
+    assert chosen
+    for path, head in chosen.items():
+        levels = head.headings
+        assert levels.count(1) == 1 and levels[0] == 1, (path, levels)
+        assert all(b <= a + 1 for a, b in pairwise(levels)), (path, levels)

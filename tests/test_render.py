@@ -118,3 +118,34 @@ def test_an_inline_script_made_of_template_values_stops_the_build(tmp_path: Path
         r"put it in a file under templates/static/",
     ):
         build_site(site_dir)
+
+
+def test_a_json_data_block_of_template_values_is_allowed_and_never_hashed(tmp_path: Path) -> None:
+    site_dir = _site_with_template(
+        tmp_path,
+        "base.html",
+        '{% extends "theme/base.html" %}\n{% block footer %}\n'
+        '<script type="application/ld+json">{"name": "{{ site.title }}"}</script>\n'
+        "{% endblock %}\n",
+    )
+    build_site(site_dir)
+    page = (site_dir / "site" / "index.html").read_text("utf-8")
+    assert "script-src &#39;self&#39;;" in page  # no hash: the browser never runs it
+    assert '<script type="application/ld+json">{"name": "موجز الاختبار"}</script>' in page
+
+
+def test_only_an_article_s_own_text_takes_its_language_and_direction(built_example) -> None:
+    site_dir, _ = built_example
+    page = (site_dir / "site" / "articles" / "kim-in-russia" / "index.html").read_text("utf-8")
+    assert '<article class="article">' in page
+    assert '<h1 lang="en" dir="ltr">Kim Jong Un arrives in Russia</h1>' in page
+    assert '<div class="body" lang="en" dir="ltr">' in page
+    assert re.search(r'<p class="meta">\n<span>تاريخ النشر', page)
+
+
+def test_a_tag_s_name_is_isolated_from_the_words_around_it(built_example) -> None:
+    site_dir, _ = built_example
+    tags = (site_dir / "site" / "tags" / "index.html").read_text("utf-8")
+    assert re.search(r'rel="tag"><bdi>[^<]+</bdi></a>', tags)
+    tag = next((site_dir / "site" / "tags").glob("*/index.html")).read_text("utf-8")
+    assert re.search(r"<h1>[^<]* «<bdi>[^<]+</bdi>»</h1>", tag)
