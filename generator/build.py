@@ -22,8 +22,10 @@ from .config import SiteConfig
 from .dedupe import group_same_stories
 from .digests import group_into_digests
 from .feeds import collect_feed_articles
+from .jsonfeed import json_feeds
 from .localize import Localizer
 from .model import Article, OutputFile, Site, Tag, index_by_tag
+from .opml import sources_opml
 from .problems import Problem
 from .related import find_related
 from .render import render_pages
@@ -39,7 +41,15 @@ from .xmlchars import articles_fit_for_xml, check_well_formed
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
 
 Output = Callable[[Site], Iterable[OutputFile]]
-OUTPUTS: tuple[Output, ...] = (render_pages, feeds, sitemap, hosting_files, static_files)
+OUTPUTS: tuple[Output, ...] = (
+    render_pages,
+    feeds,
+    json_feeds,
+    sources_opml,
+    sitemap,
+    hosting_files,
+    static_files,
+)
 
 
 @dataclass(frozen=True, slots=True)
