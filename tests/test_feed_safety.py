@@ -1,10 +1,12 @@
 """What the site publishes from hostile feeds and articles: every feed element a reader shows
-as HTML is rendered in a real browser and holds nothing live; harmless text reads back as it
-was written; characters XML cannot hold never reach an output; a broken feed stops the build."""
+as HTML, in the RSS and the JSON Feeds, is rendered in a real browser and holds nothing live;
+harmless text reads back as it was written; characters XML cannot hold never reach an output;
+a broken feed stops the build."""
 
 from __future__ import annotations
 
 import html
+import json
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
@@ -119,7 +121,8 @@ def _tag_feed(site: Path) -> Path:
 
 
 def _html_fields(site: Path) -> list[tuple[str, str]]:
-    """(where, the HTML a reader shows) for each element of each feed read as HTML."""
+    """(where, the HTML a reader shows) for each element of each feed read as HTML, and
+    for each ``content_html`` of the JSON Feed beside it."""
     fields = []
     for feed in _feed_files(site):
         root = ElementTree.parse(feed).getroot()
@@ -127,7 +130,16 @@ def _html_fields(site: Path) -> list[tuple[str, str]]:
             if element.tag in {"description", CONTENT}:
                 where = f"{feed.relative_to(site)} {element.tag} #{number}"
                 fields.append((where, element.text or ""))
+        for number, item in enumerate(_json_items(feed)):
+            fields.append(
+                (f"{feed.relative_to(site)} json content_html #{number}", item["content_html"])
+            )
     return fields
+
+
+def _json_items(rss_feed: Path) -> list[dict]:
+    """The items of the JSON Feed beside an RSS feed."""
+    return json.loads(rss_feed.with_name("feed.json").read_text("utf-8"))["items"]
 
 
 _LIVE = """
@@ -170,7 +182,8 @@ def test_every_html_field_of_every_feed_is_inert_in_a_browser(
     fields = _html_fields(hostile_build)
     feeds = _feed_files(hostile_build)
     assert hostile_build / "feed.xml" in feeds and _tag_feed(hostile_build) in feeds
-    assert len(fields) >= 2 * (len(HOSTILE_ITEMS) + len(FEEDPARSER_CASES))
+    assert len(fields) >= 3 * (len(HOSTILE_ITEMS) + len(FEEDPARSER_CASES))
+    assert sum("json" in where for where, _ in fields) >= len(HOSTILE_ITEMS)
     payloads = "".join(text for _, text in fields)
     assert "onerror=alert(1)" in payloads and "alert(5)" in payloads  # the payloads are there
     found = {}
@@ -192,6 +205,22 @@ def test_harmless_text_reads_back_unchanged(hostile_build: Path) -> None:
     assert html.unescape(site_feed.feed.subtitle) == "<img src=x onerror=alert(7)> & more"
     headlines = [html.unescape(e.summary).split(" · ") for e in site_feed.entries]
     assert any("<img src=x onerror=alert(1)>" in titles for titles in headlines)
+
+
+def test_json_feeds_hold_titles_and_summaries_as_plain_text(hostile_build: Path) -> None:
+    """A JSON Feed's title and summary are text a reader shows as text: the payloads read
+    back as written, neither escaped once more nor turned into markup."""
+    items = {item["title"]: item for item in _json_items(_tag_feed(hostile_build))}
+    assert items[HARMLESS_TITLE]["summary"] == HARMLESS_TEXT
+    assert "<img src=x onerror=alert(1)>" in items
+    site_feed = json.loads((hostile_build / "feed.json").read_text("utf-8"))
+    assert site_feed["title"] == "موجز <b>عدائي</b>"
+    assert site_feed["description"] == "<img src=x onerror=alert(7)> & more"
+    assert any(
+        "<img src=x onerror=alert(1)>" in i["summary"].split(" · ") for i in site_feed["items"]
+    )
+    every_item = [*site_feed["items"], *items.values()]
+    assert all("<script" not in item["content_html"].lower() for item in every_item)
 
 
 def test_characters_xml_cannot_hold_are_removed_with_a_problem(tmp_path: Path) -> None:
