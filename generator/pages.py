@@ -7,14 +7,18 @@ types are the theme's contract, documented field by field in ``docs/themes.md``.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import calendar
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from typing import ClassVar, get_args
 
+from babel import Locale
+from babel.dates import get_day_names
+
 from . import urls
+from .digests import Edition, lay_out
 from .model import Article, Digest, FeedHealth, Site, Tag
 
 
@@ -40,7 +44,8 @@ class Pagination:
 class IndexContext:
     TEMPLATE: ClassVar[str] = "index.html"
     page: Page
-    digests: tuple[Digest, ...]
+    edition: Edition | None  # the latest day in full, on the first page only
+    digests: tuple[Digest, ...]  # the other days of this page, listed
     articles: Mapping[str, Article]
     pagination: Pagination
 
@@ -50,6 +55,7 @@ class DigestContext:
     TEMPLATE: ClassVar[str] = "digest.html"
     page: Page
     digest: Digest
+    edition: Edition
     articles: Mapping[str, Article]
     newer: Digest | None
     older: Digest | None
@@ -82,10 +88,26 @@ class TagsContext:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarDay:
+    date: date
+    digest: Digest | None
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarMonth:
+    """A month as a calendar: weeks of seven days from Saturday, with None before its
+    first day and after its last."""
+
+    month: date  # its first day
+    weeks: tuple[tuple[CalendarDay | None, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveContext:
     TEMPLATE: ClassVar[str] = "archive.html"
     page: Page
-    months: tuple[tuple[date, tuple[Digest, ...]], ...]
+    weekdays: tuple[str, ...]  # the short names of the days, from Saturday
+    months: tuple[CalendarMonth, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,14 +141,17 @@ def _page(site: Site, path: str, title: str, *extra_feeds: tuple[str, str]) -> P
 
 
 def index_pages(site: Site) -> tuple[IndexContext, ...]:
-    """The home page and its sequels, ``digests_per_page`` digests each."""
+    """The home page and its sequels, ``digests_per_page`` days each: the home page shows
+    the latest day as its own page does and lists the others, its sequels list theirs."""
     per_page = site.config.digests_per_page
     chunks = [site.digests[i : i + per_page] for i in range(0, len(site.digests), per_page)]
     total = len(chunks)
+    latest = _edition(site, site.digests[0]) if site.digests else None
     return tuple(
         IndexContext(
             page=_page(site, urls.index_path(number), _page_title(site, number)),
-            digests=chunk,
+            edition=latest if number == 1 else None,
+            digests=chunk[1:] if number == 1 else chunk,
             articles=site.articles,
             pagination=Pagination(
                 number=number,
@@ -143,12 +168,17 @@ def _page_title(site: Site, number: int) -> str:
     return "" if number == 1 else f"{site.labels['page']} {number}"
 
 
+def _edition(site: Site, digest: Digest) -> Edition:
+    return lay_out(digest, site.articles, site.config.sections, site.labels["other_news"])
+
+
 def digest_pages(site: Site) -> tuple[DigestContext, ...]:
     digests = site.digests
     return tuple(
         DigestContext(
             page=_page(site, urls.digest_path(digest.slug), site.localizer.full_date(digest.date)),
             digest=digest,
+            edition=_edition(site, digest),
             articles=site.articles,
             newer=digests[position - 1] if position > 0 else None,
             older=digests[position + 1] if position + 1 < len(digests) else None,
@@ -210,16 +240,31 @@ def tags_page(site: Site) -> tuple[TagsContext, ...]:
 
 
 def archive_page(site: Site) -> tuple[ArchiveContext, ...]:
-    """Every digest by month, newest month first."""
-    months: dict[tuple[int, int], list[Digest]] = defaultdict(list)
-    for digest in site.digests:
-        months[(digest.date.year, digest.date.month)].append(digest)
+    """A calendar of every month that has a digest, newest month first."""
+    by_day = {digest.date: digest for digest in site.digests}
+    months = sorted({day.replace(day=1) for day in by_day}, reverse=True)
+    names = get_day_names("short", locale=Locale.parse(site.config.language, sep="-"))
     return (
         ArchiveContext(
             page=_page(site, urls.ARCHIVE_PATH, site.labels["archive"]),
-            months=tuple(
-                (chunk[0].date, tuple(chunk)) for _, chunk in sorted(months.items(), reverse=True)
-            ),
+            weekdays=tuple(names[(calendar.SATURDAY + i) % 7] for i in range(7)),
+            months=tuple(_calendar(month, by_day) for month in months),
+        ),
+    )
+
+
+def _calendar(month: date, by_day: Mapping[date, Digest]) -> CalendarMonth:
+    weeks = calendar.Calendar(firstweekday=calendar.SATURDAY).monthdatescalendar(
+        month.year, month.month
+    )
+    return CalendarMonth(
+        month=month,
+        weeks=tuple(
+            tuple(
+                CalendarDay(day, by_day.get(day)) if day.month == month.month else None
+                for day in week
+            )
+            for week in weeks
         ),
     )
 
