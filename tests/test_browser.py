@@ -4,11 +4,13 @@ and every kind of page within its Content-Security-Policy, in the preview too.""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from conftest import BUILD_TIME, build_site, console_messages, copy_example_site, csp_violations
+from day_site import add_summit_version, day_site
 
 from generator.build import build
 from generator.config import SiteConfig, load_config
@@ -66,6 +68,47 @@ def test_an_article_page_writes_no_error_to_the_console(browser, served_example)
     time.sleep(0.5)  # for the icon and the manifest, which load after the page
     logged = browser.get_log("browser")
     assert [e["message"] for e in logged if e["level"] in {"SEVERE", "WARNING"}] == []
+
+
+@pytest.fixture(scope="module")
+def served_day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site whose day has top stories and sections, served; yields its root URL."""
+    site = day_site(tmp_path_factory.mktemp("day"))
+    add_summit_version(site, "summit-b", "2023-09-13T09:00:00Z", "صحيفة ب")
+    with Preview(build_site(site).site.config) as preview:
+        yield preview.url
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize(("page", "name"), [("", "front"), ("digests/2023-09-13/", "day")])
+def test_a_day_shows_its_top_stories_first_and_fits_the_screen(
+    browser, served_day: str, page: str, name: str, width: int
+) -> None:
+    """As on a phone (390 px, the page's own viewport) and a laptop: no sideways scrolling,
+    and the top stories come before any section, within the first screen."""
+    metrics = {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": width < 600}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        browser.get(served_day + page)
+        sideways = browser.execute_script(
+            "const root = document.documentElement; return root.scrollWidth - root.clientWidth"
+        )
+        assert sideways == 0
+        sections = browser.execute_script(
+            "return [...document.querySelectorAll('main section')]"
+            ".map(s => [s.className, s.getBoundingClientRect().top])"
+        )
+        assert sections[0][0] == "top-stories"
+        assert sections[0][1] == min(top for _, top in sections) < 844
+        assert [kind for kind, _ in sections[1:]] == ["news-section"] * 3 + (
+            ["previous-days"] if page == "" else []
+        )
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**metrics, "height": height})
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / f"{name}-{width}.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 PAGE_KINDS = [

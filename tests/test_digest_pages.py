@@ -8,51 +8,8 @@ import re
 from pathlib import Path
 
 from conftest import build_site
+from day_site import SUMMIT_LEAD, add_summit_version, day_site
 from html_parts import Parts
-
-CONFIG = """title: موجز
-base_url: https://example.org/news/
-timezone: UTC
-sections:
-  اقتصاد: [اقتصاد]
-  سياسة: [العالم]
-"""
-SUMMIT = "القمة الطارئة لوزراء الخارجية العرب تبحث الأزمة في عمان"
-
-
-def _article(site: Path, name: str, title: str, when: str, source: str, tags: str, body: str):
-    (site / "content" / "articles" / f"{name}.md").write_text(
-        f"---\ntitle: {title}\ndate: {when}\nsource: {source}\ntags: [{tags}]\n---\n{body}\n",
-        "utf-8",
-    )
-
-
-def _site(tmp_path: Path) -> Path:
-    site = tmp_path / "site-src"
-    (site / "content" / "articles").mkdir(parents=True)
-    (site / "config.yaml").write_text(CONFIG, "utf-8")
-    _article(
-        site,
-        "summit-a",
-        SUMMIT,
-        "2023-09-13T00:15:00Z",  # the day's first story, at the foot of its page
-        "صحيفة أ",
-        "العالم",
-        "اجتمع وزراء الخارجية العرب في عمان لبحث الأزمة الإقليمية المتصاعدة. وتستمر القمة يومين.",
-    )
-    singles = [
-        ("gold", "سعر الذهب يسجل رقما قياسيا جديدا", "اقتصاد", "سعر الذهب < 2000 دولار & أكثر."),
-        ("match", "المنتخب يفوز على ضيفه بثلاثة أهداف", "رياضة", "فاز المنتخب في المباراة الودية."),
-        ("treaty", "توقيع معاهدة للحدود البحرية بين البلدين", "العالم", "وقع البلدان معاهدة."),
-        ("film", "مهرجان السينما يفتتح دورته العاشرة", "", "افتتح المهرجان دورته مساء أمس."),
-        ("bank", "البنك المركزي يثبت أسعار الفائدة للمرة الثالثة", "اقتصاد", "قرر البنك التثبيت."),
-        ("rain", "أمطار غزيرة متوقعة على المناطق الشمالية", "", "تتوقع الأرصاد أمطارا غزيرة."),
-        ("vote", "البرلمان يصوت على قانون الانتخابات الجديد", "العالم", "صوت النواب اليوم."),
-    ]
-    for hour, (name, title, tags, body) in enumerate(singles, start=1):
-        _article(site, name, title, f"2023-09-13T{hour:02}:30:00Z", "صحيفة أ", tags, body)
-    _article(site, "older", "خبر من اليوم السابق", "2023-09-12T10:00:00Z", "صحيفة أ", "", "نص.")
-    return site
 
 
 def _page(site: Path, path: str) -> str:
@@ -70,16 +27,8 @@ def _story_ids(html: str) -> list[str]:
 def test_a_day_opens_with_its_top_stories_then_each_other_story_once_by_section(
     tmp_path: Path,
 ) -> None:
-    site = _site(tmp_path)
-    _article(
-        site,
-        "summit-b",
-        SUMMIT,
-        "2023-09-13T09:00:00Z",
-        "صحيفة ب",
-        "",
-        "اجتمع وزراء الخارجية العرب في عمان لبحث الأزمة الإقليمية المتصاعدة. وتستمر القمة يومين.",
-    )
+    site = day_site(tmp_path)
+    add_summit_version(site, "summit-b", "2023-09-13T09:00:00Z", "صحيفة ب")
     build_site(site)
     html = _page(site, "digests/2023-09-13/")
     assert _headings(html) == ["أهم الأخبار", "اقتصاد", "سياسة", "منوعات"]
@@ -96,12 +45,12 @@ def test_a_day_opens_with_its_top_stories_then_each_other_story_once_by_section(
     ]
     top = html[: html.index("</section>")]
     assert "نشرته أيضاً" in top and "صحيفة ب" in Parts(top).text
-    assert "اجتمع وزراء الخارجية العرب في عمان لبحث الأزمة الإقليمية المتصاعدة." in top
+    assert SUMMIT_LEAD in top
     assert "وتستمر القمة" not in top  # the lead is the first sentence only
 
 
 def test_a_lead_is_shown_as_text(tmp_path: Path) -> None:
-    site = _site(tmp_path)
+    site = day_site(tmp_path)
     build_site(site)
     html = _page(site, "digests/2023-09-13/")
     assert "سعر الذهب &lt; 2000 دولار &amp; أكثر." in html
@@ -109,7 +58,7 @@ def test_a_lead_is_shown_as_text(tmp_path: Path) -> None:
 
 
 def test_the_front_page_shows_the_latest_day_then_lists_the_others(tmp_path: Path) -> None:
-    site = _site(tmp_path)
+    site = day_site(tmp_path)
     build_site(site)
     front, day = _page(site, ""), _page(site, "digests/2023-09-13/")
     assert _story_ids(front) == _story_ids(day)
@@ -121,7 +70,7 @@ def test_the_front_page_shows_the_latest_day_then_lists_the_others(tmp_path: Pat
 
 
 def test_the_archive_is_a_calendar_of_weeks_from_saturday(tmp_path: Path) -> None:
-    site = _site(tmp_path)
+    site = day_site(tmp_path)
     build_site(site)
     html = _page(site, "archive/")
     parts = Parts(html)
@@ -136,19 +85,11 @@ def test_the_archive_is_a_calendar_of_weeks_from_saturday(tmp_path: Path) -> Non
 
 
 def test_a_story_keeps_its_anchor_when_another_source_reports_it_later(tmp_path: Path) -> None:
-    site = _site(tmp_path)
+    site = day_site(tmp_path)
     build_site(site)
     before = _story_ids(_page(site, "digests/2023-09-13/"))
     assert before[-3:] == ["story-gold", "story-summit-a", "story-match"]  # in سياسة
-    _article(
-        site,
-        "summit-b",
-        SUMMIT,
-        "2023-09-13T12:00:00Z",
-        "صحيفة ب",
-        "",
-        "اجتمع وزراء الخارجية العرب في عمان لبحث الأزمة الإقليمية المتصاعدة. وتستمر القمة يومين.",
-    )
+    add_summit_version(site, "summit-b", "2023-09-13T12:00:00Z", "صحيفة ب")
     build_site(site)
     html = _page(site, "digests/2023-09-13/")
     after = _story_ids(html)
