@@ -387,7 +387,7 @@ def test_imported_seed_builds_into_linked_article_pages(tmp_path: Path) -> None:
     assert main(["build", "--offline", "--quiet", "--site", str(tmp_path)]) == 0
     page = (tmp_path / "site" / "articles" / MAIN / "index.html").read_text("utf-8")
     for tag in ("بوتين", "روسيا", "كوريا الشمالية", "الزعيم الكوري الشمالي"):
-        assert f'rel="tag">{tag}</a>' in page
+        assert f'rel="tag"><bdi>{tag}</bdi></a>' in page
     assert f"/news/articles/{quote(RELATED)}/" in page
     other = (tmp_path / "site" / "articles" / RELATED / "index.html").read_text("utf-8")
     assert f"/news/articles/{quote(MAIN)}/" in other
