@@ -11,6 +11,8 @@ from urllib.parse import quote
 import pytest
 from conftest import BUILD_TIME, build_site, console_messages, copy_example_site, csp_violations
 from day_site import add_summit_version, day_site
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 from generator.build import build
 from generator.config import SiteConfig, load_config
@@ -207,3 +209,172 @@ def test_an_inline_script_of_the_templates_runs_and_an_injected_one_does_not(
         blocked = csp_violations(browser)
     assert ran == ["ran", None]
     assert len(blocked) == 1 and "inline script" in blocked[0]
+
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text("utf-8")
+SCHEMES = ["light", "dark"]
+TYPEFACE = "Noto Naskh Arabic"
+
+
+def _in_scheme(browser, scheme: str) -> None:
+    """The browser reports the reader's system set to this colour scheme."""
+    feature = {"name": "prefers-color-scheme", "value": scheme}
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [feature]})
+
+
+def _serious_accessibility_problems(browser) -> list[str]:
+    """What axe-core finds on the open page at the impact serious or critical, each as its
+    rule and the elements that break it."""
+    browser.execute_script(AXE)
+    browser.set_script_timeout(60)
+    return browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations"
+        "  .filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        "  .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)))"
+        "  .catch(e => done([`axe failed: ${e}`]))"
+    )
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("page", PAGE_KINDS)
+def test_every_kind_of_page_has_no_serious_accessibility_problem(
+    browser, served_example: str, page: str, scheme: str
+) -> None:
+    """Contrast, landmarks, names of links and the rest, as axe-core checks them, in the light
+    and the dark colour scheme."""
+    _in_scheme(browser, scheme)
+    try:
+        browser.get(served_example + page)
+        assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") == (
+            "rgb(253, 252, 250)" if scheme == "light" else "rgb(20, 21, 23)"
+        )
+        assert _serious_accessibility_problems(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+@pytest.mark.parametrize("page", PAGE_KINDS)
+def test_a_page_asks_no_other_host_for_anything(browser, served_example: str, page: str) -> None:
+    browser.get(served_example + page)
+    browser.execute_script("return document.fonts.ready")
+    asked = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert asked  # the style sheet at least
+    assert [url for url in asked if not url.startswith("http://127.0.0.1:")] == []
+
+
+@pytest.mark.parametrize(
+    ("page", "text"), [("", ".lead"), (quote("articles/بوتين-يلتقي-كيم/"), ".body p")]
+)
+def test_text_is_set_in_the_site_s_own_arabic_typeface(
+    browser, served_example: str, page: str, text: str
+) -> None:
+    """Body text and headings in Noto Naskh Arabic, loaded from the site itself (its regular
+    and bold Arabic parts), at a size and line height an Arabic reader on a phone can read."""
+    metrics = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        browser.get(served_example + page)
+        family, size, height = browser.execute_script(
+            "const s = getComputedStyle(document.querySelector(arguments[0]));"
+            "return [s.fontFamily, parseFloat(s.fontSize), parseFloat(s.lineHeight)]",
+            text,
+        )
+        browser.set_script_timeout(15)
+        loaded = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "document.fonts.ready.then(fonts => done([...fonts]"
+            "  .filter(f => f.status === 'loaded')"
+            "  .map(f => `${f.family.replaceAll('\"', '')} ${f.weight} ${f.unicodeRange}`)))"
+        )
+        fetched = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+            "  .filter(n => n.endsWith('.woff2')).map(n => n.split('/static/')[1])"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert family.split(",")[0].strip('"') == TYPEFACE
+    assert size >= 17 and height >= 1.7 * size
+    arabic = [face for face in loaded if face.startswith(TYPEFACE) and "U+600-6FF" in face]
+    assert sorted(face.split()[3] for face in arabic) == ["400", "700"]
+    assert sorted(fetched)[:2] == [
+        "fonts/noto-naskh-arabic-arabic-400.woff2",
+        "fonts/noto-naskh-arabic-arabic-700.woff2",
+    ]
+
+
+def test_the_keyboard_reaches_every_link_of_the_front_page_in_order(
+    browser, served_day: str
+) -> None:
+    """Tab goes through the links as they stand in the page, the first a skip link that
+    shows when it has the focus and leads into the main content."""
+    browser.get(served_day)
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+    )
+    reached = []
+    keys = ActionChains(browser)
+    for _ in links:
+        keys.send_keys(Keys.TAB).perform()
+        reached.append(browser.execute_script("return document.activeElement.getAttribute('href')"))
+        if len(reached) == 1:
+            skip = browser.execute_script(
+                "const r = document.activeElement.getBoundingClientRect();"
+                "const s = getComputedStyle(document.activeElement);"
+                "return [r.top >= 0 && r.height > 0, s.outlineStyle, s.outlineWidth]"
+            )
+    assert reached == links
+    assert links[0] == "#main"
+    assert skip == [True, "solid", "3px"]  # on screen, with a visible focus ring
+    browser.get(served_day)
+    keys.send_keys(Keys.TAB).send_keys(Keys.ENTER).send_keys(Keys.TAB).perform()
+    assert browser.execute_script("return document.activeElement.closest('main') !== null")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize(
+    ("site", "page", "name"),
+    [
+        ("served_day", "", "front"),
+        ("served_day", "digests/2023-09-13/", "digest"),
+        ("served_example", quote("articles/بوتين-يلتقي-كيم/"), "article"),
+    ],
+)
+def test_pages_read_well_in_both_colour_schemes_on_a_phone_and_a_laptop(
+    browser,
+    request: pytest.FixtureRequest,
+    site: str,
+    page: str,
+    name: str,
+    width: int,
+    scheme: str,
+) -> None:
+    """Screenshots to look at (tests/artifacts/), of pages that fit the screen and whose text
+    is drawn once the typeface has loaded."""
+    metrics = {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": width < 600}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    _in_scheme(browser, scheme)
+    try:
+        browser.get(request.getfixturevalue(site) + page)
+        browser.set_script_timeout(15)
+        status = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "document.fonts.ready.then(f => done(document.fonts.status))"
+        )
+        assert status == "loaded"
+        assert (
+            browser.execute_script(
+                "const root = document.documentElement; return root.scrollWidth - root.clientWidth"
+            )
+            == 0
+        )
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**metrics, "height": height})
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / f"{name}-{width}-{scheme}.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
