@@ -49,6 +49,8 @@ class TagsConfig:
     ignore: tuple[str, ...] = ()  # tags to drop, e.g. desk names
     max_per_article: int = 5
     min_articles: int = 2  # a tag gets a page and a feed from this many articles on
+    most_used: int = 100  # the tags page lists this many, the most used; the rest by letter
+    page_size: int = 30  # articles on each page of a tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,6 +414,12 @@ def _check_site(values: dict, node: yaml.MappingNode, errors: list[str]) -> None
     for name in ("digests_per_page", "feed_items", "max_file_mib"):
         if name in values and values[name] < 1:
             errors.append(_error(_find(node, name), f"'{name}' should be 1 or more."))
+    tags = values.get("tags")
+    for name in ("most_used", "page_size"):
+        if tags is not None and getattr(tags, name) < 1:
+            errors.append(
+                _error(_find(_find(node, "tags"), name), f"'tags.{name}' should be 1 or more.")
+            )
     if "fetch_deadline" in values and values["fetch_deadline"] <= timedelta(0):
         errors.append(
             _error(_find(node, "fetch_deadline"), "'fetch_deadline' should be longer than 0s.")

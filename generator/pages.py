@@ -8,7 +8,7 @@ types are the theme's contract, documented field by field in ``docs/themes.md``.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -17,7 +17,7 @@ from typing import ClassVar, get_args
 from babel import Locale
 from babel.dates import get_day_names
 
-from . import urls
+from . import alphabet, urls
 from .digests import Edition, lay_out
 from .model import Article, Digest, FeedHealth, Site, Tag
 
@@ -36,8 +36,8 @@ class Page:
 class Pagination:
     number: int  # this page's number, from 1
     total: int  # how many pages
-    previous: str  # link to the page of newer digests, or ""
-    next: str  # link to the page of older digests, or ""
+    previous: str  # link to the page before (newer digests or articles), or ""
+    next: str  # link to the page after (older ones), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +77,34 @@ class TagContext:
     TEMPLATE: ClassVar[str] = "tag.html"
     page: Page
     tag: Tag
-    tag_articles: tuple[Article, ...]
+    tag_articles: tuple[Article, ...]  # this page's share, newest first
+    pagination: Pagination
+
+
+@dataclass(frozen=True, slots=True)
+class TagLetter:
+    """A letter of the tag index and the page of the tags filed under it."""
+
+    letter: str
+    href: str
+    count: int  # how many tags it lists
 
 
 @dataclass(frozen=True, slots=True)
 class TagsContext:
     TEMPLATE: ClassVar[str] = "tags.html"
     page: Page
-    tags: tuple[tuple[Tag, int], ...]
+    tags: tuple[tuple[Tag, int], ...]  # the most used, at most tags.most_used
+    letters: tuple[TagLetter, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagLetterContext:
+    TEMPLATE: ClassVar[str] = "tag_letter.html"
+    page: Page
+    letter: TagLetter
+    letters: tuple[TagLetter, ...]
+    tags: tuple[tuple[Tag, int], ...]  # in alphabetical order
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +149,7 @@ Context = (
     | ArticleContext
     | TagContext
     | TagsContext
+    | TagLetterContext
     | ArchiveContext
     | SourcesContext
     | NotFoundContext
@@ -153,14 +174,18 @@ def index_pages(site: Site) -> tuple[IndexContext, ...]:
             edition=latest if number == 1 else None,
             digests=chunk[1:] if number == 1 else chunk,
             articles=site.articles,
-            pagination=Pagination(
-                number=number,
-                total=total,
-                previous=site.urls.href(urls.index_path(number - 1)) if number > 1 else "",
-                next=site.urls.href(urls.index_path(number + 1)) if number < total else "",
-            ),
+            pagination=_pagination(site, number, total, urls.index_path),
         )
         for number, chunk in enumerate(chunks or [()], start=1)
+    )
+
+
+def _pagination(site: Site, number: int, total: int, path: Callable[[int], str]) -> Pagination:
+    return Pagination(
+        number=number,
+        total=total,
+        previous=site.urls.href(path(number - 1)) if number > 1 else "",
+        next=site.urls.href(path(number + 1)) if number < total else "",
     )
 
 
@@ -210,32 +235,80 @@ def article_pages(site: Site) -> tuple[ArticleContext, ...]:
 
 
 def tag_pages(site: Site) -> tuple[TagContext, ...]:
-    return tuple(
-        TagContext(
-            page=_page(
-                site,
-                urls.tag_path(tag.slug),
-                tag.label,
-                (
-                    f"{site.config.title}: {tag.label}",
-                    site.urls.absolute(urls.tag_feed_path(tag.slug)),
-                ),
-            ),
+    """Each tag's articles, ``tags.page_size`` a page: ``tags/<slug>/``, then
+    ``tags/<slug>/page/2/`` and on, every page announcing the tag's feed."""
+    return tuple(chain.from_iterable(_one_tag_pages(site, tag) for tag in site.tags))
+
+
+def _one_tag_pages(site: Site, tag: Tag) -> Iterator[TagContext]:
+    size = site.config.tags.page_size
+    tagged = site.tag_index.get(tag.key, ())
+    chunks = [tagged[i : i + size] for i in range(0, len(tagged), size)] or [()]
+    feed = (f"{site.config.title}: {tag.label}", site.urls.absolute(urls.tag_feed_path(tag.slug)))
+    for number, chunk in enumerate(chunks, start=1):
+        title = tag.label if number == 1 else f"{tag.label} · {_page_title(site, number)}"
+        yield TagContext(
+            page=_page(site, urls.tag_path(tag.slug, number), title, feed),
             tag=tag,
-            tag_articles=site.tag_index.get(tag.key, ()),
+            tag_articles=chunk,
+            pagination=_pagination(site, number, len(chunks), lambda n: urls.tag_path(tag.slug, n)),
         )
-        for tag in site.tags
+
+
+def _counted_tags(site: Site) -> list[tuple[Tag, int]]:
+    return [(tag, len(site.tag_index.get(tag.key, ()))) for tag in site.tags]
+
+
+def _by_letter(site: Site) -> dict[str, list[tuple[Tag, int]]]:
+    """The tags with a page under the letter each is filed under, letters in alphabetical
+    order and each letter's tags too."""
+    filed = sorted(
+        _counted_tags(site), key=lambda pair: (alphabet.sort_key(pair[0].label), pair[0].key)
     )
+    letters: dict[str, list[tuple[Tag, int]]] = {}
+    for pair in filed:
+        letters.setdefault(alphabet.letter_of(pair[0].label), []).append(pair)
+    return dict(sorted(letters.items(), key=lambda item: alphabet.letter_key(item[0])))
+
+
+def _letter_path(letter: str) -> str:
+    return urls.tag_letter_path("0-9" if letter == alphabet.NO_LETTER else letter)
 
 
 def tags_page(site: Site) -> tuple[TagsContext, ...]:
-    """Every tag with a page, the most used first."""
-    counted = ((tag, len(site.tag_index.get(tag.key, ()))) for tag in site.tags)
+    """The most used tags, and the letters that lead to all the others: one page that
+    stays small however many tags the site has."""
+    most_used = sorted(_counted_tags(site), key=lambda pair: (-pair[1], pair[0].key))
     return (
         TagsContext(
             page=_page(site, urls.TAGS_PATH, site.labels["tags"]),
-            tags=tuple(sorted(counted, key=lambda pair: (-pair[1], pair[0].key))),
+            tags=tuple(most_used[: site.config.tags.most_used]),
+            letters=_letters(site, _by_letter(site)),
         ),
+    )
+
+
+def _letters(site: Site, by_letter: Mapping[str, list[tuple[Tag, int]]]) -> tuple[TagLetter, ...]:
+    return tuple(
+        TagLetter(letter, site.urls.href(_letter_path(letter)), len(tags))
+        for letter, tags in by_letter.items()
+    )
+
+
+def tag_letter_pages(site: Site) -> tuple[TagLetterContext, ...]:
+    """One page per letter of the tag index, listing every tag filed under it."""
+    by_letter = _by_letter(site)
+    letters = _letters(site, by_letter)
+    return tuple(
+        TagLetterContext(
+            page=_page(
+                site, _letter_path(letter.letter), f"{site.labels['tags']}: {letter.letter}"
+            ),
+            letter=letter,
+            letters=letters,
+            tags=tuple(by_letter[letter.letter]),
+        )
+        for letter in letters
     )
 
 
@@ -291,6 +364,7 @@ PAGE_KINDS: tuple[Callable[[Site], tuple[Context, ...]], ...] = (
     article_pages,
     tag_pages,
     tags_page,
+    tag_letter_pages,
     archive_page,
     sources_page,
     not_found_page,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from pathlib import Path
 
@@ -42,8 +42,14 @@ _OBJECT = re.compile(r"'(?:\w+\.)*(\w+) object'")
 
 def render_pages(site: Site) -> Iterator[OutputFile]:
     """Page by page as they are rendered, so that each can be written before the next."""
+    return render_contexts(site, page_contexts(site))
+
+
+def render_contexts(site: Site, contexts: Iterable[Context]) -> Iterator[OutputFile]:
+    """These pages only, as a build renders them: a few pages of a large site are looked at
+    without rendering all the others."""
     env = _environment(site)
-    return (_render(env, site, context) for context in page_contexts(site))
+    return (_render(env, site, context) for context in contexts)
 
 
 def _render(env: Environment, site: Site, context: Context) -> OutputFile:

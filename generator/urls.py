@@ -44,8 +44,14 @@ def digest_path(slug: str) -> str:
     return f"digests/{slug}/"
 
 
-def tag_path(slug: str) -> str:
-    return f"tags/{slug}/"
+def tag_path(slug: str, page: int = 1) -> str:
+    return f"tags/{slug}/" if page == 1 else f"tags/{slug}/page/{page}/"
+
+
+def tag_letter_path(letter: str) -> str:
+    """The page of the tags filed under one letter (one character, or ``0-9``): under a
+    tag's own folder name, it cannot meet that tag's ``page/`` sequels or its feed."""
+    return f"tags/letter/{letter}/"
 
 
 def tag_feed_path(slug: str) -> str:
