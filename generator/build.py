@@ -29,6 +29,7 @@ from .opml import sources_opml
 from .problems import Problem
 from .related import find_related
 from .render import render_pages
+from .search import with_search_index
 from .slugs import unique_slugs
 from .syndication import feeds, hosting_files, sitemap
 from .tags import given_tag_problems
@@ -86,6 +87,8 @@ def build(
     site = data.site
     progress("rendering and writing pages and feeds")
     made = ((_producer(output), _well_formed(output(site))) for output in OUTPUTS)
+    if config.search:
+        made = with_search_index(made, site)
     written = write_site(made, config.output_dir)
     articlecache.save(config.root / CACHE_DIR, data.parsed)
     return BuildResult(

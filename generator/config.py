@@ -89,6 +89,7 @@ class SiteConfig:
     timezone: str = "UTC"
     digits: Literal["latn", "arab"] = "latn"
     hijri: bool = False  # the Hijri (Umm al-Qura) date beside the Gregorian one
+    search: bool = True  # a search page and its index of the articles (Pagefind)
     digests_per_page: int = 7
     feed_items: int = 20  # digests in the site feed, articles in each tag feed
     max_file_mib: int = 10  # a larger feed file or saved article is not read

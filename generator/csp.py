@@ -29,14 +29,16 @@ _TEMPLATE_CODE = ("{{", "{%", "{#")
 _NEWLINES = re.compile(r"\r\n?")
 
 
-def page_policy(templates: Iterable[tuple[str, str]]) -> str:
-    """The policy for the pages made from these templates, each given as (name, text)."""
+def page_policy(templates: Iterable[tuple[str, str]], *, wasm: bool = False) -> str:
+    """The policy for the pages made from these templates, each given as (name, text).
+    ``wasm`` lets the site's own scripts compile WebAssembly, as the search does (Pagefind
+    runs its index in WebAssembly); it allows no ``eval`` of script text."""
     hashes: dict[str, list[str]] = {"script": [], "style": []}
     for name, text in templates:
         for kind, digest in _inline_hashes(name, text):
             if digest not in hashes[kind]:
                 hashes[kind].append(digest)
-    script = " ".join(("'self'", *hashes["script"]))
+    script = " ".join(("'self'", *hashes["script"], *(["'wasm-unsafe-eval'"] if wasm else [])))
     style = " ".join(("'self'", *hashes["style"]))
     return (
         f"default-src 'self'; img-src 'self' https:; style-src {style}; "

@@ -20,6 +20,7 @@ from babel.dates import get_day_names
 from . import alphabet, urls
 from .digests import Edition, lay_out
 from .model import Article, Digest, FeedHealth, Site, Tag
+from .search import SEARCH_PATH
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,12 @@ class NotFoundContext:
     page: Page
 
 
+@dataclass(frozen=True, slots=True)
+class SearchContext:
+    TEMPLATE: ClassVar[str] = "search.html"
+    page: Page
+
+
 Context = (
     IndexContext
     | DigestContext
@@ -153,6 +160,7 @@ Context = (
     | ArchiveContext
     | SourcesContext
     | NotFoundContext
+    | SearchContext
 )
 
 
@@ -358,6 +366,13 @@ def not_found_page(site: Site) -> tuple[NotFoundContext, ...]:
     return (NotFoundContext(page=_page(site, "404.html", site.labels["not_found"])),)
 
 
+def search_page(site: Site) -> tuple[SearchContext, ...]:
+    """The page searching the articles; none when ``search: false`` leaves out the index."""
+    if not site.config.search:
+        return ()
+    return (SearchContext(page=_page(site, SEARCH_PATH, site.labels["search"])),)
+
+
 PAGE_KINDS: tuple[Callable[[Site], tuple[Context, ...]], ...] = (
     index_pages,
     digest_pages,
@@ -368,6 +383,7 @@ PAGE_KINDS: tuple[Callable[[Site], tuple[Context, ...]], ...] = (
     archive_page,
     sources_page,
     not_found_page,
+    search_page,
 )
 CONTEXTS: tuple[type[Context], ...] = get_args(Context)
 

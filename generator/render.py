@@ -131,6 +131,7 @@ def template_globals(site: Site) -> dict[str, object]:
             "lang": config.language,
             "dir": config.direction,
             "has_sources": bool(site.sources),
+            "has_search": config.search,
         },
         labels=site.labels,
         href=link.href,
@@ -143,7 +144,7 @@ def template_globals(site: Site) -> dict[str, object]:
         time_of_day=localizer.time_of_day,
         month=localizer.month,
         number=localizer.number,
-        content_security_policy=page_policy(_template_texts(config.root)),
+        content_security_policy=page_policy(_template_texts(config.root), wasm=config.search),
         metadata=pass_context(lambda variables: _metadata(site, variables)),
     )
 

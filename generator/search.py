@@ -1,0 +1,144 @@
+"""The search index: Pagefind run over the article pages as the build writes them.
+
+Pagefind indexes built HTML, so the index is made from the pages themselves: each
+article page (the only pages whose template marks their content with
+``data-pagefind-body``) is copied to a temporary folder as it passes on to be written,
+and once every page is made Pagefind's bundled binary indexes that folder; its bundle is
+then written under ``pagefind/`` like any other output, so a failed index leaves the
+previous site as it was.
+
+Pagefind matches words as written, and Arabic writes one word many ways (أ or ا, ة or
+ه, with or without diacritics). The copy given to Pagefind, never the published page,
+gets the article's words in ``match_key`` form, and without the article ال, so a query
+folded the same way in the browser (``static/search.js``) finds them. The copy also
+carries the article's filters: source, section and month.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from . import urls
+from .digests import category_sections, section_of
+from .model import Article, OutputFile, Site, Story
+from .normalize import match_key, written_words
+from .problems import BuildError
+from .textindex import article_text
+
+SEARCH_PATH = "search/"
+BUNDLE_DIR = "pagefind"
+_PRODUCER = "search.pagefind"
+_BODY_MARK = b"data-pagefind-body"
+_BODY_OPEN = re.compile(rb"<[a-z]+\b[^>]*\bdata-pagefind-body\b[^>]*>")
+# The article ال as written joined to a word, alone or after و ف ب ك ل (ل + ال is لل).
+_ARTICLE = ("وال", "فال", "بال", "كال", "ال", "لل")
+_MIN_STEM = 3  # ال is only taken off a word that keeps this many letters
+
+
+def folded_words(text: str) -> tuple[str, ...]:
+    """The words of the text a folded query may ask for but Pagefind would not find as
+    written: each word's match key where it differs, and the key without ال (and the
+    و ف ب ك ل written before it)."""
+    found: dict[str, None] = {}
+    for word in filter(None, written_words(text)):
+        key = match_key(word)
+        if key != word.casefold():
+            found[key] = None
+        article = next((form for form in _ARTICLE if key.startswith(form)), "")
+        if article and len(key) - len(article) >= _MIN_STEM:
+            found[key[len(article) :]] = None
+    return tuple(found)
+
+
+def index_copy(
+    page: bytes, article: Article, section: str | None, labels: Mapping[str, str]
+) -> bytes:
+    """The article page as Pagefind reads it: its marked content opens with the folded
+    words, and the filters (named in the site's language) in an element Pagefind reads
+    but does not index as text."""
+    opening = _BODY_OPEN.search(page)
+    if opening is None:
+        return page
+    words = " ".join(folded_words(f"{article.title}\n{article_text(article)}"))
+    filters = [(labels["source"], article.source), (labels["search_section"], section or ""),
+               (labels["search_month"], article.published.strftime("%Y-%m"))]  # fmt: skip
+    extra = "".join(
+        f'<span data-pagefind-filter="{html.escape(name)}">{html.escape(value)}</span>'
+        for name, value in filters
+        if value
+    )
+    added = f"<div data-pagefind-ignore>{extra}</div><p>{html.escape(words)}</p>"
+    return page[: opening.end()] + added.encode() + page[opening.end() :]
+
+
+def with_search_index(
+    made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site
+) -> Iterator[tuple[str, Iterable[OutputFile]]]:
+    """The outputs as they are, each article page also kept for Pagefind, then the index
+    made from those pages as one more output."""
+    by_file = {urls.file_for(urls.article_path(a.slug)): a for a in site.articles.values()}
+    by_category = category_sections(site.config.sections)
+    with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
+        pages = Path(folder) / "pages"
+        for producer, files in made:
+            yield producer, _kept(files, pages, by_file, site, by_category)
+        yield _PRODUCER, _bundle(pages, Path(folder) / BUNDLE_DIR, site.config.language)
+
+
+def _kept(
+    files: Iterable[OutputFile],
+    pages: Path,
+    by_file: Mapping[str, Article],
+    site: Site,
+    by_category: Mapping[str, str],
+) -> Iterator[OutputFile]:
+    for file in files:
+        article = by_file.get(file.path)
+        if article is not None and _BODY_MARK in file.content:
+            section = section_of(Story(headline=article.id), site.articles, by_category)
+            copy = pages / file.path
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(index_copy(file.content, article, section, site.labels))
+        yield file
+
+
+def _bundle(pages: Path, bundle: Path, language: str) -> Iterator[OutputFile]:
+    """Pagefind's bundle for the kept pages, one file at a time. One language for the
+    whole index, the site's: the articles of a feed in another language are still found
+    from the site's search page."""
+    pages.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(_executable()),
+        "--site", str(pages),
+        "--output-path", str(bundle),
+        "--force-language", language.split("-")[0].lower(),
+        "--silent",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        reason = (done.stderr or done.stdout).strip().splitlines()
+        raise BuildError(
+            "the search index could not be made: "
+            + (reason[-1] if reason else f"Pagefind stopped with code {done.returncode}")
+        )
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file():
+            relative = path.relative_to(bundle).as_posix()
+            yield OutputFile(f"{BUNDLE_DIR}/{relative}", path.read_bytes())
+
+
+def _executable() -> Path:
+    """The Pagefind binary that the ``pagefind[bin]`` dependency installs."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as error:
+        raise BuildError(
+            "the search index needs Pagefind: install it with pip install 'pagefind[bin]', "
+            "or set search: false in config.yaml"
+        ) from error
+    return get_executable()

@@ -1,0 +1,117 @@
+"""Search: Pagefind's index of the article pages, the search page, and the Arabic folds
+that let any spelling of a word find it, in Python for the index and in the browser's
+script for the query."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import build_site, console_messages, copy_example_site
+
+from generator.normalize import match_key
+from generator.search import folded_words
+
+SEARCH_JS = Path(__file__).parent.parent / "templates" / "static" / "search.js"
+
+# Spellings of one word that a reader may type, each with the key both folds give.
+FOLD_CASES = [
+    ("أحمد", "احمد"),
+    ("إسلام", "اسلام"),
+    ("آخر", "اخر"),
+    ("مستشفى", "مستشفي"),
+    ("مدرسة", "مدرسه"),
+    ("کتاب", "كتاب"),
+    ("مُدَرِّسَةٌ", "مدرسه"),
+    ("رئيس مؤتمر", "رءيس مءتمر"),
+    ("الـــقاهرة", "القاهره"),
+    ("٢٠٢٣ ۱۴", "2023 14"),
+    ("  Kim   JONG  ", "kim jong"),
+    ("\u200fبيروت\u200e", "بيروت"),
+]
+
+
+@pytest.mark.parametrize(("written", "key"), FOLD_CASES)
+def test_match_key_folds_each_spelling(written: str, key: str) -> None:
+    assert match_key(written) == key
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the page's script")
+def test_the_search_page_script_folds_a_query_as_match_key_does() -> None:
+    inputs = [written for written, _ in FOLD_CASES]
+    script = (
+        f"const {{ foldArabic }} = require({json.dumps(str(SEARCH_JS))});"
+        f"console.log(JSON.stringify({json.dumps(inputs)}.map(foldArabic)));"
+    )
+    done = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [match_key(written) for written in inputs]
+
+
+def test_folded_words_add_the_key_and_the_word_without_its_article() -> None:
+    words = folded_words("أزمة المياه في القاهرة مع كيم والرئيس للتعاون")
+    assert "ازمه" in words and "القاهره" in words and "قاهره" in words and "مياه" in words
+    assert "والرءيس" in words and "رءيس" in words and "تعاون" in words
+    assert "في" not in words and "مع" not in words  # written as their keys already
+
+
+def test_the_build_makes_the_index_and_the_search_page(built_example) -> None:
+    site_dir, result = built_example
+    site = site_dir / "site"
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["ar"]
+    assert entry["languages"]["ar"]["page_count"] == result.articles  # articles only
+    page = (site / "search" / "index.html").read_text()
+    assert 'src="/news-digest/pagefind/pagefind-ui.js"' in page
+    assert 'data-bundle="/news-digest/pagefind/"' in page
+    assert 'href="/news-digest/search/"' in (site / "index.html").read_text()
+    assert "wasm-unsafe-eval" in page
+
+
+def test_search_false_makes_no_index_page_or_link(tmp_path: Path) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    config = site_dir / "config.yaml"
+    config.write_text(config.read_text() + "search: false\n")
+    build_site(site_dir)
+    site = site_dir / "site"
+    assert not (site / "pagefind").exists() and not (site / "search").exists()
+    home = (site / "index.html").read_text()
+    assert "/search/" not in home and "wasm-unsafe-eval" not in home
+
+
+def _search(browser, query: str) -> list[str]:
+    box = browser.find_element("css selector", ".pagefind-ui__search-input")
+    box.clear()
+    box.send_keys(query)
+    found: list[str] = []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not found:
+        time.sleep(0.3)
+        links = browser.find_elements("css selector", ".pagefind-ui__result-link")
+        found = [unquote(urlsplit(link.get_attribute("href")).path) for link in links]
+    return found
+
+
+def test_a_query_in_other_spellings_finds_the_article_in_a_browser(
+    browser, served_example: str
+) -> None:
+    console_messages(browser)
+    browser.get(served_example + "search/")
+    # أسعار written with ا; الشمالية with ه for ة and without ال
+    assert _search(browser, "اسعار") == ["/news-digest/articles/أسعار-النفط-ترتفع/"]
+    assert "/news-digest/articles/صاروخ-جديد/" in _search(browser, "كوريا شماليه")
+    assert "/news-digest/articles/صاروخ-جديد/" in _search(browser, "الصواريخ الباليستيّة")
+    # written والرئيس in the article
+    assert _search(browser, "رئيس") == ["/news-digest/articles/بوتين-يلتقي-كيم/"]
+    assert _search(browser, "لاتوجدهذهالكلمة") == []
+    messages = console_messages(browser)
+    assert [m for m in messages if "Content Security Policy" in m or "rror" in m] == []
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(entry => entry.name)"
+    )
+    assert any(urlsplit(url).path == "/news-digest/pagefind/pagefind.js" for url in loaded)
+    assert {urlsplit(url).hostname for url in loaded} == {"127.0.0.1"}
