@@ -4,8 +4,9 @@ Tagging reads every article's words against the whole site: the costliest stage 
 rebuild where few or no articles changed. Its result is small (each article's tag keys,
 each tag's label and address) and is named by a fingerprint of exactly what tagging
 reads, so any change to an article's text, language, source or given tags, to their
-order, or to the ``tags:`` settings computes it again; a change of anything else (a
-date, the time zone, the ``related:`` settings) reuses it.
+order, or to the ``tags:`` settings tagging reads computes it again; a change of anything
+else (a date, the time zone, the ``related:`` settings, how tag pages are laid out)
+reuses it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from .model import Article, Tag
 # other tags for the same articles and settings: tags kept by an earlier version are then
 # never reused. A new release of the package invalidates them too (``cache.stored``).
 TAGS_VERSION = 1
+# Settings under ``tags:`` that only lay out the tag pages: tagging never reads them, so
+# changing them keeps the tags. Any other setting there, present or future, is in the key.
+_LAYOUT_ONLY = frozenset({"most_used", "page_size"})
 
 
 def assign_tags(
@@ -32,7 +36,12 @@ def assign_tags(
     read = cache.digest(
         (a.id, a.title, a.body_html, a.summary, a.lang, a.source, *a.given_tags) for a in articles
     )
-    inputs = (TAGS_VERSION, config, read)
+    settings = {
+        field.name: getattr(config, field.name)
+        for field in dataclasses.fields(config)
+        if field.name not in _LAYOUT_ONLY
+    }
+    inputs = (TAGS_VERSION, settings, read)
     kept = cache.stored(
         cache_dir, "tags", inputs, lambda: _plain(tags.assign_tags(articles, config))
     )

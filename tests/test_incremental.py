@@ -20,6 +20,15 @@ from generator.build import CACHE_DIR, compute_site
 from generator.config import load_config
 
 
+def _site_folder(tmp_path: Path) -> Path:
+    """The example site, without the search index: Pagefind orders some of its index
+    differently from run to run, and it is made from the pages, not from anything kept."""
+    site = copy_example_site(tmp_path / "site-folder")
+    with (site / "config.yaml").open("a", encoding="utf-8") as file:
+        file.write("search: false\n")
+    return site
+
+
 def _cold_tree(site: Path, scratch: Path) -> dict[str, bytes]:
     """The output of a cold build of the same inputs, in a fresh copy without ``.cache``."""
     shutil.rmtree(scratch, ignore_errors=True)
@@ -81,6 +90,12 @@ def _fewer_related(site: Path) -> None:
         file.write("related:\n  min_score: 0.9\n")
 
 
+def _shorter_tag_pages(site: Path) -> None:
+    config = site / "config.yaml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("\ntags:\n", "\ntags:\n  page_size: 1\n"), "utf-8")
+
+
 STAGES = ("tags", "same-story", "related")  # the analysis results kept in .cache/
 
 # Each step, and the analysis stages it must compute again; the others are read back.
@@ -95,6 +110,8 @@ STEPS: tuple[tuple[str, Callable[[Path], None], frozenset[str]], ...] = (
     # other tags make other related stories, not other stories
     ("change a tag setting", _ignore_a_tag, frozenset({"tags", "related"})),
     ("change the related setting", _fewer_related, frozenset({"related"})),
+    # how tag pages are laid out is no input of tagging
+    ("change a tag page setting", _shorter_tag_pages, frozenset()),
 )
 
 
@@ -110,7 +127,7 @@ def _stage_results(site: Path) -> dict[str, str]:
 
 
 def test_each_rebuild_makes_what_a_cold_build_makes(tmp_path: Path) -> None:
-    site = copy_example_site(tmp_path / "site-folder")
+    site = _site_folder(tmp_path)
     shutil.rmtree(site / CACHE_DIR, ignore_errors=True)
     files = len(list(_articles(site).rglob("*.md")))
     built: dict[str, bytes] = {}
@@ -149,7 +166,7 @@ def test_each_rebuild_makes_what_a_cold_build_makes(tmp_path: Path) -> None:
     ids=["broken", "wrong-fields", "not-a-mapping", "empty", "not-utf8"],
 )
 def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
-    site = copy_example_site(tmp_path / "site-folder")
+    site = _site_folder(tmp_path)
     build_site(site)
     (site / CACHE_DIR / articlecache.FILE_NAME).write_bytes(damage)
     result = build_site(site)
@@ -161,7 +178,7 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
 def test_a_kept_parse_is_used_instead_of_the_file(tmp_path: Path) -> None:
     """The check that the cache is read at all: a parse kept under a file's key is what the
     build publishes, even if it no longer matches the file (which a key never allows)."""
-    site = copy_example_site(tmp_path / "site-folder")
+    site = _site_folder(tmp_path)
     build_site(site)
     kept = _kept(site)
     key, parsed = next((k, p) for k, p in kept.items() if p.article is not None)
@@ -175,7 +192,7 @@ def test_a_kept_parse_is_used_instead_of_the_file(tmp_path: Path) -> None:
 def test_kept_tags_are_used_instead_of_tagging_again(tmp_path: Path) -> None:
     """The check that the kept tags are read at all: a label changed in the kept result is
     what the build publishes (a changed input never finds such a result)."""
-    site = copy_example_site(tmp_path / "site-folder")
+    site = _site_folder(tmp_path)
     build_site(site)
     (kept,) = (site / CACHE_DIR).glob("tags-*.json")
     result = json.loads(kept.read_text("utf-8"))
@@ -186,7 +203,7 @@ def test_kept_tags_are_used_instead_of_tagging_again(tmp_path: Path) -> None:
 
 
 def test_a_look_without_keeping_neither_reads_nor_writes_the_parses(tmp_path: Path) -> None:
-    site = copy_example_site(tmp_path / "site-folder")
+    site = _site_folder(tmp_path)
     config = load_config(site)
     compute_site(config, now=BUILD_TIME, offline=True, keep=False)
     assert not (site / CACHE_DIR / articlecache.FILE_NAME).exists()
