@@ -87,9 +87,7 @@ def build(
     site = data.site
     progress("rendering and writing pages and feeds")
     made = ((_producer(output), _well_formed(output(site))) for output in OUTPUTS)
-    if config.search:
-        made = with_search_index(made, site)
-    written = write_site(made, config.output_dir)
+    written = write_site(with_search_index(made, site), config.output_dir)
     articlecache.save(config.root / CACHE_DIR, data.parsed)
     return BuildResult(
         articles=len(site.articles),

@@ -20,7 +20,7 @@ from babel.dates import get_day_names
 from . import alphabet, urls
 from .digests import Edition, lay_out
 from .model import Article, Digest, FeedHealth, Site, Tag
-from .search import SEARCH_PATH
+from .search import SEARCH_PATH, has_search
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,8 +367,8 @@ def not_found_page(site: Site) -> tuple[NotFoundContext, ...]:
 
 
 def search_page(site: Site) -> tuple[SearchContext, ...]:
-    """The page searching the articles; none when ``search: false`` leaves out the index."""
-    if not site.config.search:
+    """The page searching the articles, when the site has an index (``has_search``)."""
+    if not has_search(site):
         return ()
     return (SearchContext(page=_page(site, SEARCH_PATH, site.labels["search"])),)
 

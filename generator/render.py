@@ -34,6 +34,7 @@ from .metadata import PageMetadata, page_metadata
 from .model import Article, OutputFile, Site, Story
 from .pages import Context, page_contexts
 from .problems import BuildError
+from .search import has_search
 from .theme_files import THEME_DIR, template_folders
 from .xmlchars import xml_text
 
@@ -131,7 +132,7 @@ def template_globals(site: Site) -> dict[str, object]:
             "lang": config.language,
             "dir": config.direction,
             "has_sources": bool(site.sources),
-            "has_search": config.search,
+            "has_search": has_search(site),
         },
         labels=site.labels,
         href=link.href,
@@ -144,7 +145,7 @@ def template_globals(site: Site) -> dict[str, object]:
         time_of_day=localizer.time_of_day,
         month=localizer.month,
         number=localizer.number,
-        content_security_policy=page_policy(_template_texts(config.root), wasm=config.search),
+        content_security_policy=page_policy(_template_texts(config.root), wasm=has_search(site)),
         metadata=pass_context(lambda variables: _metadata(site, variables)),
     )
 

@@ -76,11 +76,20 @@ def index_copy(
     return page[: opening.end()] + added.encode() + page[opening.end() :]
 
 
+def has_search(site: Site) -> bool:
+    """Whether the site has a search page and its index: unless ``search: false``, and
+    only once there is an article to find."""
+    return site.config.search and bool(site.articles)
+
+
 def with_search_index(
     made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site
 ) -> Iterator[tuple[str, Iterable[OutputFile]]]:
     """The outputs as they are, each article page also kept for Pagefind, then the index
-    made from those pages as one more output."""
+    made from those pages as one more output (none for a site without ``has_search``)."""
+    if not has_search(site):
+        yield from made
+        return
     by_file = {urls.file_for(urls.article_path(a.slug)): a for a in site.articles.values()}
     by_category = category_sections(site.config.sections)
     with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
@@ -98,20 +107,29 @@ def _kept(
     by_category: Mapping[str, str],
 ) -> Iterator[OutputFile]:
     for file in files:
+        yield file  # written first: a full disk is reported with the site's own file
         article = by_file.get(file.path)
         if article is not None and _BODY_MARK in file.content:
             section = section_of(Story(headline=article.id), site.articles, by_category)
             copy = pages / file.path
             copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_bytes(index_copy(file.content, article, section, site.labels))
-        yield file
+            try:
+                copy.write_bytes(index_copy(file.content, article, section, site.labels))
+            except OSError as error:  # a full disk: name the page as the user knows it
+                where = site.config.output_dir / file.path
+                raise OSError(error.errno, error.strerror, where) from error
 
 
 def _bundle(pages: Path, bundle: Path, language: str) -> Iterator[OutputFile]:
     """Pagefind's bundle for the kept pages, one file at a time. One language for the
     whole index, the site's: the articles of a feed in another language are still found
     from the site's search page."""
-    pages.mkdir(parents=True, exist_ok=True)
+    if not pages.is_dir():
+        raise BuildError(
+            "the search index could not be made: no article page marks its text with "
+            "data-pagefind-body; keep that attribute in templates/article.html, or set "
+            "search: false in config.yaml"
+        )
     command = [
         str(_executable()),
         "--site", str(pages),

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN_SITE, build_site, copy_example_site, tree
+from conftest import GOLDEN_SITE, build_site, copy_example_site, site_tree, tree
 
 import generator.build as build_module
 from generator.model import OutputFile, Site
@@ -19,7 +19,7 @@ from generator.problems import BuildError
 
 def test_example_site_matches_golden_output(built_example, update_golden: bool) -> None:
     site_dir, _ = built_example
-    produced = _without_search_index(tree(site_dir / "site"))
+    produced = site_tree(site_dir / "site")
     if update_golden:
         shutil.rmtree(GOLDEN_SITE, ignore_errors=True)
         shutil.copytree(site_dir / "site", GOLDEN_SITE, ignore=shutil.ignore_patterns("pagefind"))
@@ -60,16 +60,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     build_site(first)
     build_site(second)
     build_site(second)  # a rebuild over an existing site changes nothing either
-    assert _without_search_index(tree(first / "site")) == _without_search_index(
-        tree(second / "site")
-    )
-
-
-def _without_search_index(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The site less Pagefind's bundle: Pagefind's own output, which changes with its
-    version and orders some of its index differently from run to run (test_search.py
-    checks that it is there, covers the articles and finds them)."""
-    return {path: content for path, content in files.items() if not path.startswith("pagefind/")}
+    assert site_tree(first / "site") == site_tree(second / "site")
 
 
 def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 from conftest import build_site, console_messages, copy_example_site
 
 from generator.normalize import match_key
+from generator.problems import BuildError
 from generator.search import folded_words
 
 SEARCH_JS = Path(__file__).parent.parent / "templates" / "static" / "search.js"
@@ -115,3 +116,17 @@ def test_a_query_in_other_spellings_finds_the_article_in_a_browser(
     )
     assert any(urlsplit(url).path == "/news-digest/pagefind/pagefind.js" for url in loaded)
     assert {urlsplit(url).hostname for url in loaded} == {"127.0.0.1"}
+
+
+def test_a_theme_whose_articles_lose_the_index_mark_is_told_how_to_fix_it(
+    tmp_path: Path,
+) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    (site_dir / "templates").mkdir(exist_ok=True)
+    (site_dir / "templates" / "article.html").write_text(
+        '{% extends "theme/base.html" %}{% block content %}<h1>{{ article.title }}</h1>'
+        "{% endblock %}"
+    )
+    with pytest.raises(BuildError, match=r"data-pagefind-body.*search: false"):
+        build_site(site_dir)
+    assert not (site_dir / "site").exists()
