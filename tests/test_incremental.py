@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_TIME, build_site, copy_example_site, site_tree
+from conftest import BUILD_TIME, build_site, copy_example_site, tree
 
 from generator import articlecache
 from generator.articles import Parsed
@@ -34,7 +34,7 @@ def _cold_tree(site: Path, scratch: Path) -> dict[str, bytes]:
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(CACHE_DIR, "site"))
     build_site(scratch)
-    return site_tree(scratch / "site")
+    return tree(scratch / "site")
 
 
 def _kept(site: Path) -> dict[str, Parsed]:
@@ -135,7 +135,7 @@ def test_each_rebuild_makes_what_a_cold_build_makes(tmp_path: Path) -> None:
         change(site)
         before, stages_before = _kept(site), _stage_results(site)
         build_site(site)
-        previous, built = built, site_tree(site / "site")
+        previous, built = built, tree(site / "site")
         assert built == _cold_tree(site, tmp_path / "cold"), name
         assert (built != previous) == (name != "no change"), f"{name}: the site changes"
         stages = _stage_results(site)
@@ -171,7 +171,7 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
     (site / CACHE_DIR / articlecache.FILE_NAME).write_bytes(damage)
     result = build_site(site)
     assert result.articles > 0
-    assert site_tree(site / "site") == _cold_tree(site, tmp_path / "cold")
+    assert tree(site / "site") == _cold_tree(site, tmp_path / "cold")
     assert _kept(site)  # written again, whole
 
 
