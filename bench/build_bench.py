@@ -144,6 +144,7 @@ def measure_digest(site: Site, repeat: int) -> dict[str, list[Run]]:
         for name, change in zip(SCENARIOS, site.changes(), strict=True):
             change()
             runs[name].append(timed([*command, "--site", str(site.folder)]))
+            report(f"{site.size:,} articles, digest, {name}", runs[name][-1])
     return runs
 
 
@@ -187,7 +188,13 @@ def measure_peer(
             shutil.rmtree(folder / leftover, ignore_errors=True)
         for name in PEER_SCENARIOS:
             runs[name].append(timed(peer.command, cwd=folder))
+            report(f"{len(items):,} articles, {peer.name}, {name}", runs[name][-1])
     return runs
+
+
+def report(what: str, run: Run) -> None:
+    """Each run as it ends, on standard error: a large site takes hours in all."""
+    print(f"{what}: {cells(run).replace(' |', ',')}", file=sys.stderr, flush=True)
 
 
 def median(runs: Sequence[Run]) -> Run:
