@@ -16,7 +16,10 @@ carries the article's filters: source, section and month.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import importlib.metadata
+import itertools
 import re
 import subprocess
 import tempfile
@@ -32,6 +35,7 @@ from .textindex import article_text
 
 SEARCH_PATH = "search/"
 BUNDLE_DIR = "pagefind"
+FINGERPRINT = "digest-pages.sha256"  # in the bundle: what its index was made from
 _PRODUCER = "search.pagefind"
 _BODY_MARK = b"data-pagefind-body"
 _BODY_OPEN = re.compile(rb"<[a-z]+\b[^>]*\bdata-pagefind-body\b[^>]*>")
@@ -96,7 +100,48 @@ def with_search_index(
         pages = Path(folder) / "pages"
         for producer, files in made:
             yield producer, _kept(files, pages, by_file, site, by_category)
-        yield _PRODUCER, _bundle(pages, Path(folder) / BUNDLE_DIR, site.config.language)
+        fingerprint = _fingerprint(pages, site.config.language)
+        published = site.config.output_dir / BUNDLE_DIR
+        if _read_text(published / FINGERPRINT) == fingerprint:
+            yield _PRODUCER, _published_bundle(published)
+        else:
+            made_now = _bundle(pages, Path(folder) / BUNDLE_DIR, site.config.language)
+            stamp = OutputFile(f"{BUNDLE_DIR}/{FINGERPRINT}", fingerprint.encode())
+            yield _PRODUCER, itertools.chain(made_now, (stamp,))
+
+
+def _fingerprint(pages: Path, language: str) -> str:
+    """What the index is made from: every page copy given to Pagefind, the language and
+    Pagefind's version. Pagefind orders filter values differently on each run, so the
+    published bundle is kept while this is unchanged: a new index of the same pages
+    would change bytes in the site (and its git history) for nothing."""
+    digest = hashlib.sha256(f"{language}\0{_pagefind_version()}".encode())
+    for path in sorted(pages.rglob("*")) if pages.is_dir() else ():
+        if path.is_file():
+            digest.update(path.relative_to(pages).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii") if not path.is_symlink() else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _published_bundle(published: Path) -> Iterator[OutputFile]:
+    for path in sorted(published.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            relative = path.relative_to(published).as_posix()
+            yield OutputFile(f"{BUNDLE_DIR}/{relative}", path.read_bytes())
+
+
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def _kept(

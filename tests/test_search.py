@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import build_site, console_messages, copy_example_site
 
+from generator import search
 from generator.normalize import match_key
 from generator.problems import BuildError
 from generator.search import folded_words
@@ -71,6 +72,35 @@ def test_the_build_makes_the_index_and_the_search_page(built_example) -> None:
     assert 'data-bundle="/news-digest/pagefind/"' in page
     assert 'href="/news-digest/search/"' in (site / "index.html").read_text()
     assert "wasm-unsafe-eval" in page
+
+
+def _bundle(site: Path) -> dict[str, tuple[bytes, int]]:
+    folder = site / "site" / "pagefind"
+    return {
+        path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_ino)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_rebuild_of_the_same_articles_keeps_the_index_and_a_change_remakes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind orders filter values differently on each run: the index of unchanged
+    pages is kept as it was published, so the site's files change only with its pages."""
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    first = _bundle(site_dir)
+    with monkeypatch.context() as patch:  # Pagefind is not run again for the same pages
+        patch.setattr(search, "_executable", lambda: pytest.fail("Pagefind ran again"))
+        build_site(site_dir)
+    assert _bundle(site_dir) == first  # the same bytes, the same files
+    saved = next((site_dir / "content" / "articles").glob("kim-in-russia.md"))
+    saved.write_text(saved.read_text("utf-8").replace("title:", "title: تعديل", 1), "utf-8")
+    build_site(site_dir)
+    remade = _bundle(site_dir)
+    assert remade["digest-pages.sha256"] != first["digest-pages.sha256"]
+    assert remade["pagefind-entry.json"][1] != first["pagefind-entry.json"][1]
 
 
 def test_search_false_makes_no_index_page_or_link(tmp_path: Path) -> None:
