@@ -23,6 +23,7 @@ from generator import __version__
 
 ROOT = Path(__file__).parent.parent
 RELEASE_WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
+TESTS_WORKFLOW = ROOT / ".github" / "workflows" / "tests.yml"
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "generator", "templates")
 NESTED = {
     "templates/static/fonts/latin/sample.woff2": "generator/theme/static/fonts/latin/sample.woff2",
@@ -192,12 +193,20 @@ def test_only_the_publish_job_may_ask_pypi_for_a_token() -> None:
     assert "twine check --strict dist/*" in _release_step("Check the package metadata")
 
 
-def test_the_release_workflow_passes_actionlint() -> None:
+def test_the_release_and_test_workflows_pass_actionlint() -> None:
     assert ACTIONLINT, "install the test extra: pip install -e '.[test]'"
     checked = subprocess.run(
-        [ACTIONLINT, "-no-color", str(RELEASE_WORKFLOW)],
+        [ACTIONLINT, "-no-color", str(RELEASE_WORKFLOW), str(TESTS_WORKFLOW)],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_test_workflow_runs_what_ci_runs_and_keeps_the_screenshots() -> None:
+    workflow = yaml.safe_load(TESTS_WORKFLOW.read_text("utf-8"))
+    steps = workflow["jobs"]["tests"]["steps"]
+    assert [step.get("run") for step in steps if "run" in step] == ["bash .ci/run"]
+    upload = next(step for step in steps if "upload-artifact" in step.get("uses", ""))
+    assert upload["with"]["path"] == "tests/artifacts/" and upload["if"] == "always()"
