@@ -38,7 +38,8 @@ BUNDLE_DIR = "pagefind"
 FINGERPRINT = "digest-pages.sha256"  # in the bundle: what its index was made from
 _PRODUCER = "search.pagefind"
 _BODY_MARK = b"data-pagefind-body"
-_BODY_OPEN = re.compile(rb"<[a-z]+\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_BODY_OPEN = re.compile(rb"<([a-z]+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_META, _META_IGNORED = b'<p class="meta">', b'<p class="meta" data-pagefind-ignore>'  # the theme's
 # The article ال as written joined to a word, alone or after و ف ب ك ل (ل + ال is لل).
 _ARTICLE = ("وال", "فال", "بال", "كال", "ال", "لل")
 _MIN_STEM = 3  # ال is only taken off a word that keeps this many letters
@@ -62,12 +63,17 @@ def folded_words(text: str) -> tuple[str, ...]:
 def index_copy(
     page: bytes, article: Article, section: str | None, labels: Mapping[str, str]
 ) -> bytes:
-    """The article page as Pagefind reads it: its marked content opens with the folded
-    words, and the filters (named in the site's language) in an element Pagefind reads
-    but does not index as text."""
+    """The article page as Pagefind reads it: its marked content ends with the folded
+    words (at the end, so that a result's excerpt shows the article's own text), the
+    line of date and source is left out of the text (no excerpt starts «تاريخ النشر»),
+    and the filters (named in the site's language) are in an element Pagefind reads but
+    does not index as text."""
     opening = _BODY_OPEN.search(page)
     if opening is None:
         return page
+    closing = page.rfind(b"</" + opening[1] + b">")
+    if closing < opening.end():
+        closing = opening.end()
     words = " ".join(folded_words(f"{article.title}\n{article_text(article)}"))
     filters = [(labels["source"], article.source), (labels["search_section"], section or ""),
                (labels["search_month"], article.published.strftime("%Y-%m"))]  # fmt: skip
@@ -76,8 +82,9 @@ def index_copy(
         for name, value in filters
         if value
     )
+    content = page[opening.end() : closing].replace(_META, _META_IGNORED, 1)
     added = f"<div data-pagefind-ignore>{extra}</div><p>{html.escape(words)}</p>"
-    return page[: opening.end()] + added.encode() + page[opening.end() :]
+    return page[: opening.end()] + content + added.encode() + page[closing:]
 
 
 def has_search(site: Site) -> bool:

@@ -20,6 +20,7 @@ from generator.problems import BuildError
 from generator.search import folded_words
 
 SEARCH_JS = Path(__file__).parent.parent / "templates" / "static" / "search.js"
+ARTIFACTS = Path(__file__).parent / "artifacts"  # the browser tests' screenshots
 
 # Spellings of one word that a reader may type, each with the key both folds give.
 FOLD_CASES = [
@@ -146,6 +147,21 @@ def test_a_query_in_other_spellings_finds_the_article_in_a_browser(
     )
     assert any(urlsplit(url).path == "/news-digest/pagefind/pagefind.js" for url in loaded)
     assert {urlsplit(url).hostname for url in loaded} == {"127.0.0.1"}
+
+
+def test_search_results_fit_a_phone_and_a_desktop(browser, served_example: str) -> None:
+    """Results for a query, at 390 and 1280 px, without sideways scrolling; the
+    screenshots are kept with the other browser tests' to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (390, 1280):
+        browser.set_window_size(width, 900)
+        browser.get(served_example + "search/")
+        assert _search(browser, "كوريا") != []
+        scroll = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert scroll <= 0, f"{width} px: {scroll} px of sideways scrolling"
+        browser.save_screenshot(str(ARTIFACTS / f"search-{width}.png"))
 
 
 def test_a_theme_whose_articles_lose_the_index_mark_is_told_how_to_fix_it(
