@@ -4,6 +4,7 @@ script for the query."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -150,18 +151,25 @@ def test_a_query_in_other_spellings_finds_the_article_in_a_browser(
 
 
 def test_search_results_fit_a_phone_and_a_desktop(browser, served_example: str) -> None:
-    """Results for a query, at 390 and 1280 px, without sideways scrolling; the
+    """Results for a query, at 390 and 1280 px, light and dark, without sideways scrolling; the
     screenshots are kept with the other browser tests' to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
-    for width in (390, 1280):
-        browser.set_window_size(width, 900)
-        browser.get(served_example + "search/")
-        assert _search(browser, "كوريا") != []
-        scroll = browser.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert scroll <= 0, f"{width} px: {scroll} px of sideways scrolling"
-        browser.save_screenshot(str(ARTIFACTS / f"search-{width}.png"))
+    try:
+        for width, scheme in itertools.product((390, 1280), ("light", "dark")):
+            browser.execute_cdp_cmd(
+                "Emulation.setEmulatedMedia",
+                {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
+            )
+            browser.set_window_size(width, 900)
+            browser.get(served_example + "search/")
+            assert _search(browser, "كوريا") != []
+            scroll = browser.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert scroll <= 0, f"{width} px: {scroll} px of sideways scrolling"
+            browser.save_screenshot(str(ARTIFACTS / f"search-{width}-{scheme}.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
 def test_a_theme_whose_articles_lose_the_index_mark_is_told_how_to_fix_it(
