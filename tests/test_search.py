@@ -120,12 +120,19 @@ def _search(browser, query: str) -> list[str]:
     box = browser.find_element("css selector", ".pagefind-ui__search-input")
     box.clear()
     box.send_keys(query)
+    # Pagefind shows results as each one loads: the list is read once it has stayed the
+    # same for a second (or at the deadline, empty when nothing matches).
     found: list[str] = []
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and not found:
+    steady_since = time.monotonic()
+    deadline = steady_since + 15
+    while time.monotonic() < deadline:
         time.sleep(0.3)
         links = browser.find_elements("css selector", ".pagefind-ui__result-link")
-        found = [unquote(urlsplit(link.get_attribute("href")).path) for link in links]
+        now = [unquote(urlsplit(link.get_attribute("href")).path) for link in links]
+        if now != found:
+            found, steady_since = now, time.monotonic()
+        elif found and time.monotonic() - steady_since >= 1.0:
+            break
     return found
 
 
