@@ -31,7 +31,7 @@ function foldArabic(text) {
     .trim();
 }
 
-if (typeof window !== "undefined" && window.PagefindUI) {
+if (window.PagefindUI) {
   const element = document.getElementById("search");
   new window.PagefindUI({
     element: "#search",
@@ -43,6 +43,4 @@ if (typeof window !== "undefined" && window.PagefindUI) {
     autofocus: true,
     processTerm: foldArabic,
   });
-} else if (typeof module !== "undefined") {
-  module.exports = { foldArabic };
 }
