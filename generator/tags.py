@@ -30,6 +30,8 @@ _CANDIDATES = 3  # phrases considered per place, best first
 _MAX_EXTRACTED = 4
 # Phrases kept per free place: the best ones that other articles share become tags.
 _SPARE = 2
+# Articles that must pick a phrase they repeat before an article saying it once gets it.
+_CONFIRMING = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,25 +247,35 @@ def _extract(
             key = rules.resolve(known.get(family, family))
             if key is not None and key not in keys:
                 ranked.append((phrase, key))
-        picks.append(_joined_names(pick(ranked, text.counts, room), text, known, rules))
+        picks.append(_joined_names(pick(ranked, text.counts, room), text, corpus, known, rules))
     picks = prefer_longer(picks, corpus.texts)
     picks = _with_whole_names(picks, corpus, whole_names, known, rules)
+    picks = _said_once_if_known(picks, corpus.texts)
     picks = _shared(picks, given, rules)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
 
 
 def _joined_names(
-    picked: list[tuple[str, str]], text: Text, known: Mapping[str, str], rules: _Rules
+    picked: list[tuple[str, str]],
+    text: Text,
+    corpus: Corpus,
+    known: Mapping[str, str],
+    rules: _Rules,
 ) -> list[tuple[str, str]]:
     """One tag for two picked words that the article writes side by side, in its title
     or more than once (أحمد موسى, معز مسعود): a name whose words are each common in
     other names (أحمد, موسى) is no unit site-wide, but in its own article it is one
-    person."""
+    person. A pair said once, in the headline, is one only when other articles write it
+    too: a name and the verb after it (نيمار تفوق) would make a tag of one article, and
+    the name would be lost with it."""
     words = [phrase for phrase, _ in picked if " " not in phrase]
     joined = {}
     for first, second in itertools.permutations(words, 2):
         pair = f"{first} {second}"
-        written_as_one = text.title[pair] or text.counts[pair] > 1  # not سجل صلاح هدفا
+        # not سجل صلاح هدفا; nor a name and the verb after it in a headline (نيمار تفوق)
+        written_as_one = text.counts[pair] > 1 or (
+            text.title[pair] and corpus.document_frequency[pair] > 1
+        )
         if written_as_one and first not in joined and second not in joined:
             family = family_key(pair)
             key = rules.resolve(known.get(family, family))
@@ -300,6 +312,32 @@ def _with_whole_names(
             keys.setdefault(key, (phrase, key))
         merged.append(list(keys.values()))
     return merged
+
+
+def _said_once_if_known(
+    picks: list[list[tuple[str, str]]], texts: Sequence[Text | None]
+) -> list[list[tuple[str, str]]]:
+    """The picks an article says once (a summary's headline) only when articles that say
+    them more than once pick them too: a name (نيمار) is repeated where it is the
+    story, a headline's verb (تفوق, يترك) nowhere."""
+    repeated = Counter(
+        key
+        for picked, text in zip(picks, texts, strict=True)
+        if text is not None
+        for phrase, key in picked
+        if text.counts[phrase] > 1
+    )
+    return [
+        [
+            (phrase, key)
+            for phrase, key in picked
+            if text is None
+            or " " in phrase
+            or text.counts[phrase] > 1
+            or repeated[key] >= _CONFIRMING
+        ]
+        for picked, text in zip(picks, texts, strict=True)
+    ]
 
 
 def _known(corpus: Corpus, given: Sequence[tuple[str, ...]], rules: _Rules) -> dict[str, str]:
