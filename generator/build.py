@@ -14,17 +14,18 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import MappingProxyType
 
-from . import articlecache, tagcache
+from . import articlecache, tagcache, unchanged
 from .articles import Parsed, read_saved
 from .config import SiteConfig
 from .dedupe import group_same_stories
 from .digests import group_into_digests
-from .feeds import collect_feed_articles
+from .feeds import FeedResult, collect_feed_articles
 from .jsonfeed import json_feeds
 from .localize import Localizer
-from .model import Article, OutputFile, Site, Tag, index_by_tag
+from .model import Article, FeedHealth, OutputFile, Site, Tag, index_by_tag
 from .opml import sources_opml
 from .problems import Problem
 from .related import find_related
@@ -61,7 +62,12 @@ class BuildResult:
     pages: int
     files: int
     problems: tuple[Problem, ...]
-    site: Site
+    sources: tuple[FeedHealth, ...]
+    site: Site | None  # None when nothing changed since the last build, which is kept
+
+    @property
+    def unchanged(self) -> bool:
+        return self.site is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,24 +86,54 @@ def build(
     *,
     now: datetime,
     offline: bool = False,
+    rebuild: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildResult:
-    recover(config.output_dir)  # a site moved away by a killed run is put back first
-    data = compute_site(config, now=now, offline=offline, progress=progress)
+    """Build the site, unless nothing it reads changed since the last build (and
+    ``rebuild`` is false): then the site is kept and the last build's figures returned."""
+    output_dir = recover(config.output_dir)  # a site moved away by a killed run is put back
+    cache_dir = config.root / CACHE_DIR
+    fed = _feeds(config, now=now, offline=offline, progress=progress, keep=True)
+    inputs = unchanged.inputs_state(config, cache_dir)
+    last = unchanged.read(cache_dir)
+    if not rebuild and last is not None and unchanged.is_current(last, inputs, config, cache_dir):
+        progress("nothing changed since the last build: the site stays as it is")
+        kept = dataclasses.asdict(last.counts)
+        return BuildResult(**kept, problems=last.problems, sources=fed.health, site=None)
+    unchanged.forget(cache_dir)
+    data = analyse(config, fed, progress=progress, cache_dir=cache_dir)
     site = data.site
     progress("rendering and writing pages and feeds")
     made = ((_producer(output), _well_formed(output(site))) for output in OUTPUTS)
-    written = write_site(with_search_index(made, site), config.output_dir)
-    articlecache.save(config.root / CACHE_DIR, data.parsed)
-    return BuildResult(
+    written = write_site(with_search_index(made, site), output_dir)
+    articlecache.save(cache_dir, data.parsed)
+    counts = unchanged.Counts(
         articles=len(site.articles),
         digests=len(site.digests),
         tags=len(site.tags),
         pages=written.get(_producer(render_pages), 0),
         files=sum(written.values()),
-        problems=data.problems,
-        site=site,
     )
+    identity = unchanged.output_identity(output_dir)
+    if identity and inputs and unchanged.inputs_state(config, cache_dir) == inputs:
+        # not when a file changed while the site was built: it was read before or after
+        cache = unchanged.cache_state(cache_dir)
+        note = unchanged.LastBuild(inputs, cache, identity, counts, data.problems)
+        unchanged.write(cache_dir, note)
+    made_now = dataclasses.asdict(counts)
+    return BuildResult(**made_now, problems=data.problems, sources=fed.health, site=site)
+
+
+def _feeds(
+    config: SiteConfig,
+    *,
+    now: datetime,
+    offline: bool,
+    progress: Callable[[str], None],
+    keep: bool,
+) -> FeedResult:
+    progress("reading feeds")
+    return collect_feed_articles(config, now=now, offline=offline, progress=progress, keep=keep)
 
 
 def compute_site(
@@ -112,12 +148,23 @@ def compute_site(
     command that only looks at the result changes nothing: the feed store is not updated
     from local feed files and the analysis results are neither read from nor kept in
     the cache."""
+    fed = _feeds(config, now=now, offline=offline, progress=progress, keep=keep)
     cache_dir = config.root / CACHE_DIR if keep else None
+    return analyse(config, fed, progress=progress, cache_dir=cache_dir)
+
+
+def analyse(
+    config: SiteConfig,
+    fed: FeedResult,
+    *,
+    progress: Callable[[str], None] = lambda message: None,
+    cache_dir: Path | None,
+) -> SiteData:
+    """The stages after the feeds are read, with their results kept in ``cache_dir``
+    (none: computed, and neither read nor kept)."""
     progress("reading saved articles")
     read = read_saved(config, articlecache.load(cache_dir) if cache_dir else {})
     saved, saved_problems = read.articles, read.problems
-    progress("reading feeds")
-    fed = collect_feed_articles(config, now=now, offline=offline, progress=progress, keep=keep)
     fit, unfit = articles_fit_for_xml((*saved, *fed.articles))
     articles = _with_unique_slugs(fit)
     progress(f"tagging {len(articles)} articles")

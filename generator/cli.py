@@ -110,12 +110,20 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         help="fetch feeds and build the site into site/",
         description="Fetch the feeds (unless --offline), read the saved articles, and write "
         "the whole site to site/. The previous site/ is replaced only when the new one is "
-        "complete.",
+        "complete. When nothing it reads has changed since the last build (the feeds "
+        "brought nothing new, no file under the site folder was edited), site/ is kept "
+        "as it is.",
     )
     _site_option(build)
     _offline_option(build)
     _strict_option(build)
     build.add_argument("--quiet", action="store_true", help="print only problems and errors")
+    build.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build the whole site even if nothing changed since the last build "
+        "(after editing files in site/ by hand)",
+    )
     build.add_argument(
         "--base-url",
         metavar="URL",
@@ -330,11 +338,15 @@ def _build(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with site_lock(config.root, command="digest build"):
         result = build(
-            config, now=datetime.now(UTC), offline=args.offline, progress=_progress(args.quiet)
+            config,
+            now=datetime.now(UTC),
+            offline=args.offline,
+            rebuild=args.rebuild,
+            progress=_progress(args.quiet),
         )
-    return build_report(
-        result, f"Built {config.output_dir} in {time.monotonic() - started:.1f} s", args.strict
-    ).show(quiet=args.quiet)
+    done = "Nothing changed: kept" if result.unchanged else "Built"
+    headline = f"{done} {config.output_dir} in {time.monotonic() - started:.1f} s"
+    return build_report(result, headline, args.strict).show(quiet=args.quiet)
 
 
 def _fetch(args: argparse.Namespace) -> int:

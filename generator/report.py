@@ -104,7 +104,7 @@ def build_report(result: BuildResult, headline: str, strict: bool) -> Report:
             Count(result.pages, "page"),
         ),
         result.problems,
-        result.site.sources,
+        result.sources,
         strict=strict,
     )
 

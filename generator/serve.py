@@ -269,4 +269,5 @@ def build_and_tell(config: SiteConfig, *, offline: bool) -> None:
     from .build import build
 
     result = build(config, now=datetime.now(UTC), offline=offline)
-    build_report(result, f"Built {config.output_dir}", strict=False).show()
+    done = "Nothing changed: kept" if result.unchanged else "Built"
+    build_report(result, f"{done} {config.output_dir}", strict=False).show()

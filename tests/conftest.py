@@ -62,11 +62,12 @@ def site_tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def build_site(site_dir: Path) -> BuildResult:
+def build_site(site_dir: Path, *, rebuild: bool = False) -> BuildResult:
+    """Build offline; ``rebuild`` also when no file changed (a test that changed the code)."""
     from generator.build import build
     from generator.config import load_config
 
-    return build(load_config(site_dir), now=BUILD_TIME, offline=True)
+    return build(load_config(site_dir), now=BUILD_TIME, offline=True, rebuild=rebuild)
 
 
 @pytest.fixture(scope="session")

@@ -266,5 +266,5 @@ def test_a_feed_that_is_not_well_formed_stops_the_build(
     with pytest.raises(
         BuildError, match=r"^broken/feed\.xml, line 4: the XML made is broken \(mismatched tag\)"
     ):
-        build_site(site_dir)
+        build_site(site_dir, rebuild=True)
     assert sorted((site_dir / "site").rglob("*")) == before

@@ -170,7 +170,9 @@ def _site_files(site: Path) -> dict[Path, bytes]:
 def _one_error_line(site: Path, file_size_limit: int = 0) -> str:
     """Build, which must fail: one line on stderr, nothing else, the previous site/ kept."""
     before = _site_files(site)
-    done = _digest(site, "build", "--offline", "--quiet", file_size_limit=file_size_limit)
+    done = _digest(
+        site, "build", "--offline", "--rebuild", "--quiet", file_size_limit=file_size_limit
+    )
     assert done.returncode == EXIT_FAILED
     assert done.stdout == ""
     (line,) = done.stderr.splitlines()
@@ -234,12 +236,12 @@ def test_a_bug_of_digest_itself_is_one_line_asking_for_a_report(built_site: Path
         )
 
     before = _site_files(built_site)
-    done = run("build", "--offline", "--quiet")
+    done = run("build", "--offline", "--rebuild", "--quiet")
     assert done.returncode == EXIT_FAILED
     (line,) = done.stderr.splitlines()
     assert line.startswith("error: digest stopped on an unexpected KeyError: 'no such key'")
     assert "--debug" in line and "report" in line
     assert _site_files(built_site) == before
 
-    with_debug = run("--debug", "build", "--offline", "--quiet")
+    with_debug = run("--debug", "build", "--offline", "--rebuild", "--quiet")
     assert "Traceback" in with_debug.stderr and "broken_pages" in with_debug.stderr

@@ -399,7 +399,7 @@ def test_an_output_failing_midway_leaves_the_site_exactly_as_before(
     before, identities = tree(site / "site"), _identities(site / "site")
     monkeypatch.setattr(build_module, "OUTPUTS", (*build_module.OUTPUTS, output))
     with pytest.raises(error, match=message):
-        build_site(site)
+        build_site(site, rebuild=True)
     assert tree(site / "site") == before
     assert _identities(site / "site") == identities
     assert leftovers(site / "site") == ()
