@@ -105,8 +105,9 @@ def with_search_index(
     by_category = category_sections(site.config.sections)
     with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
         pages = Path(folder) / "pages"
+        folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
         for producer, files in made:
-            yield producer, _kept(files, pages, by_file, site, by_category)
+            yield producer, _kept(files, pages, folders, by_file, site, by_category)
         fingerprint = _fingerprint(pages, site.config.language)
         published = site.config.output_dir / BUNDLE_DIR
         if _read_text(published / FINGERPRINT) == fingerprint:
@@ -154,6 +155,7 @@ def _pagefind_version() -> str:
 def _kept(
     files: Iterable[OutputFile],
     pages: Path,
+    folders: set[Path],
     by_file: Mapping[str, Article],
     site: Site,
     by_category: Mapping[str, str],
@@ -164,7 +166,9 @@ def _kept(
         if article is not None and _BODY_MARK in file.content:
             section = section_of(Story(headline=article.id), site.articles, by_category)
             copy = pages / file.path
-            copy.parent.mkdir(parents=True, exist_ok=True)
+            if copy.parent not in folders:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(copy.parent)
             try:
                 copy.write_bytes(index_copy(file.content, article, section, site.labels))
             except OSError as error:  # a full disk: name the page as the user knows it

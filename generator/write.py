@@ -163,25 +163,53 @@ def _write_files(
     outputs: Iterable[tuple[str, Iterable[OutputFile]]], staging: Path, output_dir: Path
 ) -> Mapping[str, int]:
     made_by: dict[str, str] = {}
+    folders = _Folders(staging)
     for producer, files in outputs:
         for file in files:
             relative = safe_relative_path(file.path)
             _claim(made_by, relative.as_posix(), producer)
             target = staging.joinpath(*relative.parts)
-            if staging not in target.resolve().parents:
+            if not folders.make(target.parent):
                 raise UnsafePathError(f"refusing to write '{file.path}' outside the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            current = output_dir.joinpath(*relative.parts)
             try:
-                _put(file.content, target, output_dir.joinpath(*relative.parts))
+                _put(file.content, target, current if folders.is_own(current.parent) else None)
             except OSError as error:  # a full disk: name the file as the user knows it
                 raise OSError(error.errno, error.strerror, output_dir / relative) from error
     return MappingProxyType(Counter(made_by.values()))
 
 
-def _put(content: bytes, target: Path, current: Path) -> None:
+class _Folders:
+    """The folders of the new site made so far, and which folders of the current site are
+    its own (no link on the way to them), each found out once rather than once a file."""
+
+    def __init__(self, staging: Path) -> None:
+        self._staging = staging
+        self._made = {staging: True}
+        self._own: dict[Path, bool] = {}
+
+    def make(self, folder: Path) -> bool:
+        """Make a folder of the new site; False if it would not be inside it."""
+        if folder not in self._made:
+            resolved = folder.resolve()
+            inside = resolved == self._staging or self._staging in resolved.parents
+            if inside:
+                folder.mkdir(parents=True, exist_ok=True)
+            self._made[folder] = inside
+        return self._made[folder]
+
+    def is_own(self, folder: Path) -> bool:
+        if folder not in self._own:
+            self._own[folder] = os.path.realpath(folder) == str(folder)
+        return self._own[folder]
+
+
+def _put(content: bytes, target: Path, current: Path | None) -> None:
     """Write ``target``, or link it to ``current`` when that holds the same bytes; a copy
-    keeps the time too where no link can be made (another file system, or none allowed)."""
-    if not _holds(current, content):
+    keeps the time too where no link can be made (another file system, or none allowed).
+    No ``current``: the current site's folder is reached through a link, so it is not
+    read."""
+    if current is None or not _holds(current, content):
         target.write_bytes(content)
         return
     try:
@@ -191,14 +219,14 @@ def _put(content: bytes, target: Path, current: Path) -> None:
 
 
 def _holds(current: Path, content: bytes) -> bool:
-    """Whether the current site has exactly ``content`` at this path, in a file of its own:
-    not through a link, which could lead out of the site. Any doubt means no, and the file
-    is written."""
+    """Whether the current site has exactly ``content`` at this path, in a file of its own
+    (its folder is known to be reached without a link; the file itself must not be one,
+    which could lead out of the site). Any doubt means no, and the file is written."""
     try:
         status = current.lstat()
         if not stat.S_ISREG(status.st_mode) or status.st_size != len(content):
             return False
-        return os.path.realpath(current) == str(current) and current.read_bytes() == content
+        return current.read_bytes() == content
     except OSError:
         return False
 
