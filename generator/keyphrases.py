@@ -193,6 +193,15 @@ class Corpus:
         frequency, pair = max(holders, default=(0, ""))
         return pair if frequency >= least and pair else None
 
+    def is_mostly_inside(self, word: str, pair: str) -> bool:
+        """Whether most of the site's articles with ``word`` have it in ``pair`` (دونالد
+        in دونالد ترامب): then the pair is the name the word is a piece of, though the
+        article at hand may say only the name's other word (ترامب)."""
+        frequency = self.document_frequency.get(word, 0)
+        return frequency >= _MIN_EVIDENCE and (
+            self.document_frequency.get(pair, 0) >= frequency * _WHOLE_NAME_SHARE
+        )
+
     def is_short_form(self, word: str, whole: str) -> bool:
         """Whether ``word`` is a name often written as part of ``whole``: then it stands
         for it (ترامب for دونالد ترامب, but not العالم, also written عالم, for كأس

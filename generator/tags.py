@@ -206,6 +206,7 @@ def _extract(
     total = len(articles)
     families: dict[str, str] = {}  # phrase -> family_key(phrase): phrases recur across articles
     whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
+    pairs_seen: set[str] = set()  # two-word topics whose words were looked up in it
     topics: dict[str, bool] = {}  # phrase -> whether it reads as a name or a term
     picks: list[list[tuple[str, str]]] = []
     for text, keys in zip(corpus.texts, given, strict=True):
@@ -236,6 +237,9 @@ def _extract(
                     ):
                         continue
                     phrase, frequency = whole, corpus.document_frequency[whole]
+            if phrase.count(" ") == 1 and phrase not in pairs_seen:
+                pairs_seen.add(phrase)
+                _learn_whole_name(phrase, corpus, whole_names)
             scored_phrases.add(phrase)
             family = families.get(phrase) or families.setdefault(phrase, family_key(phrase))
             score = tf_idf(text, phrase, frequency, total, family in known)
@@ -253,6 +257,19 @@ def _extract(
     picks = _said_once_if_known(picks, corpus.texts)
     picks = _shared(picks, given, rules)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
+
+
+def _learn_whole_name(pair: str, corpus: Corpus, whole_names: dict[str, str]) -> None:
+    """Each word of a two-word name that the site mostly writes inside it (دونالد and
+    ترامب in دونالد ترامب) as a piece of it, though an article may say one word alone
+    and the other word, said once per article, is no name by itself."""
+    words = pair.split()
+    if all(corpus.is_mostly_inside(word, pair) for word in words):
+        for word in words:
+            whole_names[word] = max(
+                (whole_names.get(word, pair), pair),
+                key=lambda whole: (corpus.document_frequency[whole], whole),
+            )
 
 
 def _joined_names(
@@ -296,48 +313,63 @@ def _with_whole_names(
     غزة): the other word of a whole name whose first word is mostly a piece of it is
     tagged as the whole name, when it is often written in it (not روسيا of مونديال
     روسيا) and is a name itself (not العالم of كأس العالم); the label is the spelling
-    most of its articles use."""
-    longer: dict[str, str] = {}
+    most of its articles use. Not where the article writes the word in another name
+    (كوريا in كوريا الجنوبية, where the site's كوريا is mostly كوريا الشمالية)."""
+    longer: dict[str, tuple[str, str]] = {}
     for piece, whole in sorted(whole_names.items()):
         family = family_key(whole)
         key = rules.resolve(known.get(family, family))
         for word in whole.split():
             if word != piece and key is not None and corpus.is_short_form(word, whole):
-                longer.setdefault(family_key(word), key)
+                longer.setdefault(family_key(word), (key, whole))
     merged = []
-    for picked in picks:
+    for picked, text in zip(picks, corpus.texts, strict=True):
         keys: dict[str, tuple[str, str]] = {}
         for phrase, key in picked:
-            key = longer.get(key, key)
+            whole_key, whole = longer.get(key, (key, phrase))
+            if text is None or not _in_other_name(phrase, whole, text, corpus):
+                key = whole_key
             keys.setdefault(key, (phrase, key))
         merged.append(list(keys.values()))
     return merged
 
 
+def _in_other_name(word: str, whole: str, text: Text, corpus: Corpus) -> bool:
+    """Whether the article writes ``word`` in a name other than ``whole``."""
+    return whole != word and any(
+        pair != whole
+        and pair.count(" ") == 1
+        and word in pair.split()
+        and corpus.is_short_form(word, pair)
+        for pair in text.counts
+    )
+
+
 def _said_once_if_known(
     picks: list[list[tuple[str, str]]], texts: Sequence[Text | None]
 ) -> list[list[tuple[str, str]]]:
-    """The picks an article says once (a summary's headline) only when articles that say
-    them more than once pick them too: a name (نيمار) is repeated where it is the
-    story, a headline's verb (تفوق, يترك) nowhere."""
-    repeated = Counter(
+    """A word an article says once (a summary's headline) only when other articles
+    pick it, or the name it stands for, as more than a word said once: a name (نيمار,
+    ترامب for دونالد ترامب) is repeated or written whole where it is the story, a
+    headline's verb (تفوق, يترك) nowhere."""
+    confirmed = Counter(
         key
         for picked, text in zip(picks, texts, strict=True)
-        if text is not None
         for phrase, key in picked
-        if text.counts[phrase] > 1
+        if not _said_once(phrase, text)
     )
     return [
         [
             (phrase, key)
             for phrase, key in picked
-            if text is None
-            or " " in phrase
-            or text.counts[phrase] > 1
-            or repeated[key] >= _CONFIRMING
+            if not _said_once(phrase, text) or confirmed[key] >= _CONFIRMING
         ]
         for picked, text in zip(picks, texts, strict=True)
     ]
+
+
+def _said_once(phrase: str, text: Text | None) -> bool:
+    return text is not None and " " not in phrase and text.counts[phrase] == 1
 
 
 def _known(corpus: Corpus, given: Sequence[tuple[str, ...]], rules: _Rules) -> dict[str, str]:

@@ -52,6 +52,8 @@ def test_keyphrases(case):
         assert not any(_read(corpus, phrase) in counts for phrase in expected["lacks"]), counts
     if "tags" in case:
         tagged, _ = assign_tags(articles, TagsConfig(min_articles=1))
+        if "article" in case["tags"]:
+            tagged = [tagged[case["tags"]["article"]]]
         labels = {tag.label for article in tagged for tag in article.tags}
         assert set(case["tags"]["has"]) <= labels
         assert labels.isdisjoint(case["tags"]["lacks"])
