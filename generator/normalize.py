@@ -95,6 +95,14 @@ def match_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def match_keys(words: Sequence[str]) -> list[str]:
+    """``match_key`` of each word (no word holds a line break), computed on all at once:
+    the same as one call a word, at a fraction of the cost on a page's thousand words."""
+    folded = unicodedata.normalize("NFKC", "\n".join(words))
+    folded = _DROP_FOR_KEY.sub("", folded).translate(_KEY_LETTERS).casefold()
+    return [" ".join(key.split()) for key in folded.split("\n")] if words else []
+
+
 def tokenize(text: str) -> list[str]:
     """The words and numbers of a text, as match keys (marks are folded away first,
     because regular expressions do not count Arabic diacritics as word characters)."""

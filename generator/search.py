@@ -29,7 +29,7 @@ from pathlib import Path
 from . import urls
 from .digests import category_sections, section_of
 from .model import Article, OutputFile, Site, Story
-from .normalize import match_key, written_words
+from .normalize import match_keys, written_words
 from .problems import BuildError
 from .textindex import article_text
 
@@ -50,8 +50,8 @@ def folded_words(text: str) -> tuple[str, ...]:
     written: each word's match key where it differs, and the key without ال (and the
     و ف ب ك ل written before it)."""
     found: dict[str, None] = {}
-    for word in filter(None, written_words(text)):
-        key = match_key(word)
+    words = [word for word in written_words(text) if word]
+    for word, key in zip(words, match_keys(words), strict=True):
         if key != word.casefold():
             found[key] = None
         article = next((form for form in _ARTICLE if key.startswith(form)), "")

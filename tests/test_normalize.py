@@ -10,6 +10,7 @@ from generator.normalize import (
     display_form,
     is_stop_word,
     match_key,
+    match_keys,
     strip_clitics,
     tokenize,
     word_keys,
@@ -98,6 +99,15 @@ def test_word_keys_match_tokenize_for_each_word():
     words += ["كوفيد_19", "", "a-b"]
     assert word_keys(words) == ["".join(tokenize(word)) for word in words]
     assert word_keys([]) == []
+
+
+def test_match_keys_are_match_key_of_each_word():
+    """Also for a letter that NFKC writes as several words (ﷺ) or with a space."""
+    texts = [case["text"] for case in CASES["match_key"]] + ["ﷺ ﷲ ﬁ Ⅻ ２٣ كـــتاب"]
+    words = [word for text in texts for word in written_words(text) if word]
+    words += ["", "\u00a0x", "ﷺ"]
+    assert match_keys(words) == [match_key(word) for word in words]
+    assert match_keys([]) == []
 
 
 def test_written_words_keep_spelling_and_mark_clause_boundaries():

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import build_site, copy_example_site
+from conftest import build_site, copy_example_site, tree
 
+from generator import render
 from generator.problems import BuildError
 from generator.theme_files import THEME_DIR
 
@@ -152,3 +153,42 @@ def test_a_tag_s_name_is_isolated_from_the_words_around_it(built_example) -> Non
     assert re.search(r'rel="tag"><bdi>[^<]+</bdi></a>', tags)
     tag = next((site_dir / "site" / "tags").glob("*/index.html")).read_text("utf-8")
     assert re.search(r"<h1>[^<]* «<bdi>[^<]+</bdi>»</h1>", tag)
+
+
+@pytest.fixture
+def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page rendered by two worker processes, as on a large site with two cores."""
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render, "_workers", lambda: 2)
+    monkeypatch.setattr(render, "_CHUNK", 3)  # many chunks, shared by both workers
+
+
+def test_pages_rendered_by_workers_are_those_of_one_process(
+    tmp_path: Path, built_example, in_workers: None
+) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    made, expected = tree(site_dir / "site"), tree(built_example[0] / "site")
+    index = "pagefind/"  # Pagefind orders parts of its index differently on each run
+    assert {k: v for k, v in made.items() if not k.startswith(index)} == {
+        k: v for k, v in expected.items() if not k.startswith(index)
+    }
+
+
+def test_a_template_error_in_a_worker_names_template_line_and_page(
+    tmp_path: Path, in_workers: None
+) -> None:
+    site_dir = _site_with_template(
+        tmp_path,
+        "tag.html",
+        '{% extends "theme/tag.html" %}\n{% block content %}\n'
+        "<p>{{ tag.no_such_field }}</p>\n{% endblock %}\n",
+    )
+    with pytest.raises(BuildError) as raised:
+        build_site(site_dir)
+    message = str(raised.value)
+    assert re.fullmatch(
+        r"templates/tag\.html, line 3: 'Tag' has no attribute 'no_such_field' "
+        r"\(while rendering tags/[^/ ]+/\)",
+        message,
+    ), message
