@@ -166,6 +166,7 @@ class Corpus:
                 and not self._takes_article_both_ways(phrase)
                 and not self._is_relation_adjective(words[0])
                 and not any(map(self._is_conjugated, words))
+                and not self._is_description(words)
             )
         return not (
             self._takes_article_both_ways(phrase)
@@ -175,6 +176,17 @@ class Corpus:
             or self._is_adverb(phrase)
             or self._is_affixed(phrase)
             or self._is_spread(phrase)
+        )
+
+    def _is_description(self, words: Sequence[str]) -> bool:
+        """A common noun (written with and without the article on the site) and words
+        that name nothing, all without the article (حالة حرجة, رد صيني, عملية عسكرية
+        عراقية): a description, where a term is made definite (كأس العالم), a name
+        holds a name (قمة هلسنكي) and a person's name starts with one (شيري عادل)."""
+        return (
+            not any(word.startswith("ال") for word in words)
+            and self._takes_article_both_ways(words[0])
+            and not any(self.is_topic(word) for word in words[1:])
         )
 
     def whole_name(self, word: str, text: Text) -> str | None:
