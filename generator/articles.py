@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import markdown
 
-from . import __version__, frontmatter
+from . import __version__, frontmatter, workers
 from .config import SiteConfig
 from .localfiles import TooLarge, is_inside, read_limited
 from .localize import text_direction
@@ -33,6 +33,9 @@ from .sanitize import clean_html, clean_text, html_to_text
 from .slugs import slugify
 
 _SUMMARY_WORDS = 45
+# Fewer files than this to parse are parsed in the build's own process: starting others
+# would cost more than it saves.
+PARALLEL_FROM = 500
 # Bumped whenever a file's text can come out as another Article, Problem or related name:
 # a parse kept from an earlier version is then never reused.
 PARSE_VERSION = 2
@@ -69,14 +72,14 @@ def read_saved(config: SiteConfig, known: Mapping[str, Parsed]) -> SavedArticles
     ``parse_key`` is there: parsing (YAML, Markdown, sanitizing) is most of a build's
     reading, and most files are unchanged from one build to the next."""
     folder = config.content_dir / "articles"
-    parsed: dict[str, Parsed] = {}
     problems: list[Problem] = []
-    converter = _markdown_converter()
+    in_order: list[str | Problem] = []  # each file's parse key, or the problem reading it
+    to_parse: dict[str, tuple[str, str, str]] = {}  # key: text, article id, origin
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
         origin = path.relative_to(config.root).as_posix()
         if not is_inside(path, config.content_dir):
             message = "the file is a link to a file outside the content folder: not published"
-            problems.append(Problem(origin, None, message))
+            in_order.append(Problem(origin, None, message))
             continue
         try:
             data = read_limited(path, config.max_file_bytes)
@@ -86,16 +89,35 @@ def read_saved(config: SiteConfig, known: Mapping[str, Parsed]) -> SavedArticles
                 f"the file is larger than {config.max_file_mib} MiB, "
                 "the limit set by 'max_file_mib' in config.yaml"
             )
-            problems.append(Problem(origin, None, message))
+            in_order.append(Problem(origin, None, message))
             continue
         except UnicodeDecodeError as error:
-            problems.append(Problem(origin, None, f"the file is not UTF-8 text ({error.reason})"))
+            in_order.append(Problem(origin, None, f"the file is not UTF-8 text ({error.reason})"))
             continue
         article_id = path.relative_to(folder).with_suffix("").as_posix()
         key = parse_key(data, article_id, config)
-        item = known.get(key) or _parse_file(text, article_id, origin, config, converter)
-        parsed[key] = item
-        problems.extend(item.problems)
+        in_order.append(key)
+        if key not in known:
+            to_parse[key] = (text, article_id, origin)
+    parsed_now = dict(
+        zip(
+            to_parse,
+            workers.mapped(
+                _parse_job,
+                (config, _markdown_converter()),
+                list(to_parse.values()),
+                at_least=PARALLEL_FROM,
+            ),
+            strict=True,
+        )
+    )
+    parsed: dict[str, Parsed] = {}
+    for entry in in_order:
+        if isinstance(entry, Problem):
+            problems.append(entry)
+        else:
+            parsed[entry] = known.get(entry) or parsed_now[entry]
+            problems.extend(parsed[entry].problems)
     read = [(item.article, item.related) for item in parsed.values() if item.article]
     articles, link_problems = _resolve_related(read)
     return SavedArticles(articles, (*problems, *link_problems), MappingProxyType(parsed))
@@ -126,6 +148,12 @@ def _parse_file(
         return _parse(text, article_id, origin, config, converter)
     except frontmatter.FrontMatterError as error:
         return Parsed(None, (), (Problem(origin, error.line, error.message),))
+
+
+def _parse_job(shared: tuple[SiteConfig, markdown.Markdown], job: tuple[str, str, str]) -> Parsed:
+    config, converter = shared
+    text, article_id, origin = job
+    return _parse_file(text, article_id, origin, config, converter)
 
 
 def _markdown_converter() -> markdown.Markdown:

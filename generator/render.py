@@ -9,11 +9,7 @@ template, its line and the page.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
-import signal
-import sys
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
@@ -32,7 +28,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context as Variables
 
-from . import urls
+from . import urls, workers
 from .csp import page_policy
 from .metadata import PageMetadata, page_metadata
 from .model import Article, OutputFile, Site, Story
@@ -48,57 +44,18 @@ _OBJECT = re.compile(r"'(?:\w+\.)*(\w+) object'")
 # Fewer pages than this are rendered in the build's own process: starting others would
 # cost more than it saves.
 PARALLEL_FROM = 2000
-_CHUNK = 50  # pages a worker renders at a time: few messages, and a steady stream back
-# The site and its pages in a worker process, set there once by ``_start_worker`` (each
-# worker has its own copy of this module); never set in the building process.
-_worker_state: tuple[Environment, Site, tuple[Context, ...]] | None = None
 
 
 def render_pages(site: Site) -> Iterator[OutputFile]:
     """Page by page as they are rendered, in a stable order, so that each can be written
-    before the next. On a large site other processes render while this one writes: the
-    templates are pure Python, so threads would take turns on one core."""
-    contexts = page_contexts(site)
-    workers = _workers() if len(contexts) >= PARALLEL_FROM else 1
-    if workers < 2:
-        return render_contexts(site, contexts)
-    return _render_in_workers(site, contexts, workers)
+    before the next; on a large site, other processes render while this one writes."""
+    shared = (_environment(site), site)
+    return workers.mapped(_render_page, shared, page_contexts(site), at_least=PARALLEL_FROM)
 
 
-def _workers() -> int:
-    """How many processes may render: the cores this process may use, where processes can
-    be forked (they share the computed site without copying it)."""
-    if "fork" not in multiprocessing.get_all_start_methods() or sys.platform != "linux":
-        return 1
-    return len(os.sched_getaffinity(0))
-
-
-def _render_in_workers(
-    site: Site, contexts: tuple[Context, ...], workers: int
-) -> Iterator[OutputFile]:
-    env = _environment(site)
-    for context in contexts:  # every template compiled once, before the workers share it
-        env.get_template(context.TEMPLATE)
-    chunks = [(start, start + _CHUNK) for start in range(0, len(contexts), _CHUNK)]
-    forked = multiprocessing.get_context("fork")
-    with forked.Pool(workers, initializer=_start_worker, initargs=(env, site, contexts)) as pool:
-        for files in pool.imap(_render_chunk, chunks):
-            yield from files
-
-
-def _start_worker(env: Environment, site: Site, contexts: tuple[Context, ...]) -> None:
-    """Ctrl+C and SIGTERM are the building process's to handle: it stops the workers."""
-    global _worker_state
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker_state = (env, site, contexts)
-
-
-def _render_chunk(chunk: tuple[int, int]) -> list[OutputFile]:
-    assert _worker_state is not None, "only called in a worker"
-    env, site, contexts = _worker_state
-    start, end = chunk
-    return [_render(env, site, context) for context in contexts[start:end]]
+def _render_page(shared: tuple[Environment, Site], context: Context) -> OutputFile:
+    env, site = shared
+    return _render(env, site, context)
 
 
 def render_contexts(site: Site, contexts: Iterable[Context]) -> Iterator[OutputFile]:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from generator import articlecache
+from generator import articlecache, articles, workers
 from generator.articles import Parsed, read_saved, read_saved_articles
 from generator.config import load_config
 from generator.frontmatter import Entry
@@ -273,3 +273,23 @@ def test_an_article_dated_with_a_time_has_one_and_one_dated_by_day_has_none(
         "ظهر": True,
         "منتصف": True,
     }
+
+
+def test_files_parsed_by_workers_read_as_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles, problems and their order, with a broken file and a cached one among them."""
+    files = {case["name"].replace(" ", "-") + ".md": case["text"] for case in CASES}
+    files |= {
+        f"sub/story-{n}.md": f"---\ntitle: خبر {n}\ndate: 2023-09-1{n % 10}\n---\nنص *{n}*.\n"
+        for n in range(30)
+    }
+    config = load_config(_site(tmp_path, files))
+    alone = read_saved(config, {})
+    some_known = dict(list(alone.parsed.items())[::3])
+    monkeypatch.setattr(articles, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    shared = read_saved(config, some_known)
+    assert shared.articles == alone.articles and len(alone.articles) >= 30
+    assert shared.problems == alone.problems and alone.problems
+    assert shared.parsed == alone.parsed

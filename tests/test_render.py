@@ -7,7 +7,7 @@ import pytest
 import yaml
 from conftest import build_site, copy_example_site, tree
 
-from generator import render
+from generator import render, workers
 from generator.problems import BuildError
 from generator.theme_files import THEME_DIR
 
@@ -159,8 +159,7 @@ def test_a_tag_s_name_is_isolated_from_the_words_around_it(built_example) -> Non
 def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every page rendered by two worker processes, as on a large site with two cores."""
     monkeypatch.setattr(render, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(render, "_workers", lambda: 2)
-    monkeypatch.setattr(render, "_CHUNK", 3)  # many chunks, shared by both workers
+    monkeypatch.setattr(workers, "cores", lambda: 2)
 
 
 def test_pages_rendered_by_workers_are_those_of_one_process(
