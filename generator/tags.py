@@ -228,6 +228,7 @@ def _extract(
                 topic = topics[phrase] = corpus.is_topic(phrase)
             if not topic:
                 continue
+            piece_score = 0.0
             if " " not in phrase:
                 whole = corpus.whole_name(phrase, text)
                 if whole is not None:
@@ -236,6 +237,9 @@ def _extract(
                         whole, corpus.is_topic(whole)
                     ):
                         continue
+                    # ranked as the piece: a headline's name (الحديدة) that only the
+                    # text writes whole (مدينة الحديدة) keeps the headline's weight
+                    piece_score = tf_idf(text, phrase, frequency, total, False)
                     phrase, frequency = whole, corpus.document_frequency[whole]
             if phrase.count(" ") == 1 and phrase not in pairs_seen:
                 pairs_seen.add(phrase)
@@ -243,7 +247,7 @@ def _extract(
             scored_phrases.add(phrase)
             family = families.get(phrase) or families.setdefault(phrase, family_key(phrase))
             score = tf_idf(text, phrase, frequency, total, family in known)
-            scored.append((-score, phrase))
+            scored.append((-max(score, piece_score), phrase))
         ranked = []
         room = _SPARE * min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
         for _, phrase in sorted(scored)[: _CANDIDATES * room]:

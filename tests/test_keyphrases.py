@@ -57,3 +57,5 @@ def test_keyphrases(case):
         labels = {tag.label for article in tagged for tag in article.tags}
         assert set(case["tags"]["has"]) <= labels
         assert labels.isdisjoint(case["tags"]["lacks"])
+        if "first" in case["tags"]:
+            assert tagged[0].tags[0].label == case["tags"]["first"]
