@@ -136,12 +136,16 @@ def timed(command: Sequence[str], cwd: Path | None = None) -> Run:
     return Run(float(seconds), float(cpu_seconds), float(peak_mib))
 
 
-def measure_digest(site: Site, repeat: int) -> dict[str, list[Run]]:
+def measure_digest(site: Site, repeat: int, scenarios: Sequence[str]) -> dict[str, list[Run]]:
+    """The scenarios asked for, each after the changes of those before it (the others are
+    left out: their changes are not made)."""
     command = [sys.executable, "-m", "generator.cli", "build", "--offline", "--quiet"]
-    runs: dict[str, list[Run]] = {name: [] for name in SCENARIOS}
+    runs: dict[str, list[Run]] = {name: [] for name in scenarios}
     for _ in range(repeat):
         site.reset()
         for name, change in zip(SCENARIOS, site.changes(), strict=True):
+            if name not in scenarios:
+                continue
             change()
             runs[name].append(timed([*command, "--site", str(site.folder)]))
             report(f"{site.size:,} articles, digest, {name}", runs[name][-1])
@@ -238,6 +242,10 @@ def main() -> None:
         "--peers", nargs="*", default=["hugo", "pelican"], choices=["hugo", "pelican"]
     )
     parser.add_argument("--keep", type=Path, help="make the sites here and keep them")
+    parser.add_argument(
+        "--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS, metavar="NAME",
+        help=f"run only these of {', '.join(repr(n) for n in SCENARIOS)}",
+    )  # fmt: skip
     args = parser.parse_args()
     articles = read_articles(args.corpus, by_date=True)
     peers = installed_peers(args.peers)
@@ -249,12 +257,12 @@ def main() -> None:
             site = Site(folder / "digest", articles, size)
             if not site.folder.exists():
                 site.make()
-            own = measure_digest(site, args.repeat)
+            own = measure_digest(site, args.repeat, args.scenarios)
             items = [post(articles, index) for index in range(size)]
             theirs = [
                 measure_peer(peer, folder / peer.name.lower(), items, args.repeat) for peer in peers
             ]
-            for scenario in SCENARIOS:
+            for scenario in args.scenarios:
                 others = [median(runs[scenario]) if scenario in runs else None for runs in theirs]
                 print(row(size, scenario, median(own[scenario]), others), flush=True)
     finally:
