@@ -57,6 +57,9 @@ _MIN_COHESION = 0.5
 _RELATION_ADJECTIVE = re.compile(r"ال(..+?)(?:ي|يه)")
 # ... when that name is at least this share as frequent as the adjective.
 _NAME_OF_ADJECTIVE_SHARE = 0.2
+# An adjective is written in its other gender at least this share as often (المصري,
+# المصرية); a family name of that shape (التميمي) never is.
+_OTHER_GENDER_SHARE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,14 +320,33 @@ class Corpus:
         return affixed >= _AFFIXED_SHARE * (self.count(bare) + self.count("ال" + bare))
 
     def _is_relation_adjective(self, token: str) -> bool:
+        return self._name_of_adjective(token) is not None
+
+    def _name_of_adjective(self, token: str) -> str | None:
         match = _RELATION_ADJECTIVE.fullmatch(token)
         if match is None:
-            return False
+            return None
         stem = match[1]
         least = self.count(token) * _NAME_OF_ADJECTIVE_SHARE
-        return any(
-            self.count(name) >= least for name in (stem, stem + "ا", stem + "يا", "ال" + stem)
-        )
+        count, name = max((self.count(name), name) for name in _names_of_stem(stem))
+        return name if count >= least else None
+
+    def name_of_adjective(self, token: str) -> str | None:
+        """The name a relation adjective is made from (المصرية: مصر, الإسباني: إسبانيا),
+        when that name is a topic: a headline's «الحكومة المصرية» is about مصر. The site
+        writes the adjective in both genders (المصري, المصرية): a family name that looks
+        like one (التميمي) has no feminine."""
+        name = self._name_of_adjective(token)
+        other_gender = token[:-1] if token.endswith("يه") else token + "ه"
+        if name is None or self.count(other_gender) < _OTHER_GENDER_SHARE * self.count(token):
+            return None
+        return name if self.is_topic(name) else None
+
+
+def _names_of_stem(stem: str) -> tuple[str, ...]:
+    """The forms a name takes beside its relation adjective's stem (مصر, اسبانيا,
+    البرازيل)."""
+    return (stem, stem + "ا", stem + "يا", "ال" + stem)
 
 
 def _reading(token: str, frequency: Mapping[str, int]) -> str:

@@ -227,6 +227,18 @@ def _extract(
             if topic is None:
                 topic = topics[phrase] = corpus.is_topic(phrase)
             if not topic:
+                name = corpus.name_of_adjective(phrase) if text.title[phrase] else None
+                if (
+                    name is not None
+                    and name not in scored_phrases
+                    and corpus.document_frequency[name] > 1
+                ):
+                    # ranked as the adjective the headline says, counted as the name
+                    scored_phrases.add(name)
+                    families.setdefault(name, family_key(name))
+                    frequency = corpus.document_frequency[name]
+                    score = tf_idf(text, phrase, frequency, total, families[name] in known)
+                    scored.append((-score, name))
                 continue
             piece_score = 0.0
             if " " not in phrase:
@@ -417,13 +429,22 @@ def _labels(
             joined = f" {' '.join(text.tokens)} "
             for phrase, key in picked:
                 if family_key(phrase) not in known:
-                    start = joined[: joined.index(f" {phrase} ")].count(" ")
-                    size = phrase.count(" ") + 1
-                    found[key][phrase, tuple(text.words[start : start + size])] += 1
+                    found[key][phrase, _written_at(phrase, text, joined)] += 1
     labels = {}
     for key, occurrences in found.items():
         spellings: Counter[str] = Counter()
         for (phrase, words), count in occurrences.items():
-            spellings[corpus.written(words, phrase)] += count
+            written = corpus.written(words, phrase) if words else None
+            spellings[written or " ".join(map(corpus.spelling, phrase.split()))] += count
         labels[key] = most_frequent(spellings)
     return labels
+
+
+def _written_at(phrase: str, text: Text, joined: str) -> tuple[str, ...]:
+    """The article's own words for a phrase it holds; none for a name it only implies
+    (مصر of a headline's المصرية)."""
+    at = joined.find(f" {phrase} ")
+    if at < 0:
+        return ()
+    start = joined[:at].count(" ")
+    return tuple(text.words[start : start + phrase.count(" ") + 1])
