@@ -467,6 +467,12 @@ def prefer_longer(
     return result
 
 
+def repeats(one: str, other: str) -> bool:
+    """Whether two phrases share a run of words, the article aside (قرية, القرية;
+    مؤشر أسعار, أسعار المستهلكين)."""
+    return _overlaps(_bare(one), _bare(other))
+
+
 def family_key(phrase: str) -> str:
     """The key a phrase shares with its definite and indefinite forms (الانتخابات,
     انتخابات): one tag, not two pages."""

@@ -17,7 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import TagsConfig
-from .keyphrases import Corpus, Text, family_key, most_frequent, pick, prefer_longer, tf_idf
+from .keyphrases import (
+    Corpus,
+    Text,
+    family_key,
+    most_frequent,
+    pick,
+    prefer_longer,
+    repeats,
+    tf_idf,
+)
 from .model import Article, Tag
 from .normalize import display_form, tokenize
 from .problems import Problem
@@ -30,6 +39,9 @@ _CANDIDATES = 3  # phrases considered per place, best first
 _MAX_EXTRACTED = 4
 # Phrases kept per free place: the best ones that other articles share become tags.
 _SPARE = 2
+# Articles that got a phrase as a tag from their words before a headline's phrase
+# becomes a tag in the room left.
+_KNOWN_TOPIC = 3
 # Articles that must pick a phrase they repeat before an article saying it once gets it.
 _CONFIRMING = 2
 
@@ -272,6 +284,7 @@ def _extract(
     picks = _with_whole_names(picks, corpus, whole_names, known, rules)
     picks = _said_once_if_known(picks, corpus.texts)
     picks = _shared(picks, given, rules)
+    picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
 
 
@@ -417,6 +430,40 @@ def _shared(
             for picked, keys in zip(kept, given, strict=True)
         ]
     return kept
+
+
+def _with_headline_topics(
+    picks: list[list[tuple[str, str]]],
+    texts: Sequence[Text | None],
+    given: Sequence[tuple[str, ...]],
+    known: Mapping[str, str],
+    rules: _Rules,
+) -> list[list[tuple[str, str]]]:
+    """Each article's tags, and in the room left the headline's phrases that several
+    other articles, written the same way, got as tags from their words: a subject the
+    site knows is the article's subject when its headline names it, though its lead
+    says it once or in other words. Given tags (a feed's sections) are not such
+    subjects, nor a common word written otherwise (معارضة, where the tag is المعارضة)."""
+    carried = Counter(pair for picked in picks for pair in picked)
+    topics = {phrase for (phrase, _), count in carried.items() if count >= _KNOWN_TOPIC}
+    result = []
+    for picked, keys, text in zip(picks, given, texts, strict=True):
+        room = min(_MAX_EXTRACTED, rules.max_per_article - len(keys)) - len(picked)
+        added = list(picked)
+        for phrase in (p for p in text.title if p in topics) if text and room > 0 else ():
+            family = family_key(phrase)
+            key = rules.resolve(known.get(family, family))
+            if (
+                key is not None
+                and carried[phrase, key] >= _KNOWN_TOPIC
+                and key not in keys
+                and not any(key == other or repeats(phrase, word) for word, other in added)
+            ):
+                added.append((phrase, key))
+                if len(added) == len(picked) + room:
+                    break
+        result.append(added)
+    return result
 
 
 def _labels(

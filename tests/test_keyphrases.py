@@ -51,7 +51,8 @@ def test_keyphrases(case):
         assert all(_read(corpus, phrase) in counts for phrase in expected["has"]), counts
         assert not any(_read(corpus, phrase) in counts for phrase in expected["lacks"]), counts
     if "tags" in case:
-        tagged, _ = assign_tags(articles, TagsConfig(min_articles=1))
+        settings = TagsConfig(min_articles=case["tags"].get("min_articles", 1))
+        tagged, _ = assign_tags(articles, settings)
         if "article" in case["tags"]:
             tagged = [tagged[case["tags"]["article"]]]
         labels = {tag.label for article in tagged for tag in article.tags}
