@@ -226,9 +226,9 @@ def header(peers: Sequence[Peer]) -> str:
 
 def row(size: int, scenario: str, own: Run, theirs: Sequence[Run | None]) -> str:
     ratios = [
-        f"{own.seconds / run.seconds:.1f} ({own.cpu_seconds / run.cpu_seconds:.1f})" if run else ""
+        f"{own.seconds / run.seconds:.2g} ({own.cpu_seconds / run.cpu_seconds:.2g})" if run else ""
         for run in theirs
-    ]
+    ]  # two significant digits: 0.009 is not 0.0
     parts = [f"{size:,}", scenario, cells(own), *(cells(run) for run in theirs), *ratios]
     return "| " + " | ".join(parts) + " |"
 
