@@ -32,16 +32,22 @@ def _site_with_template(tmp_path: Path, name: str, text: str) -> Path:
     return site_dir
 
 
-def test_an_undefined_name_in_an_override_names_template_line_and_page(tmp_path: Path) -> None:
+def _error_in_content_block(tmp_path: Path, template: str, expression: str) -> str:
+    """The build's error for an override of ``template`` whose content block, at its
+    line 3, shows ``expression``."""
     site_dir = _site_with_template(
         tmp_path,
-        "article.html",
-        '{% extends "theme/article.html" %}\n{% block content %}\n'
-        "<p>{{ no_such_variable }}</p>\n{% endblock %}\n",
+        template,
+        f'{{% extends "theme/{template}" %}}\n{{% block content %}}\n'
+        f"<p>{{{{ {expression} }}}}</p>\n{{% endblock %}}\n",
     )
     with pytest.raises(BuildError) as raised:
         build_site(site_dir)
-    message = str(raised.value)
+    return str(raised.value)
+
+
+def test_an_undefined_name_in_an_override_names_template_line_and_page(tmp_path: Path) -> None:
+    message = _error_in_content_block(tmp_path, "article.html", "no_such_variable")
     assert re.fullmatch(
         r"templates/article\.html, line 3: 'no_such_variable' is undefined "
         r"\(while rendering articles/[^/ ]+/\)",
@@ -177,15 +183,7 @@ def test_pages_rendered_by_workers_are_those_of_one_process(
 def test_a_template_error_in_a_worker_names_template_line_and_page(
     tmp_path: Path, in_workers: None
 ) -> None:
-    site_dir = _site_with_template(
-        tmp_path,
-        "tag.html",
-        '{% extends "theme/tag.html" %}\n{% block content %}\n'
-        "<p>{{ tag.no_such_field }}</p>\n{% endblock %}\n",
-    )
-    with pytest.raises(BuildError) as raised:
-        build_site(site_dir)
-    message = str(raised.value)
+    message = _error_in_content_block(tmp_path, "tag.html", "tag.no_such_field")
     assert re.fullmatch(
         r"templates/tag\.html, line 3: 'Tag' has no attribute 'no_such_field' "
         r"\(while rendering tags/[^/ ]+/\)",
