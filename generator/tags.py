@@ -285,7 +285,39 @@ def _extract(
     picks = _said_once_if_known(picks, corpus.texts)
     picks = _shared(picks, given, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
+    picks = _not_straddling(picks, given)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
+
+
+def _not_straddling(
+    picks: list[list[tuple[str, str]]], given: Sequence[tuple[str, ...]]
+) -> list[list[tuple[str, str]]]:
+    """The picks less those that run across the edge of a longer tag of their article,
+    or of one it was given: «الشمالي كيم» of «الزعيم الكوري الشمالي كيم جونغ أون»,
+    beside كيم جونغ أون, is the end of one name and the start of another, not a topic."""
+    result = []
+    for picked, keys in zip(picks, given, strict=True):
+        tags = [*keys, *(key for _, key in picked)]
+        result.append(
+            [
+                (phrase, key)
+                for phrase, key in picked
+                if not any(
+                    _straddles(key, other) and (other in keys or other.count(" ") > key.count(" "))
+                    for other in tags
+                )
+            ]
+        )
+    return result
+
+
+def _straddles(key: str, other: str) -> bool:
+    """Whether two tag keys overlap at an edge only: the last word of one is the first of
+    the other, and neither is a run of the other's words."""
+    words, others = key.split(), other.split()
+    if len(words) < 2 or f" {key} " in f" {other} " or f" {other} " in f" {key} ":
+        return False
+    return words[-1] == others[0] or words[0] == others[-1]
 
 
 def _learn_whole_name(pair: str, corpus: Corpus, whole_names: dict[str, str]) -> None:
