@@ -42,12 +42,17 @@ def mapped(
     return _in_workers(function, shared, items, workers, chunk)
 
 
+# At most this many workers: the calling process writes every result, so more would wait
+# on it, and each worker may come to hold its own copy of the shared state as it reads it.
+_MOST_WORKERS = 4
+
+
 def cores() -> int:
-    """How many worker processes may run: the cores this process may use, where processes
-    can be forked; otherwise 1."""
+    """How many worker processes may run: the cores this process may use (at most
+    ``_MOST_WORKERS``), where processes can be forked; otherwise 1."""
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return len(os.sched_getaffinity(0))
+    return min(len(os.sched_getaffinity(0)), _MOST_WORKERS)
 
 
 def _in_workers(
