@@ -12,12 +12,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
-from . import articlecache, tagcache, unchanged
+from . import articlecache, pagecache, tagcache, unchanged
 from .articles import Parsed, read_saved
 from .config import SiteConfig
 from .dedupe import group_same_stories
@@ -104,14 +104,22 @@ def build(
     data = analyse(config, fed, progress=progress, cache_dir=cache_dir)
     site = data.site
     progress("rendering and writing pages and feeds")
-    made = ((_producer(output), _well_formed(output(site))) for output in OUTPUTS)
+    kept = pagecache.NOTHING_KEPT if rebuild else pagecache.load(cache_dir, output_dir)
+    noted = _PageNotes()
+    made = (
+        (_producer(output), noted.passing(_well_formed(output(site)))) for output in _outputs(kept)
+    )
     written = write_site(with_search_index(made, site), output_dir)
     articlecache.save(cache_dir, data.parsed)
+    pagecache.save(cache_dir, output_dir, noted.keys)
+    pages = written.get(_producer(render_pages), 0)
+    if noted.kept:
+        progress(f"{noted.kept} of {pages} pages kept as the last build made them")
     counts = unchanged.Counts(
         articles=len(site.articles),
         digests=len(site.digests),
         tags=len(site.tags),
-        pages=written.get(_producer(render_pages), 0),
+        pages=pages,
         files=sum(written.values()),
     )
     identity = unchanged.output_identity(output_dir)
@@ -211,6 +219,28 @@ def _still_with_pages(
     merged away since: no tag page lists fewer than ``min_articles`` articles. Merging only
     removes articles, so no other tag can have gained a page."""
     return tuple(tag for tag in tags if len(tag_index.get(tag.key, ())) >= min_articles)
+
+
+def _outputs(kept: pagecache.KeptPages) -> tuple[Output, ...]:
+    """``OUTPUTS``, the pages taken from ``kept`` where the last build made them from the
+    same inputs."""
+    pages = functools.update_wrapper(functools.partial(render_pages, kept=kept), render_pages)
+    return tuple(pages if output is render_pages else output for output in OUTPUTS)
+
+
+@dataclass(slots=True)
+class _PageNotes:
+    """What a build learns of its pages as they pass on to be written."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # for the next build
+    kept: int = 0  # taken as the last build made them
+
+    def passing(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
+        for file in files:
+            if file.made_from:
+                self.keys[file.path] = file.made_from
+                self.kept += file.kept
+            yield file
 
 
 def _well_formed(files: Iterable[OutputFile]) -> Iterator[OutputFile]:

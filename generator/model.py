@@ -77,6 +77,8 @@ class OutputFile:
 
     path: str
     content: bytes
+    made_from: str = ""  # a page's key (``pagecache``): the next build may keep the file
+    kept: bool = False  # taken as the last build made it, not made again
 
 
 @dataclass(frozen=True, slots=True)

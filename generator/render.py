@@ -28,10 +28,11 @@ from jinja2 import (
 )
 from jinja2.runtime import Context as Variables
 
-from . import urls, workers
+from . import unchanged, urls, workers
 from .csp import page_policy
 from .metadata import PageMetadata, page_metadata
 from .model import Article, OutputFile, Site, Story
+from .pagecache import NOTHING_KEPT, KeptPages, PageKeys
 from .pages import Context, page_contexts
 from .problems import BuildError
 from .search import has_search
@@ -46,16 +47,40 @@ _OBJECT = re.compile(r"'(?:\w+\.)*(\w+) object'")
 PARALLEL_FROM = 2000
 
 
-def render_pages(site: Site) -> Iterator[OutputFile]:
+def render_pages(site: Site, kept: KeptPages = NOTHING_KEPT) -> Iterator[OutputFile]:
     """Page by page as they are rendered, in a stable order, so that each can be written
-    before the next; on a large site, other processes render while this one writes."""
-    shared = (_environment(site), site)
+    before the next; on a large site, other processes render while this one writes. A
+    page the last build made from the same inputs (``kept``) is taken as it is."""
+    env = _environment(site)
+    keys = PageKeys(site, _shared_inputs(site))
+    shared = (env, site, keys, kept)
     return workers.mapped(_render_page, shared, page_contexts(site), at_least=PARALLEL_FROM)
 
 
-def _render_page(shared: tuple[Environment, Site], context: Context) -> OutputFile:
-    env, site = shared
-    return _render(env, site, context)
+_Shared = tuple[Environment, Site, PageKeys, KeptPages]
+
+
+def _render_page(shared: _Shared, context: Context) -> OutputFile:
+    env, site, keys, kept = shared
+    key = keys.of(context)
+    path = urls.file_for(context.page.path)
+    content = kept.content(path, key)
+    if content is None:
+        return OutputFile(path, _render(env, site, context).content, made_from=key)
+    return OutputFile(path, content, made_from=key, kept=True)
+
+
+def _shared_inputs(site: Site) -> Iterator[str]:
+    """What every page is made from besides its context: what ``template_globals`` reads,
+    the templates, and digest's own code (a filter or a date format may change)."""
+    config = site.config
+    yield unchanged.code_state()
+    yield repr(config)
+    yield repr(sorted(site.labels.items()))
+    yield repr((bool(site.sources), has_search(site)))
+    for name, text in _template_texts(config.root):
+        yield name
+        yield text
 
 
 def render_contexts(site: Site, contexts: Iterable[Context]) -> Iterator[OutputFile]:

@@ -56,13 +56,22 @@ class LastBuild:
 def inputs_state(config: SiteConfig, cache_dir: Path) -> str | None:
     """The state of what a build reads, or None when it cannot be told (a link)."""
     hashed = hashlib.blake2b(digest_size=20)
-    hashed.update(json.dumps((__version__, repr(config)), ensure_ascii=False).encode())
+    hashed.update(json.dumps((code_state(), repr(config)), ensure_ascii=False).encode())
     skipped = {config.output_dir.name, cache_dir.name, *_NOT_INPUTS}
-    for folder, skip in ((config.root, skipped), (THEME_DIR, set()), (_CODE_DIR, set())):
-        for entry in _files(folder, folder, skip):
-            if entry is None:
-                return None
-            hashed.update(entry)
+    for entry in _files(config.root, config.root, skipped):
+        if entry is None:
+            return None
+        hashed.update(entry)
+    return hashed.hexdigest()
+
+
+def code_state() -> str:
+    """The state of digest's own code and theme as installed: another version, or an
+    edited module or template, makes other pages from the same inputs."""
+    hashed = hashlib.blake2b(__version__.encode(), digest_size=20)
+    for folder in (THEME_DIR, _CODE_DIR):
+        for entry in _files(folder, folder, set()):
+            hashed.update(entry or b"link")
     return hashed.hexdigest()
 
 

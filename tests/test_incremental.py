@@ -18,6 +18,7 @@ from generator import articlecache
 from generator.articles import Parsed
 from generator.build import CACHE_DIR, compute_site
 from generator.config import load_config
+from generator.theme_files import THEME_DIR
 
 
 def _site_folder(tmp_path: Path) -> Path:
@@ -96,6 +97,14 @@ def _shorter_tag_pages(site: Path) -> None:
     config.write_text(text.replace("\ntags:\n", "\ntags:\n  page_size: 1\n"), "utf-8")
 
 
+def _override_a_template(site: Path) -> None:
+    """The site's own article template: every article page is made again, from it."""
+    own = site / "templates" / "article.html"
+    own.parent.mkdir()
+    theme = (THEME_DIR / "article.html").read_text("utf-8")
+    own.write_text(theme.replace("</article>", "<p>نسخة الموقع</p></article>", 1), "utf-8")
+
+
 STAGES = ("tags", "same-story", "related")  # the analysis results kept in .cache/
 
 # Each step, and the analysis stages it must compute again; the others are read back.
@@ -112,6 +121,7 @@ STEPS: tuple[tuple[str, Callable[[Path], None], frozenset[str]], ...] = (
     ("change the related setting", _fewer_related, frozenset({"related"})),
     # how tag pages are laid out is no input of tagging
     ("change a tag page setting", _shorter_tag_pages, frozenset()),
+    ("override a template", _override_a_template, frozenset()),
 )
 
 
