@@ -41,6 +41,7 @@ from .write import recover, write_site
 from .xmlchars import articles_fit_for_xml, check_well_formed
 
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
+SEARCH_COPIES = "search-pages"  # in it: the article pages as the search index reads them
 
 Output = Callable[[Site], Iterable[OutputFile]]
 OUTPUTS: tuple[Output, ...] = (
@@ -109,7 +110,8 @@ def build(
     made = (
         (_producer(output), noted.passing(_well_formed(output(site)))) for output in _outputs(kept)
     )
-    written = write_site(with_search_index(made, site), output_dir)
+    copies = cache_dir / SEARCH_COPIES
+    written = write_site(with_search_index(made, site, copies), output_dir)
     articlecache.save(cache_dir, data.parsed)
     pagecache.save(cache_dir, output_dir, noted.keys)
     pages = written.get(_producer(render_pages), 0)

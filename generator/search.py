@@ -20,6 +20,7 @@ import hashlib
 import html
 import importlib.metadata
 import itertools
+import json
 import re
 import subprocess
 import tempfile
@@ -94,41 +95,102 @@ def has_search(site: Site) -> bool:
 
 
 def with_search_index(
-    made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site
+    made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site, copies: Path | None = None
 ) -> Iterator[tuple[str, Iterable[OutputFile]]]:
     """The outputs as they are, each article page also kept for Pagefind, then the index
-    made from those pages as one more output (none for a site without ``has_search``)."""
+    made from those pages as one more output (none for a site without ``has_search``).
+
+    ``copies`` is a folder that keeps the pages' copies from one build to the next: a page
+    with the key (``OutputFile.made_from``) its copy was made from is not copied again.
+    Without it, they are made in a temporary folder."""
     if not has_search(site):
         yield from made
         return
-    by_file = {urls.file_for(urls.article_path(a.slug)): a for a in site.articles.values()}
-    by_category = category_sections(site.config.sections)
     with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
-        pages = Path(folder) / "pages"
-        folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
+        kept = _Copies(copies or Path(folder) / "pages")
         for producer, files in made:
-            yield producer, _kept(files, pages, folders, by_file, site, by_category)
-        fingerprint = _fingerprint(pages, site.config.language)
+            yield producer, kept.passing(files, site)
+        kept.finish()
+        fingerprint = kept.fingerprint(site.config.language)
         published = site.config.output_dir / BUNDLE_DIR
         if _read_text(published / FINGERPRINT) == fingerprint:
             yield _PRODUCER, _published_bundle(published)
         else:
-            made_now = _bundle(pages, Path(folder) / BUNDLE_DIR, site.config.language)
+            made_now = _bundle(kept.folder, Path(folder) / BUNDLE_DIR, site.config.language)
             stamp = OutputFile(f"{BUNDLE_DIR}/{FINGERPRINT}", fingerprint.encode())
             yield _PRODUCER, itertools.chain(made_now, (stamp,))
+        kept.note()
 
 
-def _fingerprint(pages: Path, language: str) -> str:
-    """What the index is made from: every page copy given to Pagefind, the language and
-    Pagefind's version. Pagefind orders filter values differently on each run, so the
-    published bundle is kept while this is unchanged: a new index of the same pages
-    would change bytes in the site (and its git history) for nothing."""
-    digest = hashlib.sha256(f"{language}\0{_pagefind_version()}".encode())
-    for path in sorted(pages.rglob("*")) if pages.is_dir() else ():
-        if path.is_file():
-            digest.update(path.relative_to(pages).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+class _Copies:
+    """The article pages' copies given to Pagefind, in a folder that may hold the last
+    build's: a copy is made again unless the note of that build says it was made from a
+    page of the same key. The note is removed before the first copy is written and written
+    again once all are made, so a build that stops midway leaves no note to trust."""
+
+    _NOTE = ".made-from.json"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._note = folder / self._NOTE
+        try:
+            before = json.loads(self._note.read_text("utf-8"))
+            self._before = {str(k): str(v) for k, v in before.items()}
+        except (OSError, ValueError, AttributeError):
+            self._before = {}
+        self._note.unlink(missing_ok=True)
+        self._made: dict[str, str] = {}  # page path → the key its copy was made from
+        self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
+
+    def passing(self, files: Iterable[OutputFile], site: Site) -> Iterator[OutputFile]:
+        by_file = {urls.file_for(urls.article_path(a.slug)): a for a in site.articles.values()}
+        by_category = category_sections(site.config.sections)
+        for file in files:
+            yield file  # written first: a full disk is reported with the site's own file
+            article = by_file.get(file.path)
+            if article is None or _BODY_MARK not in file.content:
+                continue
+            copy = self.folder / file.path
+            unchanged = file.made_from and self._before.get(file.path) == file.made_from
+            if unchanged and copy.is_file():
+                self._made[file.path] = file.made_from
+                continue
+            section = section_of(Story(headline=article.id), site.articles, by_category)
+            content = index_copy(file.content, article, section, site.labels)
+            if copy.parent not in self._folders:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(copy.parent)
+            try:
+                copy.write_bytes(content)
+            except OSError as error:  # a full disk: name the page as the user knows it
+                where = site.config.output_dir / file.path
+                raise OSError(error.errno, error.strerror, where) from error
+            self._made[file.path] = file.made_from or hashlib.sha256(content).hexdigest()
+
+    def finish(self) -> None:
+        """Remove the copies of pages the site no longer has."""
+        for path in sorted(self.folder.rglob("*"), reverse=True) if self.folder.is_dir() else ():
+            relative = path.relative_to(self.folder).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif relative not in self._made:
+                path.unlink()
+
+    def fingerprint(self, language: str) -> str:
+        """What the index is made from: every page copy given to Pagefind (by the key it
+        was made from), the language and Pagefind's version. Pagefind orders filter values
+        differently on each run, so the published bundle is kept while this is unchanged: a
+        new index of the same pages would change bytes in the site (and its git history)
+        for nothing."""
+        digest = hashlib.sha256(f"{language}\0{_pagefind_version()}".encode())
+        for path, key in sorted(self._made.items()):
+            digest.update(f"{path}\0{key}\0".encode())
+        return digest.hexdigest()
+
+    def note(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._note.write_text(json.dumps(self._made, ensure_ascii=False), "utf-8")
 
 
 def _read_text(path: Path) -> str:
@@ -152,35 +214,11 @@ def _pagefind_version() -> str:
         return ""
 
 
-def _kept(
-    files: Iterable[OutputFile],
-    pages: Path,
-    folders: set[Path],
-    by_file: Mapping[str, Article],
-    site: Site,
-    by_category: Mapping[str, str],
-) -> Iterator[OutputFile]:
-    for file in files:
-        yield file  # written first: a full disk is reported with the site's own file
-        article = by_file.get(file.path)
-        if article is not None and _BODY_MARK in file.content:
-            section = section_of(Story(headline=article.id), site.articles, by_category)
-            copy = pages / file.path
-            if copy.parent not in folders:
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(copy.parent)
-            try:
-                copy.write_bytes(index_copy(file.content, article, section, site.labels))
-            except OSError as error:  # a full disk: name the page as the user knows it
-                where = site.config.output_dir / file.path
-                raise OSError(error.errno, error.strerror, where) from error
-
-
 def _bundle(pages: Path, bundle: Path, language: str) -> Iterator[OutputFile]:
     """Pagefind's bundle for the kept pages, one file at a time. One language for the
     whole index, the site's: the articles of a feed in another language are still found
     from the site's search page."""
-    if not pages.is_dir():
+    if next(pages.rglob("*.html"), None) is None:
         raise BuildError(
             "the search index could not be made: no article page marks its text with "
             "data-pagefind-body; keep that attribute in templates/article.html, or set "

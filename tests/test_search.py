@@ -14,6 +14,7 @@ import pytest
 from conftest import build_site, console_messages, copy_example_site
 
 from generator import search
+from generator.build import CACHE_DIR, SEARCH_COPIES
 from generator.normalize import match_key
 from generator.problems import BuildError
 from generator.search import folded_words
@@ -99,6 +100,48 @@ def test_a_rebuild_of_the_same_articles_keeps_the_index_and_a_change_remakes_it(
     remade = _bundle(site_dir)
     assert remade["digest-pages.sha256"] != first["digest-pages.sha256"]
     assert remade["pagefind-entry.json"][1] != first["pagefind-entry.json"][1]
+
+
+def _copies(site_dir: Path) -> dict[str, tuple[int, int]]:
+    """The pages as kept for Pagefind between builds: each file's inode and time."""
+    folder = site_dir / CACHE_DIR / SEARCH_COPIES
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*.html"))
+    }
+
+
+def test_only_the_pages_that_changed_are_copied_for_the_index_again(tmp_path: Path) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    first = _copies(site_dir)
+    saved = site_dir / "content" / "articles" / "kim-in-russia.md"
+    saved.write_text(saved.read_text("utf-8") + "\nA sentence added later.\n", "utf-8")
+    result = build_site(site_dir)
+    second = _copies(site_dir)
+    edited = next(a for a in result.site.articles.values() if a.origin.endswith(saved.name))
+    copy = f"articles/{edited.slug}/index.html"
+    assert second[copy] != first[copy]
+    assert "A sentence added later." in (site_dir / CACHE_DIR / SEARCH_COPIES / copy).read_text()
+    assert second.keys() == first.keys()
+    assert [path for path in second if second[path] == first[path]]  # the others stay
+    saved.unlink()
+    result = build_site(site_dir)
+    assert _copies(site_dir).keys() == first.keys() - {copy}  # nothing stale is indexed
+    entry = json.loads((site_dir / "site" / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["ar"]["page_count"] == result.articles
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[]", b""])
+def test_copies_without_a_note_to_trust_are_all_made_again(tmp_path: Path, damage: bytes) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    first = _copies(site_dir)
+    (site_dir / CACHE_DIR / SEARCH_COPIES / ".made-from.json").write_bytes(damage)
+    build_site(site_dir, rebuild=True)
+    second = _copies(site_dir)
+    assert second.keys() == first.keys()
+    assert all(second[path] != first[path] for path in first)
 
 
 def test_search_false_makes_no_index_page_or_link(tmp_path: Path) -> None:
