@@ -20,7 +20,7 @@ from babel.dates import get_day_names
 from . import alphabet, urls
 from .digests import Edition, lay_out
 from .model import Article, Digest, FeedHealth, Site, Tag
-from .search import SEARCH_PATH, has_search
+from .search import SEARCH_PATH, bundle_paths, has_search
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +148,7 @@ class NotFoundContext:
 class SearchContext:
     TEMPLATE: ClassVar[str] = "search.html"
     page: Page
+    bundles: tuple[str, ...]  # links to the index's bundles, a month each, newest first
 
 
 Context = (
@@ -370,7 +371,12 @@ def search_page(site: Site) -> tuple[SearchContext, ...]:
     """The page searching the articles, when the site has an index (``has_search``)."""
     if not has_search(site):
         return ()
-    return (SearchContext(page=_page(site, SEARCH_PATH, site.labels["search"])),)
+    return (
+        SearchContext(
+            page=_page(site, SEARCH_PATH, site.labels["search"]),
+            bundles=tuple(site.urls.href(path) for path in bundle_paths(site)),
+        ),
+    )
 
 
 PAGE_KINDS: tuple[Callable[[Site], tuple[Context, ...]], ...] = (

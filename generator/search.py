@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import html
 import importlib.metadata
-import itertools
 import json
 import re
 import subprocess
@@ -77,7 +76,7 @@ def index_copy(
         closing = opening.end()
     words = " ".join(folded_words(f"{article.title}\n{article_text(article)}"))
     filters = [(labels["source"], article.source), (labels["search_section"], section or ""),
-               (labels["search_month"], article.published.strftime("%Y-%m"))]  # fmt: skip
+               (labels["search_month"], month_of(article))]  # fmt: skip
     extra = "".join(
         f'<span data-pagefind-filter="{html.escape(name)}">{html.escape(value)}</span>'
         for name, value in filters
@@ -94,11 +93,27 @@ def has_search(site: Site) -> bool:
     return site.config.search and bool(site.articles)
 
 
+def bundle_paths(site: Site) -> tuple[str, ...]:
+    """The site paths of the index's bundles, one a month of articles, newest first: the
+    search page opens the first and merges the others into it."""
+    months = sorted({month_of(article) for article in site.articles.values()}, reverse=True)
+    return tuple(f"{BUNDLE_DIR}/{month}/" for month in months)
+
+
+def month_of(article: Article) -> str:
+    """The month an article is indexed and filtered under, ``2023-09``."""
+    return article.published.strftime("%Y-%m")
+
+
 def with_search_index(
     made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site, copies: Path | None = None
 ) -> Iterator[tuple[str, Iterable[OutputFile]]]:
     """The outputs as they are, each article page also kept for Pagefind, then the index
-    made from those pages as one more output (none for a site without ``has_search``).
+    made from those pages, a bundle a month (none for a site without ``has_search``).
+
+    A bundle a month, because Pagefind indexes a whole folder at once, in time and memory
+    that grow with it: an edit or a new article indexes its month again, not the site, and
+    the largest month bounds the memory a build needs.
 
     ``copies`` is a folder that keeps the pages' copies from one build to the next: a page
     with the key (``OutputFile.made_from``) its copy was made from is not copied again.
@@ -111,22 +126,37 @@ def with_search_index(
         for producer, files in made:
             yield producer, kept.passing(files, site)
         kept.finish()
-        fingerprint = kept.fingerprint(site.config.language)
-        published = site.config.output_dir / BUNDLE_DIR
-        if _read_text(published / FINGERPRINT) == fingerprint:
-            yield _PRODUCER, _published_bundle(published)
-        else:
-            made_now = _bundle(kept.folder, Path(folder) / BUNDLE_DIR, site.config.language)
-            stamp = OutputFile(f"{BUNDLE_DIR}/{FINGERPRINT}", fingerprint.encode())
-            yield _PRODUCER, itertools.chain(made_now, (stamp,))
+        if not kept.months():
+            raise BuildError(
+                "the search index could not be made: no article page marks its text with "
+                "data-pagefind-body; keep that attribute in templates/article.html, or set "
+                "search: false in config.yaml"
+            )
+        for month in kept.months():
+            yield _PRODUCER, _month_bundle(site, kept, month, Path(folder) / month)
         kept.note()
 
 
+def _month_bundle(site: Site, kept: _Copies, month: str, scratch: Path) -> Iterator[OutputFile]:
+    """One month's bundle: the published one while its pages are those it was made from
+    (Pagefind orders filter values differently on each run: a new index of the same pages
+    would change bytes in the site, and its git history, for nothing), else a new one."""
+    fingerprint = kept.fingerprint(month, site.config.language)
+    name = f"{BUNDLE_DIR}/{month}"
+    published = site.config.output_dir / name
+    if _read_text(published / FINGERPRINT) == fingerprint:
+        yield from _published_bundle(published, name)
+        return
+    yield from _bundle(kept.folder / month, scratch, site.config.language, name)
+    yield OutputFile(f"{name}/{FINGERPRINT}", fingerprint.encode())
+
+
 class _Copies:
-    """The article pages' copies given to Pagefind, in a folder that may hold the last
-    build's: a copy is made again unless the note of that build says it was made from a
-    page of the same key. The note is removed before the first copy is written and written
-    again once all are made, so a build that stops midway leaves no note to trust."""
+    """The article pages' copies given to Pagefind, a folder a month, in a folder that may
+    hold the last build's: a copy is made again unless the note of that build says it was
+    made from a page of the same key. The note is removed before the first copy is written
+    and written again once all are made, so a build that stops midway leaves no note to
+    trust."""
 
     _NOTE = ".made-from.json"
 
@@ -139,7 +169,7 @@ class _Copies:
         except (OSError, ValueError, AttributeError):
             self._before = {}
         self._note.unlink(missing_ok=True)
-        self._made: dict[str, str] = {}  # page path → the key its copy was made from
+        self._made: dict[str, str] = {}  # month/page path → the key its copy was made from
         self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
 
     def passing(self, files: Iterable[OutputFile], site: Site) -> Iterator[OutputFile]:
@@ -150,10 +180,11 @@ class _Copies:
             article = by_file.get(file.path)
             if article is None or _BODY_MARK not in file.content:
                 continue
-            copy = self.folder / file.path
-            unchanged = file.made_from and self._before.get(file.path) == file.made_from
+            name = f"{month_of(article)}/{file.path}"
+            copy = self.folder / name
+            unchanged = file.made_from and self._before.get(name) == file.made_from
             if unchanged and copy.is_file():
-                self._made[file.path] = file.made_from
+                self._made[name] = file.made_from
                 continue
             section = section_of(Story(headline=article.id), site.articles, by_category)
             content = index_copy(file.content, article, section, site.labels)
@@ -165,10 +196,10 @@ class _Copies:
             except OSError as error:  # a full disk: name the page as the user knows it
                 where = site.config.output_dir / file.path
                 raise OSError(error.errno, error.strerror, where) from error
-            self._made[file.path] = file.made_from or hashlib.sha256(content).hexdigest()
+            self._made[name] = file.made_from or hashlib.sha256(content).hexdigest()
 
     def finish(self) -> None:
-        """Remove the copies of pages the site no longer has."""
+        """Remove the copies of pages the site no longer has (or has under another month)."""
         for path in sorted(self.folder.rglob("*"), reverse=True) if self.folder.is_dir() else ():
             relative = path.relative_to(self.folder).as_posix()
             if path.is_dir() and not path.is_symlink():
@@ -177,15 +208,16 @@ class _Copies:
             elif relative not in self._made:
                 path.unlink()
 
-    def fingerprint(self, language: str) -> str:
-        """What the index is made from: every page copy given to Pagefind (by the key it
-        was made from), the language and Pagefind's version. Pagefind orders filter values
-        differently on each run, so the published bundle is kept while this is unchanged: a
-        new index of the same pages would change bytes in the site (and its git history)
-        for nothing."""
+    def months(self) -> list[str]:
+        return sorted({name.partition("/")[0] for name in self._made})
+
+    def fingerprint(self, month: str, language: str) -> str:
+        """What a month's index is made from: each of its page copies (by the key it was
+        made from), the language and Pagefind's version."""
         digest = hashlib.sha256(f"{language}\0{_pagefind_version()}".encode())
-        for path, key in sorted(self._made.items()):
-            digest.update(f"{path}\0{key}\0".encode())
+        for name, key in sorted(self._made.items()):
+            if name.startswith(f"{month}/"):
+                digest.update(f"{name}\0{key}\0".encode())
         return digest.hexdigest()
 
     def note(self) -> None:
@@ -200,11 +232,11 @@ def _read_text(path: Path) -> str:
         return ""
 
 
-def _published_bundle(published: Path) -> Iterator[OutputFile]:
+def _published_bundle(published: Path, name: str) -> Iterator[OutputFile]:
     for path in sorted(published.rglob("*")):
         if path.is_file() and not path.is_symlink():
             relative = path.relative_to(published).as_posix()
-            yield OutputFile(f"{BUNDLE_DIR}/{relative}", path.read_bytes())
+            yield OutputFile(f"{name}/{relative}", path.read_bytes())
 
 
 def _pagefind_version() -> str:
@@ -214,16 +246,10 @@ def _pagefind_version() -> str:
         return ""
 
 
-def _bundle(pages: Path, bundle: Path, language: str) -> Iterator[OutputFile]:
-    """Pagefind's bundle for the kept pages, one file at a time. One language for the
-    whole index, the site's: the articles of a feed in another language are still found
-    from the site's search page."""
-    if next(pages.rglob("*.html"), None) is None:
-        raise BuildError(
-            "the search index could not be made: no article page marks its text with "
-            "data-pagefind-body; keep that attribute in templates/article.html, or set "
-            "search: false in config.yaml"
-        )
+def _bundle(pages: Path, bundle: Path, language: str, name: str) -> Iterator[OutputFile]:
+    """Pagefind's bundle for these pages, one file at a time, under ``name``. One language
+    for the whole index, the site's: the articles of a feed in another language are still
+    found from the site's search page."""
     command = [
         str(_executable()),
         "--site", str(pages),
@@ -241,7 +267,7 @@ def _bundle(pages: Path, bundle: Path, language: str) -> Iterator[OutputFile]:
     for path in sorted(bundle.rglob("*")):
         if path.is_file():
             relative = path.relative_to(bundle).as_posix()
-            yield OutputFile(f"{BUNDLE_DIR}/{relative}", path.read_bytes())
+            yield OutputFile(f"{name}/{relative}", path.read_bytes())
 
 
 def _executable() -> Path:

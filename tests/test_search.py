@@ -63,12 +63,14 @@ def test_folded_words_add_the_key_and_the_word_without_its_article() -> None:
 def test_the_build_makes_the_index_and_the_search_page(built_example) -> None:
     site_dir, result = built_example
     site = site_dir / "site"
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    (bundle,) = search.bundle_paths(result.site)  # the example's articles are of one month
+    assert bundle == "pagefind/2023-09/"
+    entry = json.loads((site / bundle / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["ar"]
     assert entry["languages"]["ar"]["page_count"] == result.articles  # articles only
     page = (site / "search" / "index.html").read_text()
-    assert 'src="/news-digest/pagefind/pagefind-ui.js"' in page
-    assert 'data-bundle="/news-digest/pagefind/"' in page
+    assert 'src="/news-digest/pagefind/2023-09/pagefind-ui.js"' in page
+    assert 'data-bundles="/news-digest/pagefind/2023-09/"' in page
     assert 'href="/news-digest/search/"' in (site / "index.html").read_text()
     assert "wasm-unsafe-eval" in page
 
@@ -92,14 +94,81 @@ def test_a_rebuild_of_the_same_articles_keeps_the_index_and_a_change_remakes_it(
     first = _bundle(site_dir)
     with monkeypatch.context() as patch:  # Pagefind is not run again for the same pages
         patch.setattr(search, "_executable", lambda: pytest.fail("Pagefind ran again"))
-        build_site(site_dir)
+        build_site(site_dir, rebuild=True)
     assert _bundle(site_dir) == first  # the same bytes, the same files
     saved = next((site_dir / "content" / "articles").glob("kim-in-russia.md"))
     saved.write_text(saved.read_text("utf-8").replace("title:", "title: تعديل", 1), "utf-8")
     build_site(site_dir)
     remade = _bundle(site_dir)
-    assert remade["digest-pages.sha256"] != first["digest-pages.sha256"]
-    assert remade["pagefind-entry.json"][1] != first["pagefind-entry.json"][1]
+    stamp, entry = "2023-09/digest-pages.sha256", "2023-09/pagefind-entry.json"
+    assert remade[stamp] != first[stamp]
+    assert remade[entry][1] != first[entry][1]
+
+
+AUGUST = """---
+title: مهرجان الزعفران في الوادي
+date: 2023-08-02T10:00:00+03:00
+source: Example desk
+---
+افتتح مهرجان الزعفران السنوي في الوادي بمشاركة المزارعين.
+"""
+
+
+def _two_months(tmp_path: Path) -> Path:
+    """The example site with an article of the month before its others."""
+    site_dir = copy_example_site(tmp_path / "site-src")
+    (site_dir / "content" / "articles" / "august.md").write_text(AUGUST, "utf-8")
+    return site_dir
+
+
+def test_each_month_has_its_bundle_and_a_change_indexes_its_month_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = _two_months(tmp_path)
+    result = build_site(site_dir)
+    assert search.bundle_paths(result.site) == ("pagefind/2023-09/", "pagefind/2023-08/")
+    first = _bundle(site_dir)
+    august = json.loads(first["2023-08/pagefind-entry.json"][0])
+    assert august["languages"]["ar"]["page_count"] == 1
+    september = json.loads(first["2023-09/pagefind-entry.json"][0])
+    assert september["languages"]["ar"]["page_count"] == result.articles - 1
+    page = (site_dir / "site" / "search" / "index.html").read_text()
+    assert 'data-bundles="/news-digest/pagefind/2023-09/ /news-digest/pagefind/2023-08/"' in page
+    saved = site_dir / "content" / "articles" / "august.md"
+    saved.write_text(AUGUST + "وحضره الآلاف.\n", "utf-8")
+    runs: list[list[str]] = []
+    with monkeypatch.context() as patch:
+        real = search.subprocess.run
+        patch.setattr(
+            search.subprocess,
+            "run",
+            lambda command, **kw: runs.append(command) or real(command, **kw),
+        )
+        build_site(site_dir)
+    assert len(runs) == 1 and runs[0][runs[0].index("--site") + 1].endswith("2023-08")
+    second = _bundle(site_dir)
+    assert {p: second[p] for p in second if p.startswith("2023-09/")} == {
+        p: first[p] for p in first if p.startswith("2023-09/")
+    }
+    assert second["2023-08/pagefind-entry.json"][1] != first["2023-08/pagefind-entry.json"][1]
+    saved.unlink()
+    result = build_site(site_dir)
+    assert search.bundle_paths(result.site) == ("pagefind/2023-09/",)
+    assert not (site_dir / "site" / "pagefind" / "2023-08").exists()
+
+
+def test_a_query_finds_articles_of_every_month_in_a_browser(browser, tmp_path: Path) -> None:
+    from generator.serve import Preview
+
+    site_dir = _two_months(tmp_path)
+    result = build_site(site_dir)
+    with Preview(result.site.config) as preview:
+        console_messages(browser)
+        browser.get(preview.url + "search/")
+        assert _search(browser, "الزعفران") == ["/news-digest/articles/august/"]
+        assert _search(browser, "اسعار") == ["/news-digest/articles/أسعار-النفط-ترتفع/"]
+        messages = console_messages(browser)
+    assert [m for m in messages if "Content Security Policy" in m or "rror" in m] == []
 
 
 def _copies(site_dir: Path) -> dict[str, tuple[int, int]]:
@@ -120,7 +189,7 @@ def test_only_the_pages_that_changed_are_copied_for_the_index_again(tmp_path: Pa
     result = build_site(site_dir)
     second = _copies(site_dir)
     edited = next(a for a in result.site.articles.values() if a.origin.endswith(saved.name))
-    copy = f"articles/{edited.slug}/index.html"
+    copy = f"{search.month_of(edited)}/articles/{edited.slug}/index.html"
     assert second[copy] != first[copy]
     assert "A sentence added later." in (site_dir / CACHE_DIR / SEARCH_COPIES / copy).read_text()
     assert second.keys() == first.keys()
@@ -128,7 +197,8 @@ def test_only_the_pages_that_changed_are_copied_for_the_index_again(tmp_path: Pa
     saved.unlink()
     result = build_site(site_dir)
     assert _copies(site_dir).keys() == first.keys() - {copy}  # nothing stale is indexed
-    entry = json.loads((site_dir / "site" / "pagefind" / "pagefind-entry.json").read_text())
+    (bundle,) = search.bundle_paths(result.site)
+    entry = json.loads((site_dir / "site" / bundle / "pagefind-entry.json").read_text())
     assert entry["languages"]["ar"]["page_count"] == result.articles
 
 
@@ -192,7 +262,7 @@ def test_a_query_in_other_spellings_finds_the_article_in_a_browser(
     loaded = browser.execute_script(
         "return performance.getEntriesByType('resource').map(entry => entry.name)"
     )
-    assert any(urlsplit(url).path == "/news-digest/pagefind/pagefind.js" for url in loaded)
+    assert any(urlsplit(url).path == "/news-digest/pagefind/2023-09/pagefind.js" for url in loaded)
     assert {urlsplit(url).hostname for url in loaded} == {"127.0.0.1"}
 
 

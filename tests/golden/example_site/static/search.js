@@ -31,12 +31,16 @@ function foldArabic(text) {
     .trim();
 }
 
+// The index is a bundle a month, newest first: the newest is opened, the others merged in.
 if (window.PagefindUI) {
   const element = document.getElementById("search");
+  const [newest, ...older] = element.dataset.bundles.split(" ");
+  const baseUrl = element.dataset.base;
   new window.PagefindUI({
     element: "#search",
-    bundlePath: element.dataset.bundle,
-    baseUrl: element.dataset.base,
+    bundlePath: newest,
+    mergeIndex: older.map((bundlePath) => ({ bundlePath, baseUrl })),
+    baseUrl,
     showImages: false,
     showSubResults: false,
     resetStyles: false,
