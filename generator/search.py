@@ -23,6 +23,7 @@ import json
 import re
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -36,6 +37,10 @@ from .textindex import article_text
 SEARCH_PATH = "search/"
 BUNDLE_DIR = "pagefind"
 FINGERPRINT = "digest-pages.sha256"  # in the bundle: what its index was made from
+# Articles a bundle of the index takes before the next begins (in whole months): Pagefind
+# needs about 150 KB of memory an article it indexes at once, and a reader's browser
+# fetches each bundle's entry and WebAssembly (about 70 KB) on the first query.
+_BUNDLE_ARTICLES = 5000
 _PRODUCER = "search.pagefind"
 _BODY_MARK = b"data-pagefind-body"
 _BODY_OPEN = re.compile(rb"<([a-z]+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
@@ -94,10 +99,31 @@ def has_search(site: Site) -> bool:
 
 
 def bundle_paths(site: Site) -> tuple[str, ...]:
-    """The site paths of the index's bundles, one a month of articles, newest first: the
-    search page opens the first and merges the others into it."""
-    months = sorted({month_of(article) for article in site.articles.values()}, reverse=True)
-    return tuple(f"{BUNDLE_DIR}/{month}/" for month in months)
+    """The site paths of the index's bundles, newest first: the search page opens the
+    first and merges the others into it."""
+    names = sorted(set(bundle_of_month(site).values()), reverse=True)
+    return tuple(f"{BUNDLE_DIR}/{name}/" for name in names)
+
+
+def bundle_of_month(site: Site) -> dict[str, str]:
+    """Each month of the site's articles → its bundle (see ``grouped_months``)."""
+    counts = Counter(month_of(article) for article in site.articles.values())
+    return grouped_months(counts, _BUNDLE_ARTICLES)
+
+
+def grouped_months(counts: Mapping[str, int], most: int) -> dict[str, str]:
+    """Each month → its bundle, named by the bundle's first month. From the oldest month
+    on, a bundle takes whole months until it holds ``most`` articles; the next month
+    starts the next bundle. New articles come in the newest month, so the older bundles
+    stay as they are."""
+    bundle_of: dict[str, str] = {}
+    first, held = "", 0
+    for month in sorted(counts):
+        if not first or held >= most:
+            first, held = month, 0
+        bundle_of[month] = first
+        held += counts[month]
+    return bundle_of
 
 
 def month_of(article: Article) -> str:
@@ -109,11 +135,11 @@ def with_search_index(
     made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site, copies: Path | None = None
 ) -> Iterator[tuple[str, Iterable[OutputFile]]]:
     """The outputs as they are, each article page also kept for Pagefind, then the index
-    made from those pages, a bundle a month (none for a site without ``has_search``).
+    made from those pages, in bundles of months (none for a site without ``has_search``).
 
-    A bundle a month, because Pagefind indexes a whole folder at once, in time and memory
-    that grow with it: an edit or a new article indexes its month again, not the site, and
-    the largest month bounds the memory a build needs.
+    Bundles, because Pagefind indexes a whole folder at once, in time and memory that grow
+    with it: a new or edited article indexes its bundle again, not the site, and the
+    largest bundle bounds the memory a build needs.
 
     ``copies`` is a folder that keeps the pages' copies from one build to the next: a page
     with the key (``OutputFile.made_from``) its copy was made from is not copied again.
@@ -122,46 +148,47 @@ def with_search_index(
         yield from made
         return
     with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
-        kept = _Copies(copies or Path(folder) / "pages")
+        kept = _Copies(copies or Path(folder) / "pages", bundle_of_month(site))
         for producer, files in made:
             yield producer, kept.passing(files, site)
         kept.finish()
-        if not kept.months():
+        if not kept.bundles():
             raise BuildError(
                 "the search index could not be made: no article page marks its text with "
                 "data-pagefind-body; keep that attribute in templates/article.html, or set "
                 "search: false in config.yaml"
             )
-        for month in kept.months():
-            yield _PRODUCER, _month_bundle(site, kept, month, Path(folder) / month)
+        for bundle in kept.bundles():
+            yield _PRODUCER, _one_bundle(site, kept, bundle, Path(folder) / bundle)
         kept.note()
 
 
-def _month_bundle(site: Site, kept: _Copies, month: str, scratch: Path) -> Iterator[OutputFile]:
-    """One month's bundle: the published one while its pages are those it was made from
-    (Pagefind orders filter values differently on each run: a new index of the same pages
-    would change bytes in the site, and its git history, for nothing), else a new one."""
-    fingerprint = kept.fingerprint(month, site.config.language)
-    name = f"{BUNDLE_DIR}/{month}"
+def _one_bundle(site: Site, kept: _Copies, bundle: str, scratch: Path) -> Iterator[OutputFile]:
+    """One bundle: the published one while its pages are those it was made from (Pagefind
+    orders filter values differently on each run: a new index of the same pages would
+    change bytes in the site, and its git history, for nothing), else a new one."""
+    fingerprint = kept.fingerprint(bundle, site.config.language)
+    name = f"{BUNDLE_DIR}/{bundle}"
     published = site.config.output_dir / name
     if _read_text(published / FINGERPRINT) == fingerprint:
         yield from _published_bundle(published, name)
         return
-    yield from _bundle(kept.folder / month, scratch, site.config.language, name)
+    yield from _bundle(kept.folder / bundle, scratch, site.config.language, name)
     yield OutputFile(f"{name}/{FINGERPRINT}", fingerprint.encode())
 
 
 class _Copies:
-    """The article pages' copies given to Pagefind, a folder a month, in a folder that may
-    hold the last build's: a copy is made again unless the note of that build says it was
+    """The article pages' copies given to Pagefind, a folder a bundle, in a folder that
+    may hold the last build's: a copy is made again unless the note of that build says it was
     made from a page of the same key. The note is removed before the first copy is written
     and written again once all are made, so a build that stops midway leaves no note to
     trust."""
 
     _NOTE = ".made-from.json"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, bundle_of_month: Mapping[str, str]) -> None:
         self.folder = folder
+        self._bundle_of_month = bundle_of_month
         self._note = folder / self._NOTE
         try:
             before = json.loads(self._note.read_text("utf-8"))
@@ -169,7 +196,7 @@ class _Copies:
         except (OSError, ValueError, AttributeError):
             self._before = {}
         self._note.unlink(missing_ok=True)
-        self._made: dict[str, str] = {}  # month/page path → the key its copy was made from
+        self._made: dict[str, str] = {}  # bundle/page path → the key its copy was made from
         self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
 
     def passing(self, files: Iterable[OutputFile], site: Site) -> Iterator[OutputFile]:
@@ -180,7 +207,7 @@ class _Copies:
             article = by_file.get(file.path)
             if article is None or _BODY_MARK not in file.content:
                 continue
-            name = f"{month_of(article)}/{file.path}"
+            name = f"{self._bundle_of_month[month_of(article)]}/{file.path}"
             copy = self.folder / name
             unchanged = file.made_from and self._before.get(name) == file.made_from
             if unchanged and copy.is_file():
@@ -199,7 +226,7 @@ class _Copies:
             self._made[name] = file.made_from or hashlib.sha256(content).hexdigest()
 
     def finish(self) -> None:
-        """Remove the copies of pages the site no longer has (or has under another month)."""
+        """Remove the copies of pages the site no longer has (or has in another bundle)."""
         for path in sorted(self.folder.rglob("*"), reverse=True) if self.folder.is_dir() else ():
             relative = path.relative_to(self.folder).as_posix()
             if path.is_dir() and not path.is_symlink():
@@ -208,15 +235,15 @@ class _Copies:
             elif relative not in self._made:
                 path.unlink()
 
-    def months(self) -> list[str]:
+    def bundles(self) -> list[str]:
         return sorted({name.partition("/")[0] for name in self._made})
 
-    def fingerprint(self, month: str, language: str) -> str:
-        """What a month's index is made from: each of its page copies (by the key it was
+    def fingerprint(self, bundle: str, language: str) -> str:
+        """What a bundle's index is made from: each of its page copies (by the key it was
         made from), the language and Pagefind's version."""
         digest = hashlib.sha256(f"{language}\0{_pagefind_version()}".encode())
         for name, key in sorted(self._made.items()):
-            if name.startswith(f"{month}/"):
+            if name.startswith(f"{bundle}/"):
                 digest.update(f"{name}\0{key}\0".encode())
         return digest.hexdigest()
 

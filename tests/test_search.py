@@ -114,17 +114,19 @@ source: Example desk
 """
 
 
-def _two_months(tmp_path: Path) -> Path:
-    """The example site with an article of the month before its others."""
+def _two_months(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example site with an article of the month before its others, and bundles of
+    one month each (a bundle takes months until it holds 5,000 articles)."""
+    monkeypatch.setattr(search, "_BUNDLE_ARTICLES", 1)
     site_dir = copy_example_site(tmp_path / "site-src")
     (site_dir / "content" / "articles" / "august.md").write_text(AUGUST, "utf-8")
     return site_dir
 
 
-def test_each_month_has_its_bundle_and_a_change_indexes_its_month_only(
+def test_each_bundle_has_its_index_and_a_change_indexes_its_bundle_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site_dir = _two_months(tmp_path)
+    site_dir = _two_months(tmp_path, monkeypatch)
     result = build_site(site_dir)
     assert search.bundle_paths(result.site) == ("pagefind/2023-09/", "pagefind/2023-08/")
     first = _bundle(site_dir)
@@ -157,10 +159,42 @@ def test_each_month_has_its_bundle_and_a_change_indexes_its_month_only(
     assert not (site_dir / "site" / "pagefind" / "2023-08").exists()
 
 
-def test_a_query_finds_articles_of_every_month_in_a_browser(browser, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("counts", "most", "bundles"),
+    [
+        ({"2023-09": 40}, 5000, {"2023-09": "2023-09"}),
+        (  # a small site is one bundle, however many months
+            {"2022-12": 3, "2023-01": 900, "2023-02": 1200},
+            5000,
+            {"2022-12": "2022-12", "2023-01": "2022-12", "2023-02": "2022-12"},
+        ),
+        (  # months join a bundle until it holds enough; the next month starts the next
+            {"2023-01": 1, "2023-02": 1, "2023-03": 2, "2023-04": 5, "2023-05": 1},
+            3,
+            {"2023-01": "2023-01", "2023-02": "2023-01", "2023-03": "2023-01",
+             "2023-04": "2023-04", "2023-05": "2023-05"},
+        ),
+    ],
+)  # fmt: skip
+def test_months_are_grouped_into_bundles_of_whole_months(
+    counts: dict[str, int], most: int, bundles: dict[str, str]
+) -> None:
+    assert search.grouped_months(counts, most) == bundles
+
+
+def test_a_new_month_leaves_the_bundles_before_it_as_they_are() -> None:
+    counts = {f"2023-{m:02d}": 700 + 37 * m for m in range(1, 13)}
+    before = search.grouped_months(counts, 2000)
+    after = search.grouped_months({**counts, "2024-01": 5}, 2000)
+    assert {month: after[month] for month in before} == before
+
+
+def test_a_query_finds_articles_of_every_month_in_a_browser(
+    browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from generator.serve import Preview
 
-    site_dir = _two_months(tmp_path)
+    site_dir = _two_months(tmp_path, monkeypatch)
     result = build_site(site_dir)
     with Preview(result.site.config) as preview:
         console_messages(browser)
