@@ -113,7 +113,7 @@ def build(
     copies = cache_dir / SEARCH_COPIES
     written = write_site(with_search_index(made, site, copies), output_dir)
     articlecache.save(cache_dir, data.parsed)
-    pagecache.save(cache_dir, output_dir, noted.keys)
+    pagecache.save(cache_dir, noted.pages)
     pages = written.get(_producer(render_pages), 0)
     if noted.kept:
         progress(f"{noted.kept} of {pages} pages kept as the last build made them")
@@ -234,13 +234,13 @@ def _outputs(kept: pagecache.KeptPages) -> tuple[Output, ...]:
 class _PageNotes:
     """What a build learns of its pages as they pass on to be written."""
 
-    keys: dict[str, str] = field(default_factory=dict)  # for the next build
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # for the next build
     kept: int = 0  # taken as the last build made them
 
     def passing(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
         for file in files:
             if file.made_from:
-                self.keys[file.path] = file.made_from
+                self.pages[file.path] = pagecache.noted(file)
                 self.kept += file.kept
             yield file
 

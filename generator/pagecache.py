@@ -7,13 +7,14 @@ can reach: its context; each article in it, whole; the articles of every story o
 it (the ``other_sources`` and ``metadata`` globals read those); for ``linked_tags``,
 which of the tags of the page's articles have a page; and what every page shares (the
 settings, the templates, the theme's words, digest's own code). The last build notes
-each page's key, with the size, time and inode of the file it wrote. A page whose key is
-unchanged, and whose file in the current site is still that file, is read back from it
-instead of rendered: it would come out the same bytes.
+each page's key with a hash of the bytes it wrote. A page whose key is unchanged, and
+whose file in the current site still has those bytes, is read back from it instead of
+rendered: it would come out the same.
 
-The note is written only after the new site is in place, and names each file by its
-inode and time, so neither a failed build nor a file changed since can make a page come
-back stale.
+The note is written only after the new site is in place, and checked against the bytes,
+not the file's time or inode, so neither a failed build nor a file changed since can
+make a page come back stale, and a ``site/`` restored from a CI cache is used as well as
+the one the last build left.
 """
 
 from __future__ import annotations
@@ -29,10 +30,9 @@ from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
-from .model import Article, Digest, Site, Story
+from .model import Article, Digest, OutputFile, Site, Story
 
-FILE_NAME = "pages-v1.json"
-_Made = tuple[int, int, int]  # a written file: size, modification time (ns), inode
+FILE_NAME = "pages-v2.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ def load(cache_dir: Path, output_dir: Path) -> KeptPages:
     """The last build's pages; none when there is no note or it cannot be read."""
     try:
         note = json.loads((cache_dir / FILE_NAME).read_text(encoding="utf-8"))
-        made = {path: (str(key), tuple(map(int, file))) for path, (key, file) in note.items()}
+        made = {str(path): (str(key), str(content)) for path, (key, content) in note.items()}
     except (OSError, ValueError, TypeError, AttributeError):
         return NOTHING_KEPT
 
@@ -65,38 +65,38 @@ def load(cache_dir: Path, output_dir: Path) -> KeptPages:
     return KeptPages(MappingProxyType({path: key for path, (key, _) in made.items()}), read)
 
 
-def save(cache_dir: Path, output_dir: Path, keys: Mapping[str, str]) -> None:
-    """Note the key of each page of the site just swapped in, with its file as it is now.
-    Written to a temporary file first, so a killed build never leaves half a note."""
-    note = {}
-    for path, key in sorted(keys.items()):
-        try:
-            status = (output_dir / path).lstat()
-        except OSError:
-            continue
-        note[path] = (key, (status.st_size, status.st_mtime_ns, status.st_ino))
+def noted(file: OutputFile) -> tuple[str, str]:
+    """What the next build needs to know of a page it is given: its key, and a hash of
+    its bytes."""
+    return (file.made_from, _content_hash(file.content))
+
+
+def save(cache_dir: Path, pages: Mapping[str, tuple[str, str]]) -> None:
+    """Note the pages of the site just swapped in (``noted``, by path). Written to a
+    temporary file first, so a killed build never leaves half a note."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = cache_dir / f"{FILE_NAME}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+    temporary.write_text(json.dumps(dict(sorted(pages.items())), ensure_ascii=False), "utf-8")
     temporary.replace(cache_dir / FILE_NAME)
 
 
-def forget(cache_dir: Path) -> None:
-    """No note: the next build renders every page."""
-    (cache_dir / FILE_NAME).unlink(missing_ok=True)
+def _read_if_same(file: Path, content_hash: str) -> bytes | None:
+    content = _read_file(file)
+    return content if content is not None and _content_hash(content) == content_hash else None
 
 
-def _read_if_same(file: Path, made: tuple[int, ...]) -> bytes | None:
+def _read_file(file: Path) -> bytes | None:
+    """A file's bytes, if it is a file of its own (a link could lead out of the site)."""
     try:
-        status = file.lstat()
-        if not stat.S_ISREG(status.st_mode):
+        if not stat.S_ISREG(file.lstat().st_mode):
             return None
-        if (status.st_size, status.st_mtime_ns, status.st_ino) != made:
-            return None
-        content = file.read_bytes()
+        return file.read_bytes()
     except OSError:
         return None
-    return content if len(content) == made[0] else None
+
+
+def _content_hash(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=20).hexdigest()
 
 
 class PageKeys:

@@ -146,7 +146,7 @@ def test_the_workflow_builds_on_schedule_push_and_by_hand(tmp_path: Path) -> Non
 
     steps = {step.get("uses", "").split("@")[0]: step for step in build_job["steps"]}
     assert steps["actions/setup-python"]["with"]["cache"] == "pip"
-    assert steps["actions/cache"]["with"]["path"] == ".cache"
+    assert steps["actions/cache"]["with"]["path"].split() == [".cache", "site"]
     assert "github.run_id" in steps["actions/cache"]["with"]["key"]
     assert steps["actions/upload-pages-artifact"]["with"]["path"] == "site"
     scripts = "\n".join(step.get("run", "") for step in build_job["steps"])
