@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import BUILD_TIME, build_site, copy_example_site, tree
 
+from generator import unchanged
 from generator.build import CACHE_DIR, build
 from generator.cli import main
 from generator.config import load_config
@@ -166,3 +167,19 @@ def test_the_command_says_the_site_was_kept_and_rebuild_builds(
     main(["build", "--site", str(site), "--offline", "--rebuild"])
     assert capsys.readouterr().out.splitlines()[-1].startswith("Built")
     assert _identity(site / "site") != folder
+
+
+def test_digest_s_own_code_is_known_by_its_bytes_not_its_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh install (a CI run) gives the same files other times: the pages it would make
+    are the same, so its state is too; an edited module's is not."""
+    code = tmp_path / "generator"
+    shutil.copytree(unchanged._CODE_DIR, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(unchanged, "_CODE_DIR", code)
+    before = unchanged.code_state()
+    module = code / "render.py"
+    os.utime(module, ns=(1, 1))
+    assert unchanged.code_state() == before
+    module.write_text(module.read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert unchanged.code_state() != before
