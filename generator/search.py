@@ -45,6 +45,8 @@ _PRODUCER = "search.pagefind"
 _BODY_MARK = b"data-pagefind-body"
 _BODY_OPEN = re.compile(rb"<([a-z]+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
 _META, _META_IGNORED = b'<p class="meta">', b'<p class="meta" data-pagefind-ignore>'  # the theme's
+_COPY_START = b'<!doctype html>\n<html><head><meta charset="utf-8"></head><body>\n'
+_COPY_END = b"\n</body></html>\n"
 # The article ال as written joined to a word, alone or after و ف ب ك ل (ل + ال is لل).
 _ARTICLE = ("وال", "فال", "بال", "كال", "ال", "لل")
 _MIN_STEM = 3  # ال is only taken off a word that keeps this many letters
@@ -68,15 +70,16 @@ def folded_words(text: str) -> tuple[str, ...]:
 def index_copy(
     page: bytes, article: Article, section: str | None, labels: Mapping[str, str]
 ) -> bytes:
-    """The article page as Pagefind reads it: its marked content ends with the folded
-    words (at the end, so that a result's excerpt shows the article's own text), the
-    line of date and source is left out of the text (no excerpt starts «تاريخ النشر»),
-    and the filters (named in the site's language) are in an element Pagefind reads but
-    does not index as text."""
+    """The article page as Pagefind reads it: its marked content alone (the rest of the
+    page is neither indexed nor shown, so a related link or a menu that changes does not
+    make the index again), ending with the folded words (at the end, so that a result's
+    excerpt shows the article's own text); the line of date and source is left out of the
+    text (no excerpt starts «تاريخ النشر»), and the filters (named in the site's language)
+    are in an element Pagefind reads but does not index as text."""
     opening = _BODY_OPEN.search(page)
     if opening is None:
         return page
-    closing = page.rfind(b"</" + opening[1] + b">")
+    closing = page.rfind(b"</" + opening[1] + b">")  # the marked element's end
     if closing < opening.end():
         closing = opening.end()
     words = " ".join(folded_words(f"{article.title}\n{article_text(article)}"))
@@ -89,7 +92,8 @@ def index_copy(
     )
     content = page[opening.end() : closing].replace(_META, _META_IGNORED, 1)
     added = f"<div data-pagefind-ignore>{extra}</div><p>{html.escape(words)}</p>"
-    return page[: opening.end()] + content + added.encode() + page[closing:]
+    end = b"</" + opening[1] + b">"
+    return b"".join((_COPY_START, opening[0], content, added.encode(), end, _COPY_END))
 
 
 def has_search(site: Site) -> bool:
@@ -179,10 +183,11 @@ def _one_bundle(site: Site, kept: _Copies, bundle: str, scratch: Path) -> Iterat
 
 class _Copies:
     """The article pages' copies given to Pagefind, a folder a bundle, in a folder that
-    may hold the last build's: a copy is made again unless the note of that build says it was
-    made from a page of the same key. The note is removed before the first copy is written
-    and written again once all are made, so a build that stops midway leaves no note to
-    trust."""
+    may hold the last build's. The note of that build gives each copy's page key and the
+    hash of its bytes: a page of the same key is not copied again, and a copy of the same
+    bytes is not written again, so a bundle whose copies are all the same is not indexed
+    again. The note is removed before the first copy is written and written again once
+    all are made, so a build that stops midway leaves no note to trust."""
 
     _NOTE = ".made-from.json"
 
@@ -192,11 +197,14 @@ class _Copies:
         self._note = folder / self._NOTE
         try:
             before = json.loads(self._note.read_text("utf-8"))
-            self._before = {str(k): str(v) for k, v in before.items()}
-        except (OSError, ValueError, AttributeError):
+            self._before = {
+                str(name): (str(key), str(hashed)) for name, (key, hashed) in before.items()
+            }
+        except (OSError, ValueError, TypeError, AttributeError):
             self._before = {}
         self._note.unlink(missing_ok=True)
-        self._made: dict[str, str] = {}  # bundle/page path → the key its copy was made from
+        # bundle/page path → the page key its copy was made from, and the copy's hash
+        self._made: dict[str, tuple[str, str]] = {}
         self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
 
     def passing(self, files: Iterable[OutputFile], site: Site) -> Iterator[OutputFile]:
@@ -209,21 +217,25 @@ class _Copies:
                 continue
             name = f"{self._bundle_of_month[month_of(article)]}/{file.path}"
             copy = self.folder / name
-            unchanged = file.made_from and self._before.get(name) == file.made_from
-            if unchanged and copy.is_file():
-                self._made[name] = file.made_from
+            before = self._before.get(name)
+            there = before is not None and copy.is_file()
+            if there and file.made_from and before[0] == file.made_from:
+                self._made[name] = before
                 continue
             section = section_of(Story(headline=article.id), site.articles, by_category)
             content = index_copy(file.content, article, section, site.labels)
-            if copy.parent not in self._folders:
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                self._folders.add(copy.parent)
-            try:
-                copy.write_bytes(content)
-            except OSError as error:  # a full disk: name the page as the user knows it
-                where = site.config.output_dir / file.path
-                raise OSError(error.errno, error.strerror, where) from error
-            self._made[name] = file.made_from or hashlib.sha256(content).hexdigest()
+            made = self._made[name] = (file.made_from, hashlib.sha256(content).hexdigest())
+            if not (there and before[1] == made[1]):
+                self._write(copy, content, site.config.output_dir / file.path)
+
+    def _write(self, copy: Path, content: bytes, page: Path) -> None:
+        if copy.parent not in self._folders:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(copy.parent)
+        try:
+            copy.write_bytes(content)
+        except OSError as error:  # a full disk: name the page as the user knows it
+            raise OSError(error.errno, error.strerror, page) from error
 
     def finish(self) -> None:
         """Remove the copies of pages the site no longer has (or has in another bundle)."""
@@ -239,12 +251,12 @@ class _Copies:
         return sorted({name.partition("/")[0] for name in self._made})
 
     def fingerprint(self, bundle: str, language: str) -> str:
-        """What a bundle's index is made from: each of its page copies (by the key it was
-        made from), the language and Pagefind's version."""
+        """What a bundle's index is made from: each of its page copies (by its hash), the
+        language and Pagefind's version."""
         digest = hashlib.sha256(f"{language}\0{_pagefind_version()}".encode())
-        for name, key in sorted(self._made.items()):
+        for name, (_, hashed) in sorted(self._made.items()):
             if name.startswith(f"{bundle}/"):
-                digest.update(f"{name}\0{key}\0".encode())
+                digest.update(f"{name}\0{hashed}\0".encode())
         return digest.hexdigest()
 
     def note(self) -> None:

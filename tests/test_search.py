@@ -105,6 +105,23 @@ def test_a_rebuild_of_the_same_articles_keeps_the_index_and_a_change_remakes_it(
     assert remade[entry][1] != first[entry][1]
 
 
+def test_pages_whose_indexed_text_is_the_same_do_not_make_the_index_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fewer related links change every article page, outside the text Pagefind reads."""
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    first = _bundle(site_dir)
+    pages = {p: p.read_bytes() for p in (site_dir / "site" / "articles").rglob("*.html")}
+    with (site_dir / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("related:\n  min_score: 0.9\n")
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "_executable", lambda: pytest.fail("Pagefind ran again"))
+        build_site(site_dir)
+    assert any(page.read_bytes() != content for page, content in pages.items())
+    assert _bundle(site_dir) == first
+
+
 AUGUST = """---
 title: مهرجان الزعفران في الوادي
 date: 2023-08-02T10:00:00+03:00
