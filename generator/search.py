@@ -45,6 +45,9 @@ _PRODUCER = "search.pagefind"
 _BODY_MARK = b"data-pagefind-body"
 _BODY_OPEN = re.compile(rb"<([a-z]+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
 _META, _META_IGNORED = b'<p class="meta">', b'<p class="meta" data-pagefind-ignore>'  # the theme's
+# The theme's list of an article's tags: left out of the copy, as tags and whether each has
+# a page move with the whole site (see ``index_copy``).
+_TAG_LIST = re.compile(rb'<ul class="tags">.*?</ul>\n?', re.DOTALL)
 _COPY_START = b'<!doctype html>\n<html><head><meta charset="utf-8"></head><body>\n'
 _COPY_END = b"\n</body></html>\n"
 # The article ال as written joined to a word, alone or after و ف ب ك ل (ل + ال is لل).
@@ -70,12 +73,16 @@ def folded_words(text: str) -> tuple[str, ...]:
 def index_copy(
     page: bytes, article: Article, section: str | None, labels: Mapping[str, str]
 ) -> bytes:
-    """The article page as Pagefind reads it: its marked content alone (the rest of the
-    page is neither indexed nor shown, so a related link or a menu that changes does not
-    make the index again), ending with the folded words (at the end, so that a result's
-    excerpt shows the article's own text); the line of date and source is left out of the
-    text (no excerpt starts «تاريخ النشر»), and the filters (named in the site's language)
-    are in an element Pagefind reads but does not index as text."""
+    """The article page as Pagefind reads it: its marked content alone, ending with the
+    folded words (at the end, so that a result's excerpt shows the article's own text);
+    the line of date and source is left out of the text (no excerpt starts «تاريخ
+    النشر»), and the filters (named in the site's language) are in an element Pagefind
+    reads but does not index as text.
+
+    What changes with other articles is left out, so that a new article does not make the
+    bundles of older ones again: the rest of the page (related stories, menus), and the
+    list of tags (an older article's tags, and which of them have a page, move with every
+    article added; they are the article's own words, or its tag pages list it)."""
     opening = _BODY_OPEN.search(page)
     if opening is None:
         return page
@@ -90,7 +97,7 @@ def index_copy(
         for name, value in filters
         if value
     )
-    content = page[opening.end() : closing].replace(_META, _META_IGNORED, 1)
+    content = _TAG_LIST.sub(b"", page[opening.end() : closing].replace(_META, _META_IGNORED, 1))
     added = f"<div data-pagefind-ignore>{extra}</div><p>{html.escape(words)}</p>"
     end = b"</" + opening[1] + b">"
     return b"".join((_COPY_START, opening[0], content, added.encode(), end, _COPY_END))

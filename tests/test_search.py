@@ -126,6 +126,7 @@ AUGUST = """---
 title: مهرجان الزعفران في الوادي
 date: 2023-08-02T10:00:00+03:00
 source: Example desk
+tags: [زراعة]
 ---
 افتتح مهرجان الزعفران السنوي في الوادي بمشاركة المزارعين.
 """
@@ -204,6 +205,28 @@ def test_a_new_month_leaves_the_bundles_before_it_as_they_are() -> None:
     before = search.grouped_months(counts, 2000)
     after = search.grouped_months({**counts, "2024-01": 5}, 2000)
     assert {month: after[month] for month in before} == before
+
+
+def test_a_new_article_leaves_the_bundles_of_older_ones_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new article gives the August article's tag its page: the August page changes
+    (the tag is now a link), what Pagefind reads of it does not."""
+    site_dir = _two_months(tmp_path, monkeypatch)
+    build_site(site_dir)
+    first = _bundle(site_dir)
+    page = site_dir / "site" / "articles" / "august" / "index.html"
+    before = page.read_bytes()
+    (site_dir / "content" / "articles" / "september.md").write_text(
+        AUGUST.replace("2023-08-02", "2023-09-14").replace("مهرجان", "موسم"), "utf-8"
+    )
+    build_site(site_dir)
+    second = _bundle(site_dir)
+    assert page.read_bytes() != before
+    assert {p: second[p] for p in second if p.startswith("2023-08/")} == {
+        p: first[p] for p in first if p.startswith("2023-08/")
+    }
+    assert second["2023-09/pagefind-entry.json"] != first["2023-09/pagefind-entry.json"]
 
 
 def test_a_query_finds_articles_of_every_month_in_a_browser(
