@@ -30,7 +30,7 @@ from .opml import sources_opml
 from .problems import Problem
 from .related import find_related
 from .render import render_pages
-from .search import with_search_index
+from .search import COPIES_DIR, with_search_index
 from .slugs import unique_slugs
 from .syndication import feeds, hosting_files, sitemap
 from .tags import given_tag_problems
@@ -41,7 +41,6 @@ from .write import recover, write_site
 from .xmlchars import articles_fit_for_xml, check_well_formed
 
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
-SEARCH_COPIES = "search-pages"  # in it: the article pages as the search index reads them
 
 Output = Callable[[Site], Iterable[OutputFile]]
 OUTPUTS: tuple[Output, ...] = (
@@ -110,7 +109,7 @@ def build(
     made = (
         (_producer(output), noted.passing(_well_formed(output(site)))) for output in _outputs(kept)
     )
-    copies = cache_dir / SEARCH_COPIES
+    copies = cache_dir / COPIES_DIR
     written = write_site(with_search_index(made, site, copies), output_dir)
     articlecache.save(cache_dir, data.parsed)
     pagecache.save(cache_dir, noted.pages)

@@ -37,6 +37,7 @@ from .textindex import article_text
 SEARCH_PATH = "search/"
 BUNDLE_DIR = "pagefind"
 FINGERPRINT = "digest-pages.sha256"  # in the bundle: what its index was made from
+COPIES_DIR = "search-pages"  # under the site's cache: the pages as Pagefind reads them
 # Articles a bundle of the index takes before the next begins (in whole months): Pagefind
 # needs about 150 KB of memory an article it indexes at once, and a reader's browser
 # fetches each bundle's entry and WebAssembly (about 70 KB) on the first query.

@@ -9,10 +9,10 @@ output folder stops there, and reports the same counts and problems.
 
 The state of the site's files is read from the file system's sizes and modification
 times (nanoseconds), as ``make`` and ``rsync`` do, not from the bytes: reading 30,000
-articles back would cost what it saves. digest's own code and theme, a few hundred
-kilobytes, are read by their bytes. A file put back with its old size and time is the one blind spot, which
-no editor or ``git`` produces. Any link in the site folder turns the shortcut off, since
-a link's own time says nothing of what it points to.
+articles back would cost what it saves. A file put back with its old size and time is
+the one blind spot, which no editor or ``git`` produces. Any link in the site folder
+turns the shortcut off, since a link's own time says nothing of what it points to.
+digest's own code and theme, a few hundred kilobytes, are read by their bytes.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pathlib import Path
 from . import __version__
 from .config import SiteConfig
 from .problems import Problem
+from .search import COPIES_DIR
 from .sitelock import LOCK_FILE
 from .theme_files import THEME_DIR
 
@@ -82,9 +83,10 @@ def code_state() -> str:
 
 
 def cache_state(cache_dir: Path) -> str:
-    """The state of the kept results, but this module's own note."""
+    """The state of the kept results, but this module's own note and the pages' copies
+    for the search index (made from the site's pages, which a kept site keeps as well)."""
     hashed = hashlib.blake2b(digest_size=20)
-    for entry in _files(cache_dir, cache_dir, {FILE_NAME}):
+    for entry in _files(cache_dir, cache_dir, {FILE_NAME, COPIES_DIR}):
         hashed.update(entry or b"link")
     return hashed.hexdigest()
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import build_site, console_messages, copy_example_site
 
 from generator import search
-from generator.build import CACHE_DIR, SEARCH_COPIES
+from generator.build import CACHE_DIR
 from generator.normalize import match_key
 from generator.problems import BuildError
 from generator.search import folded_words
@@ -247,7 +247,7 @@ def test_a_query_finds_articles_of_every_month_in_a_browser(
 
 def _copies(site_dir: Path) -> dict[str, tuple[int, int]]:
     """The pages as kept for Pagefind between builds: each file's inode and time."""
-    folder = site_dir / CACHE_DIR / SEARCH_COPIES
+    folder = site_dir / CACHE_DIR / search.COPIES_DIR
     return {
         path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
         for path in sorted(folder.rglob("*.html"))
@@ -265,7 +265,9 @@ def test_only_the_pages_that_changed_are_copied_for_the_index_again(tmp_path: Pa
     edited = next(a for a in result.site.articles.values() if a.origin.endswith(saved.name))
     copy = f"{search.month_of(edited)}/articles/{edited.slug}/index.html"
     assert second[copy] != first[copy]
-    assert "A sentence added later." in (site_dir / CACHE_DIR / SEARCH_COPIES / copy).read_text()
+    assert (
+        "A sentence added later." in (site_dir / CACHE_DIR / search.COPIES_DIR / copy).read_text()
+    )
     assert second.keys() == first.keys()
     assert [path for path in second if second[path] == first[path]]  # the others stay
     saved.unlink()
@@ -281,7 +283,7 @@ def test_copies_without_a_note_to_trust_are_all_made_again(tmp_path: Path, damag
     site_dir = copy_example_site(tmp_path / "site-src")
     build_site(site_dir)
     first = _copies(site_dir)
-    (site_dir / CACHE_DIR / SEARCH_COPIES / ".made-from.json").write_bytes(damage)
+    (site_dir / CACHE_DIR / search.COPIES_DIR / ".made-from.json").write_bytes(damage)
     build_site(site_dir, rebuild=True)
     second = _copies(site_dir)
     assert second.keys() == first.keys()

@@ -16,6 +16,7 @@ from generator import unchanged
 from generator.build import CACHE_DIR, build
 from generator.cli import main
 from generator.config import load_config
+from generator.search import COPIES_DIR
 
 
 def _articles(site: Path) -> Path:
@@ -183,3 +184,16 @@ def test_digest_s_own_code_is_known_by_its_bytes_not_its_times(
     assert unchanged.code_state() == before
     module.write_text(module.read_text("utf-8") + "\n# edited\n", "utf-8")
     assert unchanged.code_state() != before
+
+
+def test_the_search_copies_are_no_input_of_a_kept_site(tmp_path: Path) -> None:
+    """The pages as Pagefind reads them are made from the pages, which a kept site keeps:
+    they change no build's inputs, and a build made again makes them again."""
+    site = copy_example_site(tmp_path / "news")
+    build_site(site)
+    copies = site / CACHE_DIR / COPIES_DIR
+    shutil.rmtree(copies)
+    assert build_site(site).unchanged
+    _edit_article(site)
+    assert not build_site(site).unchanged
+    assert any(copies.rglob("*.html"))
