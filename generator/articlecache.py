@@ -10,7 +10,6 @@ missing, damaged or from another format is ignored, and every file is parsed aga
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .articles import Parsed
+from .atomicwrite import write_text_atomically
 from .frontmatter import Entry
 from .model import Article, Tag
 from .problems import Problem
@@ -38,12 +38,9 @@ def load(cache_dir: Path) -> Mapping[str, Parsed]:
 def save(cache_dir: Path, parsed: Mapping[str, Parsed]) -> None:
     """Keep these parses, and only these: a file renamed or removed leaves nothing behind.
     Written to a temporary file first, so a killed build never leaves half a file."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / FILE_NAME
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     entries = {key: _plain(item) for key, item in parsed.items()}
-    temporary.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
-    temporary.replace(path)
+    text = json.dumps(entries, ensure_ascii=False)
+    write_text_atomically(cache_dir / FILE_NAME, text, durable=False)
 
 
 def _plain(item: Parsed) -> dict[str, Any]:

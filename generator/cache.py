@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomicwrite import write_text_atomically
 
 
 def stored(cache_dir: Path | None, name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
@@ -38,9 +39,7 @@ def stored(cache_dir: Path | None, name: str, inputs: Any, compute: Callable[[],
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob(f"{name}-*.json"):
         old.unlink(missing_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-    temporary.replace(path)
+    write_text_atomically(path, json.dumps(result, ensure_ascii=False), durable=False)
     return result
 
 

@@ -24,14 +24,13 @@ the disk.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .atomicwrite import write_text_atomically
 from .problems import Problem
 from .slugs import short_hash, slugify
 
@@ -238,25 +237,6 @@ def read_feed(folder: Path, url: str) -> tuple[StoredFeed, tuple[Problem, ...]]:
         items.update((item.id, item) for item in month)
     ordered = tuple(sorted(items.values(), key=lambda i: (i.published, i.id)))
     return StoredFeed(url=url, title=title, link=link, items=ordered), tuple(problems)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a reader sees the old file or the new one.
-
-    The text reaches the disk before the rename, so even a power cut cannot leave the
-    new name on an empty file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_feed(folder: Path, feed: StoredFeed) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
+from .atomicwrite import write_text_atomically
 from .model import Article, Digest, OutputFile, Site, Story
 
 FILE_NAME = "pages-v2.json"
@@ -74,10 +74,8 @@ def noted(file: OutputFile) -> tuple[str, str]:
 def save(cache_dir: Path, pages: Mapping[str, tuple[str, str]]) -> None:
     """Note the pages of the site just swapped in (``noted``, by path). Written to a
     temporary file first, so a killed build never leaves half a note."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f"{FILE_NAME}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(dict(sorted(pages.items())), ensure_ascii=False), "utf-8")
-    temporary.replace(cache_dir / FILE_NAME)
+    text = json.dumps(dict(sorted(pages.items())), ensure_ascii=False)
+    write_text_atomically(cache_dir / FILE_NAME, text, durable=False)
 
 
 def _read_if_same(file: Path, content_hash: str) -> bytes | None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .atomicwrite import write_text_atomically
 from .config import SiteConfig
 from .problems import Problem
 from .search import COPIES_DIR
@@ -118,10 +119,8 @@ def read(cache_dir: Path) -> LastBuild | None:
 
 
 def write(cache_dir: Path, last: LastBuild) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f"{FILE_NAME}.tmp"
-    temporary.write_text(json.dumps(dataclasses.asdict(last), ensure_ascii=False), "utf-8")
-    temporary.replace(cache_dir / FILE_NAME)
+    text = json.dumps(dataclasses.asdict(last), ensure_ascii=False)
+    write_text_atomically(cache_dir / FILE_NAME, text, durable=False)
 
 
 def forget(cache_dir: Path) -> None:

@@ -204,9 +204,21 @@ def test_an_unreadable_saved_article_is_one_line_naming_it(built_site: Path) -> 
 
 @pytest.mark.skipif(resource is None, reason="file size limits are POSIX only")
 def test_a_full_disk_is_one_line_naming_the_file(built_site: Path) -> None:
-    line = _one_error_line(built_site, file_size_limit=2048)
+    saved = built_site / "content" / "articles" / "kim-in-russia.md"
+    saved.write_text(saved.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    line = _one_error_line(built_site, file_size_limit=2048)  # its page is written anew
     assert re.fullmatch(
         r"error: site/\S+: the file is larger than this system allows \(is the disk full\?\)", line
+    ), line
+
+
+def test_a_full_disk_while_keeping_results_names_the_file_too(built_site: Path) -> None:
+    """Nothing to write in site/ (every page the same, kept as it was): the first file
+    written is what the build keeps for the next one."""
+    line = _one_error_line(built_site, file_size_limit=2048)
+    assert re.fullmatch(
+        r"error: \.cache/\S+: the file is larger than this system allows \(is the disk full\?\)",
+        line,
     ), line
 
 
