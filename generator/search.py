@@ -2,10 +2,10 @@
 
 Pagefind indexes built HTML, so the index is made from the pages themselves: each
 article page (the only pages whose template marks their content with
-``data-pagefind-body``) is copied to a temporary folder as it passes on to be written,
-and once every page is made Pagefind's bundled binary indexes that folder; its bundle is
-then written under ``pagefind/`` like any other output, so a failed index leaves the
-previous site as it was.
+``data-pagefind-body``) is copied, in a folder the site's cache keeps, as it passes on
+to be written, and once every page is made Pagefind's bundled binary indexes that folder,
+a bundle of months at a time; the bundles are then written under ``pagefind/`` like any
+other output, so a failed index leaves the previous site as it was.
 
 Pagefind matches words as written, and Arabic writes one word many ways (أ or ا, ة or
 ه, with or without diacritics). The copy given to Pagefind, never the published page,
@@ -144,7 +144,7 @@ def month_of(article: Article) -> str:
 
 
 def with_search_index(
-    made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site, copies: Path | None = None
+    made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site, copies: Path
 ) -> Iterator[tuple[str, Iterable[OutputFile]]]:
     """The outputs as they are, each article page also kept for Pagefind, then the index
     made from those pages, in bundles of months (none for a site without ``has_search``).
@@ -154,25 +154,30 @@ def with_search_index(
     largest bundle bounds the memory a build needs.
 
     ``copies`` is a folder that keeps the pages' copies from one build to the next: a page
-    with the key (``OutputFile.made_from``) its copy was made from is not copied again.
-    Without it, they are made in a temporary folder."""
+    with the key (``OutputFile.made_from``) its copy was made from is not copied again."""
     if not has_search(site):
         yield from made
         return
-    with tempfile.TemporaryDirectory(prefix="digest-search-") as folder:
-        kept = _Copies(copies or Path(folder) / "pages", bundle_of_month(site))
-        for producer, files in made:
-            yield producer, kept.passing(files, site)
-        kept.finish()
-        if not kept.bundles():
-            raise BuildError(
-                "the search index could not be made: no article page marks its text with "
-                "data-pagefind-body; keep that attribute in templates/article.html, or set "
-                "search: false in config.yaml"
-            )
+    kept = _Copies(copies, bundle_of_month(site))
+    for producer, files in made:
+        yield producer, kept.passing(files, site)
+    yield _PRODUCER, _bundles(site, kept)
+
+
+def _bundles(site: Site, kept: _Copies) -> Iterator[OutputFile]:
+    """Every bundle's files, once the pages before have passed (and their copies are
+    made)."""
+    kept.finish()
+    if not kept.bundles():
+        raise BuildError(
+            "the search index could not be made: no article page marks its text with "
+            "data-pagefind-body; keep that attribute in templates/article.html, or set "
+            "search: false in config.yaml"
+        )
+    with tempfile.TemporaryDirectory(prefix="digest-search-") as scratch:
         for bundle in kept.bundles():
-            yield _PRODUCER, _one_bundle(site, kept, bundle, Path(folder) / bundle)
-        kept.note()
+            yield from _one_bundle(site, kept, bundle, Path(scratch) / bundle)
+    kept.note()
 
 
 def _one_bundle(site: Site, kept: _Copies, bundle: str, scratch: Path) -> Iterator[OutputFile]:
