@@ -158,9 +158,9 @@ def with_search_index(
     if not has_search(site):
         yield from made
         return
-    kept = _Copies(copies, bundle_of_month(site))
+    kept = _Copies(copies, site)
     for producer, files in made:
-        yield producer, kept.passing(files, site)
+        yield producer, kept.passing(files)
     yield _PRODUCER, _bundles(site, kept)
 
 
@@ -204,9 +204,14 @@ class _Copies:
 
     _NOTE = ".made-from.json"
 
-    def __init__(self, folder: Path, bundle_of_month: Mapping[str, str]) -> None:
+    def __init__(self, folder: Path, site: Site) -> None:
         self.folder = folder
-        self._bundle_of_month = bundle_of_month
+        self._site = site
+        self._bundle_of_month = bundle_of_month(site)
+        self._by_file = {
+            urls.file_for(urls.article_path(a.slug)): a for a in site.articles.values()
+        }
+        self._by_category = category_sections(site.config.sections)
         self._note = folder / self._NOTE
         try:
             before = json.loads(self._note.read_text("utf-8"))
@@ -220,12 +225,11 @@ class _Copies:
         self._made: dict[str, tuple[str, str]] = {}
         self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
 
-    def passing(self, files: Iterable[OutputFile], site: Site) -> Iterator[OutputFile]:
-        by_file = {urls.file_for(urls.article_path(a.slug)): a for a in site.articles.values()}
-        by_category = category_sections(site.config.sections)
+    def passing(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
+        site = self._site
         for file in files:
             yield file  # written first: a full disk is reported with the site's own file
-            article = by_file.get(file.path)
+            article = self._by_file.get(file.path)
             if article is None or _BODY_MARK not in file.content:
                 continue
             name = f"{self._bundle_of_month[month_of(article)]}/{file.path}"
@@ -235,7 +239,7 @@ class _Copies:
             if there and file.made_from and before[0] == file.made_from:
                 self._made[name] = before
                 continue
-            section = section_of(Story(headline=article.id), site.articles, by_category)
+            section = section_of(Story(headline=article.id), site.articles, self._by_category)
             content = index_copy(file.content, article, section, site.labels)
             made = self._made[name] = (file.made_from, hashlib.sha256(content).hexdigest())
             if not (there and before[1] == made[1]):
@@ -288,7 +292,7 @@ def _published_bundle(published: Path, name: str) -> Iterator[OutputFile]:
     for path in sorted(published.rglob("*")):
         if path.is_file() and not path.is_symlink():
             relative = path.relative_to(published).as_posix()
-            yield OutputFile(f"{name}/{relative}", path.read_bytes())
+            yield OutputFile(f"{name}/{relative}", path.read_bytes(), kept=True)
 
 
 def _pagefind_version() -> str:

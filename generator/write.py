@@ -173,7 +173,8 @@ def _write_files(
                 raise UnsafePathError(f"refusing to write '{file.path}' outside the output folder")
             current = output_dir.joinpath(*relative.parts)
             try:
-                _put(file.content, target, current if folders.is_own(current.parent) else None)
+                own = current if folders.is_own(current.parent) else None
+                _put(file.content, target, own, read_from=file.kept)
             except OSError as error:  # a full disk: name the file as the user knows it
                 raise OSError(error.errno, error.strerror, output_dir / relative) from error
     return MappingProxyType(Counter(made_by.values()))
@@ -204,12 +205,13 @@ class _Folders:
         return self._own[folder]
 
 
-def _put(content: bytes, target: Path, current: Path | None) -> None:
+def _put(content: bytes, target: Path, current: Path | None, *, read_from: bool) -> None:
     """Write ``target``, or link it to ``current`` when that holds the same bytes; a copy
     keeps the time too where no link can be made (another file system, or none allowed).
     No ``current``: the current site's folder is reached through a link, so it is not
-    read."""
-    if current is None or not _holds(current, content):
+    read. ``read_from``: the content was just read from ``current`` itself (a file of its
+    own, not a link), so it is not read again to compare."""
+    if current is None or not (read_from or _holds(current, content)):
         target.write_bytes(content)
         return
     try:
