@@ -151,6 +151,23 @@ class Corpus:
             for word, token in zip(words, tokens, strict=True)
         )
 
+    def without_proclitic(self, phrase: str) -> str:
+        """A phrase of several words whose first word keeps a proclitic, read as the site
+        also writes it without one, in other articles too: لكرة القدم as كرة القدم
+        (لكرة, of «الاتحاد الدولي لكرة القدم», is more frequent than كرة, so the word
+        alone keeps it), بركلات الترجيح as ركلات الترجيح. A name whose first letter
+        looks like a proclitic (بيونغ يانغ, براين هوك) is written no other way: two words
+        in a row do not look like another phrase by chance. A word alone may (بكين, كين),
+        so it keeps its reading."""
+        first, space, rest = phrase.partition(" ")
+        if not space:
+            return phrase
+        for reading in clitic_readings(first)[1:]:
+            bare = f"{reading} {rest}"
+            if self.document_frequency.get(bare, 0) > 1:
+                return bare
+        return phrase
+
     def count(self, token: str) -> int:
         return sum(self.forms[token].values())
 

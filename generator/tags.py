@@ -11,6 +11,7 @@ keyphrases.py; which phrases become which tags is here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -220,6 +221,7 @@ def _extract(
     whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
     pairs_seen: set[str] = set()  # two-word topics whose words were looked up in it
     topics: dict[str, bool] = {}  # phrase -> whether it reads as a name or a term
+    bare_phrase = functools.cache(corpus.without_proclitic)
     picks: list[list[tuple[str, str]]] = []
     for text, keys in zip(corpus.texts, given, strict=True):
         if text is None:
@@ -231,15 +233,18 @@ def _extract(
         # the headline's subject once); compress and map keep the loop out of Python.
         once = itertools.compress(text.counts, map((1).__eq__, text.counts.values()))
         repeated = itertools.compress(text.counts, map((1).__lt__, text.counts.values()))
-        for phrase in itertools.chain(repeated, (p for p in once if p in text.title)):
-            frequency = corpus.document_frequency[phrase]
+        for said in itertools.chain(repeated, (p for p in once if p in text.title)):
+            frequency = corpus.document_frequency[said]
             if frequency < 2:
                 continue
+            # scored by how often the article says it, counted as the site's own phrase
+            counted, phrase = said, bare_phrase(said)
+            frequency = max(frequency, corpus.document_frequency[phrase])
             topic = topics.get(phrase)
             if topic is None:
                 topic = topics[phrase] = corpus.is_topic(phrase)
             if not topic:
-                name = corpus.name_of_adjective(phrase) if text.title[phrase] else None
+                name = corpus.name_of_adjective(phrase) if text.title[counted] else None
                 if (
                     name is not None
                     and name not in scored_phrases
@@ -249,13 +254,14 @@ def _extract(
                     scored_phrases.add(name)
                     families.setdefault(name, family_key(name))
                     frequency = corpus.document_frequency[name]
-                    score = tf_idf(text, phrase, frequency, total, families[name] in known)
+                    score = tf_idf(text, counted, frequency, total, families[name] in known)
                     scored.append((-score, name))
                 continue
             piece_score = 0.0
             if " " not in phrase:
-                whole = corpus.whole_name(phrase, text)
-                if whole is not None:
+                whole_said = corpus.whole_name(phrase, text)
+                if whole_said is not None:
+                    whole = bare_phrase(whole_said)
                     whole_names[phrase] = whole
                     if whole in scored_phrases or not topics.setdefault(
                         whole, corpus.is_topic(whole)
@@ -264,13 +270,14 @@ def _extract(
                     # ranked as the piece: a headline's name (الحديدة) that only the
                     # text writes whole (مدينة الحديدة) keeps the headline's weight
                     piece_score = tf_idf(text, phrase, frequency, total, False)
-                    phrase, frequency = whole, corpus.document_frequency[whole]
+                    counted, phrase = whole_said, whole
+                    frequency = max(map(corpus.document_frequency.get, (whole_said, whole)))
             if phrase.count(" ") == 1 and phrase not in pairs_seen:
                 pairs_seen.add(phrase)
                 _learn_whole_name(phrase, corpus, whole_names)
             scored_phrases.add(phrase)
             family = families.get(phrase) or families.setdefault(phrase, family_key(phrase))
-            score = tf_idf(text, phrase, frequency, total, family in known)
+            score = tf_idf(text, counted, frequency, total, family in known)
             scored.append((-max(score, piece_score), phrase))
         ranked = []
         room = _SPARE * min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
