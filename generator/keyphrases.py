@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Article
@@ -57,6 +57,13 @@ _MIN_COHESION = 0.5
 _RELATION_ADJECTIVE = re.compile(r"ال(..+?)(?:ي|يه)")
 # ... when that name is at least this share as frequent as the adjective.
 _NAME_OF_ADJECTIVE_SHARE = 0.2
+# A phrase is an institution many countries have (الجيش, البرلمان) when the site writes it
+# followed by the adjectives of this many names, each in two articles or more ...
+_KIND_OF_NAMES = 10
+# ... among the site's this many most frequent relation adjectives ...
+_ADJECTIVES_LOOKED_AT = 200
+# ... and says whose it is so in this share of its articles (counted per adjective).
+_OWNER_SAID_SHARE = 0.25
 # An adjective is written in its other gender at least this share as often (المصري,
 # المصرية); a family name of that shape (التميمي) never is.
 _OTHER_GENDER_SHARE = 0.05
@@ -85,6 +92,9 @@ class Corpus:
     document_frequency: Counter[str]
     repeated: Counter[str]  # word -> articles that use it more than once
     repeat_rate: float  # the share of a word's articles that repeat it, over all words
+    # phrase -> the relation adjectives (الإسرائيلي, اليمني) the site writes after it, in
+    # two articles or more, with how many
+    owners: Mapping[str, Counter[str]]
 
     @classmethod
     def read(cls, articles: Sequence[Article], wanted: Sequence[bool]) -> Corpus:
@@ -124,7 +134,8 @@ class Corpus:
         words_used = sum(n for phrase, n in document_frequency.items() if " " not in phrase)
         words_repeated = sum(n for phrase, n in repeated.items() if " " not in phrase)
         rate = words_repeated / words_used if words_used else 0.0
-        return cls(reading, forms, key_of, tuple(texts), document_frequency, repeated, rate)
+        owners = _owners(document_frequency, _relation_adjectives(frequency))
+        return cls(reading, forms, key_of, tuple(texts), document_frequency, repeated, rate, owners)
 
     def phrase_of(self, key: str) -> str:
         """A tag key read the way phrases are: each word without its proclitics."""
@@ -187,6 +198,7 @@ class Corpus:
                 and not self._is_relation_adjective(words[0])
                 and not any(map(self._is_conjugated, words))
                 and not self._is_description(words)
+                and not self._is_kind(phrase)
             )
         return not (
             self._takes_article_both_ways(phrase)
@@ -196,6 +208,7 @@ class Corpus:
             or self._is_adverb(phrase)
             or self._is_affixed(phrase)
             or self._is_spread(phrase)
+            or self._is_kind(phrase)
         )
 
     def _is_description(self, words: Sequence[str]) -> bool:
@@ -297,6 +310,24 @@ class Corpus:
             and self.repeated[token] < _TOPIC_REPEAT_FACTOR * self.repeat_rate * articles
         )
 
+    def _is_kind(self, phrase: str) -> bool:
+        """An institution that many countries have (الجيش: الإسرائيلي, اليمني, السوري,
+        الليبي…; البرلمان: العراقي, البريطاني, الأوروبي…; رئيس الوزراء): the site writes it
+        followed by the adjectives of many names, and in many of its articles says whose
+        it is that way, since alone it does not tell. A name is followed by a few at most
+        (كوريا: الشمالية, الجنوبية); a subject (كرة القدم, النفط) is mostly said alone."""
+        forms = [
+            " ".join(form)
+            for form in itertools.product(*map(_with_and_without_article, phrase.split()))
+        ]
+        owners: Counter[str] = Counter()
+        for form in forms:
+            owners.update(self.owners.get(form, {}))
+        articles = sum(self.document_frequency.get(form, 0) for form in forms)
+        return (
+            len(owners) >= _KIND_OF_NAMES and sum(owners.values()) >= _OWNER_SAID_SHARE * articles
+        )
+
     def _is_affixed(self, token: str) -> bool:
         """A common word with an ending (مسيرته, زميله, عشوائيين, شديدة): the word
         without it is at least as frequent. A name that looks so is the more frequent
@@ -340,13 +371,7 @@ class Corpus:
         return self._name_of_adjective(token) is not None
 
     def _name_of_adjective(self, token: str) -> str | None:
-        match = _RELATION_ADJECTIVE.fullmatch(token)
-        if match is None:
-            return None
-        stem = match[1]
-        least = self.count(token) * _NAME_OF_ADJECTIVE_SHARE
-        count, name = max((self.count(name), name) for name in _names_of_stem(stem))
-        return name if count >= least else None
+        return _adjective_name(token, self.count)
 
     def name_of_adjective(self, token: str) -> str | None:
         """The name a relation adjective is made from (المصرية: مصر, الإسباني: إسبانيا),
@@ -358,6 +383,39 @@ class Corpus:
         if name is None or self.count(other_gender) < _OTHER_GENDER_SHARE * self.count(token):
             return None
         return name if self.is_topic(name) else None
+
+
+def _adjective_name(token: str, count: Callable[[str], int]) -> str | None:
+    """The name a word of the shape of a relation adjective is made from (المصري: مصر),
+    when the site writes that name often enough beside it."""
+    match = _RELATION_ADJECTIVE.fullmatch(token)
+    if match is None:
+        return None
+    least = count(token) * _NAME_OF_ADJECTIVE_SHARE
+    frequency, name = max((count(name), name) for name in _names_of_stem(match[1]))
+    return name if frequency >= least else None
+
+
+def _relation_adjectives(frequency: Counter[str]) -> frozenset[str]:
+    """The site's most frequent relation adjectives."""
+    shaped = (token for token in frequency if token.startswith("ال") and token[-1] in "يه")
+    found = [(-frequency[token], token) for token in shaped]
+    found = [pair for pair in found if _adjective_name(pair[1], frequency.__getitem__)]
+    return frozenset(token for _, token in sorted(found)[:_ADJECTIVES_LOOKED_AT])
+
+
+def _owners(
+    document_frequency: Counter[str], adjectives: frozenset[str]
+) -> dict[str, Counter[str]]:
+    """Each phrase the site writes before one of ``adjectives`` in two articles or more,
+    with those adjectives and their articles: one pass over the phrases."""
+    owners: dict[str, Counter[str]] = defaultdict(Counter)
+    for phrase, articles in document_frequency.items():
+        if articles > 1:
+            head, space, last = phrase.rpartition(" ")
+            if space and last in adjectives:
+                owners[head][last] = articles
+    return owners
 
 
 def _names_of_stem(stem: str) -> tuple[str, ...]:
