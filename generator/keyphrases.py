@@ -377,23 +377,31 @@ class Corpus:
         """The name a relation adjective is made from (المصرية: مصر, الإسباني: إسبانيا),
         when that name is a topic: a headline's «الحكومة المصرية» is about مصر. The site
         writes the adjective in both genders (المصري, المصرية): a family name that looks
-        like one (التميمي) has no feminine."""
+        like one (التميمي) has no feminine. Where the feminine is all there is of a name
+        (السعودي, السعودية), nothing tells the name from the adjective (الديمقراطي,
+        الديمقراطية), so none is given."""
         name = self._name_of_adjective(token)
         other_gender = token[:-1] if token.endswith("يه") else token + "ه"
-        if name is None or self.count(other_gender) < _OTHER_GENDER_SHARE * self.count(token):
+        if name in (None, other_gender) or self.count(
+            other_gender
+        ) < _OTHER_GENDER_SHARE * self.count(token):
             return None
         return name if self.is_topic(name) else None
 
 
 def _adjective_name(token: str, count: Callable[[str], int]) -> str | None:
     """The name a word of the shape of a relation adjective is made from (المصري: مصر),
-    when the site writes that name often enough beside it."""
+    when the site writes that name often enough beside it; else, for a masculine one, a
+    name that is the adjective's feminine (السعودي: السعودية)."""
     match = _RELATION_ADJECTIVE.fullmatch(token)
     if match is None:
         return None
     least = count(token) * _NAME_OF_ADJECTIVE_SHARE
     frequency, name = max((count(name), name) for name in _names_of_stem(match[1]))
-    return name if frequency >= least else None
+    if frequency >= least:
+        return name
+    feminine = f"ال{match[1]}يه"
+    return feminine if token.endswith("ي") and count(feminine) >= least else None
 
 
 def _relation_adjectives(frequency: Counter[str]) -> frozenset[str]:
