@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
-from . import articlecache, pagecache, tagcache, unchanged
+from . import articlecache, pagecache, tagcache, unchanged, workers
 from .articles import Parsed, read_saved
 from .config import SiteConfig
-from .dedupe import group_same_stories
+from .dedupe import same_story_groups, with_groups
 from .digests import group_into_digests
 from .feeds import FeedResult, collect_feed_articles
 from .jsonfeed import json_feeds
@@ -34,13 +34,16 @@ from .search import COPIES_DIR, with_search_index
 from .slugs import unique_slugs
 from .syndication import feeds, hosting_files, sitemap
 from .tags import given_tag_problems
-from .textindex import encode
+from .textindex import Corpus, encode
 from .theme_files import load_labels, static_files
 from .urls import Urls
 from .write import recover, write_site
 from .xmlchars import articles_fit_for_xml, check_well_formed
 
 CACHE_DIR = ".cache"  # under the site folder: results reused while their inputs are unchanged
+# Articles from which same-story grouping runs in a process of its own while the articles
+# are tagged: below, the fork and the tokenized articles' way back cost about what it saves.
+_GROUPED_BESIDE_FROM = 1_000
 
 Output = Callable[[Site], Iterable[OutputFile]]
 OUTPUTS: tuple[Output, ...] = (
@@ -176,15 +179,23 @@ def analyse(
     saved, saved_problems = read.articles, read.problems
     fit, unfit = articles_fit_for_xml((*saved, *fed.articles))
     articles = _with_unique_slugs(fit)
+    corpus = functools.cache(lambda: encode(articles))  # tokenized once, and only if needed
+
+    def grouping() -> tuple[list[list[str]], Corpus | None]:
+        """The same-story groups, and the articles tokenized if that was needed."""
+        groups = same_story_groups(articles, config.same_story, cache_dir=cache_dir, corpus=corpus)
+        return groups, corpus() if corpus.cache_info().currsize else None
+
     progress(f"tagging {len(articles)} articles")
-    tagged, tags = tagcache.assign_tags(articles, config.tags, cache_dir=cache_dir)
-    corpus = functools.cache(lambda: encode(tagged))  # tokenized once, and only if needed
-    progress("grouping stories reported by several sources")
-    grouped, stories = group_same_stories(
-        tagged, config.same_story, cache_dir=cache_dir, corpus=corpus
-    )
+    with workers.beside(grouping, worth_it=len(articles) >= _GROUPED_BESIDE_FROM) as grouped:
+        tagged, tags = tagcache.assign_tags(articles, config.tags, cache_dir=cache_dir)
+        progress("grouping stories reported by several sources")
+        groups, tokenized = grouped()
+    grouped_articles, stories = with_groups(tagged, groups)
     progress("finding related stories")
-    related = find_related(grouped, config.related, cache_dir=cache_dir, corpus=corpus)
+    related = find_related(
+        grouped_articles, config.related, cache_dir=cache_dir, corpus=tokenized or corpus
+    )
     by_id = MappingProxyType({article.id: article for article in related})
     tag_index = index_by_tag(related)
     site = Site(

@@ -82,12 +82,32 @@ def group_same_stories(
     already tokenized (``textindex.encode``, or a function making it), to share that
     work with related stories.
     """
+    groups = same_story_groups(articles, config, cache_dir=cache_dir, corpus=corpus)
+    return with_groups(articles, groups)
+
+
+def same_story_groups(
+    articles: Sequence[Article],
+    config: SameStoryConfig,
+    *,
+    cache_dir: Path | None = None,
+    corpus: textindex.Reusable = None,
+) -> list[list[str]]:
+    """The groups of ``group_same_stories`` as article ids, the headline first. Only the
+    articles' text, source and date count, so a build groups them while it tags them."""
     rows = [
         (a.id, a.source, a.published.isoformat(), a.title, a.body_html, a.summary) for a in articles
     ]
-    groups = cache.stored(
+    return cache.stored(
         cache_dir, "same-story", (_VERSION, config, rows), lambda: _groups(articles, config, corpus)
     )
+
+
+def with_groups(
+    articles: Sequence[Article], groups: Sequence[Sequence[str]]
+) -> tuple[tuple[Article, ...], tuple[Story, ...]]:
+    """``group_same_stories`` of the articles the groups were made of (tagged since, or
+    not)."""
     stories = tuple(Story(group[0], tuple(group[1:])) for group in groups)
     others = {
         member: tuple(other for other in group if other != member)

@@ -4,12 +4,15 @@ Parsing articles and rendering pages are pure Python: threads would take turns o
 core, so a large batch goes to worker processes instead. They are forked, so the shared
 state (the settings, the computed site) reaches them without being copied or pickled;
 only each item's result comes back. Results come back in the items' order, so the
-output is the same as from one process. Where processes cannot be forked (Windows,
-macOS), or on one core, or for a small batch, everything runs in the calling process.
+output is the same as from one process. A stage that does not need the one before it
+(grouping stories needs no tags) runs beside it the same way. Where processes cannot be
+forked (Windows, macOS), or on one core, or for a small batch, everything runs in the
+calling process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -40,6 +43,25 @@ def mapped(
     if workers < 2:
         return (function(shared, item) for item in items)
     return _in_workers(function, shared, items, workers, chunk)
+
+
+@contextlib.contextmanager
+def beside(job: Callable[[], Result], *, worth_it: bool) -> Iterator[Callable[[], Result]]:
+    """``job()`` in a worker process while the calling process goes on with other work:
+    gives a function that waits for the result. When the job is not ``worth_it`` (the
+    fork and the result's way back cost more), or there is one core, the job runs in
+    the calling process when its result is asked for."""
+    if not worth_it or cores() < 2:
+        yield job
+        return
+    forked = multiprocessing.get_context("fork")
+    with forked.Pool(1, initializer=_start, initargs=(_called, job, (None,))) as pool:
+        pending = pool.apply_async(_run, ((0, 1),))
+        yield lambda: pending.get()[0]
+
+
+def _called(job: Callable[[], Result], _: None) -> Result:
+    return job()
 
 
 # At most this many workers: the calling process writes every result, so more would wait

@@ -63,6 +63,25 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert site_tree(first / "site") == site_tree(second / "site")
 
 
+def test_stories_grouped_in_another_process_while_tagging_give_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    beside = copy_example_site(tmp_path / "beside")
+    monkeypatch.setattr(build_module, "_GROUPED_BESIDE_FROM", 0)
+    monkeypatch.setattr(build_module.workers, "cores", lambda: 2)
+    grouped_in = tmp_path / "grouped-in"  # a file: the worker's memory is its own
+    groups = build_module.same_story_groups
+
+    def same_story_groups(*args, **options):
+        grouped_in.write_text(str(os.getpid()))
+        return groups(*args, **options)
+
+    monkeypatch.setattr(build_module, "same_story_groups", same_story_groups)
+    build_site(beside)
+    assert int(grouped_in.read_text()) != os.getpid()
+    assert site_tree(beside / "site") == tree(GOLDEN_SITE)
+
+
 def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
     site_dir = copy_example_site(tmp_path / "site-src")
     build_site(site_dir)

@@ -31,3 +31,24 @@ def test_an_error_in_a_worker_reaches_the_caller(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(workers, "cores", lambda: 2)
     with pytest.raises(ZeroDivisionError):
         list(workers.mapped(lambda shared, item: shared / item, 1, [1, 0, 2], at_least=1))
+
+
+def test_a_job_beside_runs_in_another_process_while_this_one_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    with workers.beside(os.getpid, worth_it=True) as result:
+        here = os.getpid()
+        assert result() != here
+
+
+def test_a_job_not_worth_a_process_runs_here_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    with workers.beside(os.getpid, worth_it=False) as result:
+        assert result() == os.getpid()
+
+
+def test_an_error_in_a_job_beside_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    with pytest.raises(ZeroDivisionError), workers.beside(lambda: 1 / 0, worth_it=True) as result:
+        result()
