@@ -163,7 +163,7 @@ def _write_files(
     outputs: Iterable[tuple[str, Iterable[OutputFile]]], staging: Path, output_dir: Path
 ) -> Mapping[str, int]:
     made_by: dict[str, str] = {}
-    folders = _Folders(staging)
+    folders = _Folders(staging, output_dir)
     for producer, files in outputs:
         for file in files:
             relative = safe_relative_path(file.path)
@@ -182,27 +182,53 @@ def _write_files(
 
 class _Folders:
     """The folders of the new site made so far, and which folders of the current site are
-    its own (no link on the way to them), each found out once rather than once a file."""
+    its own (no link on the way to them), each found out once rather than once a file:
+    from the folder above it, known by then, with one call for each."""
 
-    def __init__(self, staging: Path) -> None:
+    def __init__(self, staging: Path, output_dir: Path) -> None:
         self._staging = staging
         self._made = {staging: True}
-        self._own: dict[Path, bool] = {}
+        self._own = {output_dir: os.path.realpath(output_dir) == str(output_dir)}
 
     def make(self, folder: Path) -> bool:
-        """Make a folder of the new site; False if it would not be inside it."""
+        """Make a folder of the new site; False if it would not be inside it. A folder made
+        here in one made here before is inside: nothing else writes in the new site."""
         if folder not in self._made:
-            resolved = folder.resolve()
-            inside = resolved == self._staging or self._staging in resolved.parents
-            if inside:
-                folder.mkdir(parents=True, exist_ok=True)
-            self._made[folder] = inside
+            parent = folder.parent
+            made = self._staging in parent.parents or parent == self._staging
+            if not (made and self.make(parent) and _made_here(folder)):
+                resolved = folder.resolve()
+                made = resolved == self._staging or self._staging in resolved.parents
+                if made:
+                    folder.mkdir(parents=True, exist_ok=True)
+            self._made[folder] = made
         return self._made[folder]
 
     def is_own(self, folder: Path) -> bool:
         if folder not in self._own:
-            self._own[folder] = os.path.realpath(folder) == str(folder)
+            parent = folder.parent
+            self._own[folder] = (
+                os.path.realpath(folder) == str(folder)
+                if parent == folder
+                else self.is_own(parent) and _is_folder_itself(folder)
+            )
         return self._own[folder]
+
+
+def _made_here(folder: Path) -> bool:
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return False
+    return True
+
+
+def _is_folder_itself(path: Path) -> bool:
+    """A folder, not a link to one."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _put(content: bytes, target: Path, current: Path | None, *, read_from: bool) -> None:
