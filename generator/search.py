@@ -23,6 +23,7 @@ import json
 import re
 import subprocess
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -159,39 +160,115 @@ def with_search_index(
         yield from made
         return
     kept = _Copies(copies, site)
-    for producer, files in made:
-        yield producer, kept.passing(files)
-    yield _PRODUCER, _bundles(site, kept)
-
-
-def _bundles(site: Site, kept: _Copies) -> Iterator[OutputFile]:
-    """Every bundle's files, once the pages before have passed (and their copies are
-    made)."""
-    kept.finish()
-    if not kept.bundles():
-        raise BuildError(
-            "the search index could not be made: no article page marks its text with "
-            "data-pagefind-body; keep that attribute in templates/article.html, or set "
-            "search: false in config.yaml"
-        )
     with tempfile.TemporaryDirectory(prefix="digest-search-") as scratch:
+        indexing = _Indexing(site, kept, Path(scratch))
+        try:
+            for producer, files in made:
+                yield producer, kept.passing(files)
+                if kept.every_page_passed():
+                    indexing.start()  # while the outputs after the pages are made
+            yield _PRODUCER, indexing.files()
+        finally:
+            indexing.stop()
+
+
+class _Indexing:
+    """The bundles of the index, each Pagefind's run over its pages' copies or, while its
+    pages are those it was made from, the published one (Pagefind orders filter values
+    differently on each run: a new index of the same pages would change bytes in the
+    site, and its git history, for nothing). Pagefind runs over the bundles one after the
+    other in a thread of its own, started as soon as every article page has passed, so
+    the outputs after the pages (feeds, sitemap, lists) are made meanwhile."""
+
+    def __init__(self, site: Site, kept: _Copies, scratch: Path) -> None:
+        self._site = site
+        self._kept = kept
+        self._scratch = scratch
+        self._plan: list[tuple[str, str, bool]] = []  # bundle, fingerprint, published as is
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        self._running: subprocess.Popen[str] | None = None
+        self._stopping = False
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        kept, site = self._kept, self._site
+        kept.finish()
+        if not kept.bundles():
+            raise BuildError(
+                "the search index could not be made: no article page marks its text with "
+                "data-pagefind-body; keep that attribute in templates/article.html, or set "
+                "search: false in config.yaml"
+            )
         for bundle in kept.bundles():
-            yield from _one_bundle(site, kept, bundle, Path(scratch) / bundle)
-    kept.note()
+            fingerprint = kept.fingerprint(bundle, site.config.language)
+            published = self._published(bundle) / FINGERPRINT
+            self._plan.append((bundle, fingerprint, _read_text(published) == fingerprint))
+        self._thread = threading.Thread(target=self._index, name="pagefind", daemon=True)
+        self._thread.start()
 
+    def _published(self, bundle: str) -> Path:
+        return self._site.config.output_dir / BUNDLE_DIR / bundle
 
-def _one_bundle(site: Site, kept: _Copies, bundle: str, scratch: Path) -> Iterator[OutputFile]:
-    """One bundle: the published one while its pages are those it was made from (Pagefind
-    orders filter values differently on each run: a new index of the same pages would
-    change bytes in the site, and its git history, for nothing), else a new one."""
-    fingerprint = kept.fingerprint(bundle, site.config.language)
-    name = f"{BUNDLE_DIR}/{bundle}"
-    published = site.config.output_dir / name
-    if _read_text(published / FINGERPRINT) == fingerprint:
-        yield from _published_bundle(published, name)
-        return
-    yield from _bundle(kept.folder / bundle, scratch, site.config.language, name)
-    yield OutputFile(f"{name}/{FINGERPRINT}", fingerprint.encode())
+    def _index(self) -> None:
+        try:
+            for bundle, _, published in self._plan:
+                if not published and not self._stopping:
+                    self._run(self._kept.folder / bundle, self._scratch / bundle)
+        except BaseException as failure:  # given to the build when it asks for the files
+            self._failure = failure
+
+    def _run(self, pages: Path, bundle: Path) -> None:
+        """Pagefind over ``pages``, its bundle in ``bundle``. One language for the whole
+        index, the site's: the articles of a feed in another language are still found
+        from the site's search page."""
+        command = [
+            str(_executable()),
+            "--site", str(pages),
+            "--output-path", str(bundle),
+            "--force-language", self._site.config.language.split("-")[0].lower(),
+            "--silent",
+        ]  # fmt: skip
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as self._running:
+            out, err = self._running.communicate()
+        code = self._running.returncode
+        if code != 0 and not self._stopping:
+            reason = (err or out).strip().splitlines()
+            raise BuildError(
+                "the search index could not be made: "
+                + (reason[-1] if reason else f"Pagefind stopped with code {code}")
+            )
+
+    def files(self) -> Iterator[OutputFile]:
+        """Every bundle's files, once Pagefind is done with them all."""
+        self.start()
+        if self._thread is not None:
+            self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        for bundle, fingerprint, published in self._plan:
+            name = f"{BUNDLE_DIR}/{bundle}"
+            if published:
+                yield from _published_bundle(self._published(bundle), name)
+                continue
+            made = self._scratch / bundle
+            for path in sorted(made.rglob("*")):
+                if path.is_file():
+                    relative = path.relative_to(made).as_posix()
+                    yield OutputFile(f"{name}/{relative}", path.read_bytes())
+            yield OutputFile(f"{name}/{FINGERPRINT}", fingerprint.encode())
+        self._kept.note()
+
+    def stop(self) -> None:
+        """Pagefind stopped where the build stops before the index is written."""
+        self._stopping = True
+        if self._running is not None and self._running.poll() is None:
+            self._running.kill()
+        if self._thread is not None:
+            self._thread.join()
 
 
 class _Copies:
@@ -224,12 +301,14 @@ class _Copies:
         # bundle/page path → the page key its copy was made from, and the copy's hash
         self._made: dict[str, tuple[str, str]] = {}
         self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
+        self._passed = 0  # article pages passed on so far
 
     def passing(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
         site = self._site
         for file in files:
             yield file  # written first: a full disk is reported with the site's own file
             article = self._by_file.get(file.path)
+            self._passed += article is not None
             if article is None or _BODY_MARK not in file.content:
                 continue
             name = f"{self._bundle_of_month[month_of(article)]}/{file.path}"
@@ -253,6 +332,9 @@ class _Copies:
             copy.write_bytes(content)
         except OSError as error:  # a full disk: name the page as the user knows it
             raise OSError(error.errno, error.strerror, page) from error
+
+    def every_page_passed(self) -> bool:
+        return self._passed == len(self._by_file)
 
     def finish(self) -> None:
         """Remove the copies of pages the site no longer has (or has in another bundle)."""
@@ -300,30 +382,6 @@ def _pagefind_version() -> str:
         return importlib.metadata.version("pagefind_bin")
     except importlib.metadata.PackageNotFoundError:
         return ""
-
-
-def _bundle(pages: Path, bundle: Path, language: str, name: str) -> Iterator[OutputFile]:
-    """Pagefind's bundle for these pages, one file at a time, under ``name``. One language
-    for the whole index, the site's: the articles of a feed in another language are still
-    found from the site's search page."""
-    command = [
-        str(_executable()),
-        "--site", str(pages),
-        "--output-path", str(bundle),
-        "--force-language", language.split("-")[0].lower(),
-        "--silent",
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        reason = (done.stderr or done.stdout).strip().splitlines()
-        raise BuildError(
-            "the search index could not be made: "
-            + (reason[-1] if reason else f"Pagefind stopped with code {done.returncode}")
-        )
-    for path in sorted(bundle.rglob("*")):
-        if path.is_file():
-            relative = path.relative_to(bundle).as_posix()
-            yield OutputFile(f"{name}/{relative}", path.read_bytes())
 
 
 def _executable() -> Path:

@@ -158,10 +158,10 @@ def test_each_bundle_has_its_index_and_a_change_indexes_its_bundle_only(
     saved.write_text(AUGUST + "وحضره الآلاف.\n", "utf-8")
     runs: list[list[str]] = []
     with monkeypatch.context() as patch:
-        real = search.subprocess.run
+        real = search.subprocess.Popen
         patch.setattr(
             search.subprocess,
-            "run",
+            "Popen",
             lambda command, **kw: runs.append(command) or real(command, **kw),
         )
         build_site(site_dir)
@@ -375,4 +375,56 @@ def test_a_theme_whose_articles_lose_the_index_mark_is_told_how_to_fix_it(
     )
     with pytest.raises(BuildError, match=r"data-pagefind-body.*search: false"):
         build_site(site_dir)
+    assert not (site_dir / "site").exists()
+
+
+def _pagefind_stand_in(folder: Path, script: str) -> Path:
+    """An executable that stands in for Pagefind, running a shell script."""
+    path = folder / "pagefind-stand-in"
+    path.write_text(f"#!/bin/sh\n{script}\n", "utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_pagefind_failing_stops_the_build_with_its_reason_and_the_site_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    before = (site_dir / "site" / "index.html").read_bytes()
+    failing = _pagefind_stand_in(tmp_path, 'echo "Error: out of luck" >&2; exit 3')
+    monkeypatch.setattr(search, "_executable", lambda: failing)
+    (site_dir / "content" / "articles" / "new.md").write_text(
+        "---\ntitle: خبر جديد عن الأمطار\ndate: 2023-09-14T10:00:00+03:00\n---\nنص الخبر.\n",
+        "utf-8",
+    )
+    with pytest.raises(BuildError, match="the search index could not be made: Error: out of luck"):
+        build_site(site_dir)
+    assert (site_dir / "site" / "index.html").read_bytes() == before
+
+
+def test_pagefind_still_running_when_the_build_fails_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind runs while the outputs after the pages are made: one of them failing
+    stops it rather than leaving it to run on."""
+    import generator.build as build_module
+
+    site_dir = copy_example_site(tmp_path / "site-src")
+    pid_file = tmp_path / "pagefind.pid"
+    sleeper = _pagefind_stand_in(tmp_path, f'echo $$ > "{pid_file}"; exec sleep 600')
+    monkeypatch.setattr(search, "_executable", lambda: sleeper)
+
+    def failing_output(site):
+        waited = 0
+        while not pid_file.exists() and waited < 3000:  # Pagefind starts after the pages
+            time.sleep(0.01)
+            waited += 1
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "OUTPUTS", (*build_module.OUTPUTS, failing_output))
+    with pytest.raises(OSError, match="No space left"):
+        build_site(site_dir)
+    pid = int(pid_file.read_text())  # it was running while the outputs were made
+    assert not Path(f"/proc/{pid}").exists()
     assert not (site_dir / "site").exists()
