@@ -382,9 +382,8 @@ class Corpus:
         الديمقراطية), so none is given."""
         name = self._name_of_adjective(token)
         other_gender = token[:-1] if token.endswith("يه") else token + "ه"
-        if name in (None, other_gender) or self.count(
-            other_gender
-        ) < _OTHER_GENDER_SHARE * self.count(token):
+        written_both_ways = self.count(other_gender) >= _OTHER_GENDER_SHARE * self.count(token)
+        if name in (None, other_gender) or not written_both_ways:
             return None
         return name if self.is_topic(name) else None
 

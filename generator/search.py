@@ -233,6 +233,8 @@ class _Indexing:
         with subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         ) as self._running:
+            if self._stopping:  # stopped while it started: ``stop`` may not have seen it
+                self._running.kill()
             out, err = self._running.communicate()
         code = self._running.returncode
         if code != 0 and not self._stopping:

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import build_site, console_messages, copy_example_site
 
+import generator.build as build_module
 from generator import search
 from generator.build import CACHE_DIR
 from generator.normalize import match_key
@@ -408,8 +409,6 @@ def test_pagefind_still_running_when_the_build_fails_is_stopped(
 ) -> None:
     """Pagefind runs while the outputs after the pages are made: one of them failing
     stops it rather than leaving it to run on."""
-    import generator.build as build_module
-
     site_dir = copy_example_site(tmp_path / "site-src")
     pid_file = tmp_path / "pagefind.pid"
     sleeper = _pagefind_stand_in(tmp_path, f'echo $$ > "{pid_file}"; exec sleep 600')
