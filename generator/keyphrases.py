@@ -10,6 +10,7 @@ uses score low), and which of an article's phrases repeat each other (قرية a
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import re
@@ -67,6 +68,9 @@ _OWNER_SAID_SHARE = 0.25
 # An adjective is written in its other gender at least this share as often (المصري,
 # المصرية); a family name of that shape (التميمي) never is.
 _OTHER_GENDER_SHARE = 0.05
+# A common noun says what kind of thing the name after it is (مدينة, محافظة, تنظيم) when
+# _KIND_OF_NAMES of the words the site most often writes after it are names ...
+_FOLLOWERS_LOOKED_AT = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,9 @@ class Corpus:
     # phrase -> the relation adjectives (الإسرائيلي, اليمني) the site writes after it, in
     # two articles or more, with how many
     owners: Mapping[str, Counter[str]]
+    # word without the article -> the words the site most often writes after it, in two
+    # articles or more, the most frequent first
+    followers: Mapping[str, tuple[str, ...]]
 
     @classmethod
     def read(cls, articles: Sequence[Article], wanted: Sequence[bool]) -> Corpus:
@@ -134,8 +141,18 @@ class Corpus:
         words_used = sum(n for phrase, n in document_frequency.items() if " " not in phrase)
         words_repeated = sum(n for phrase, n in repeated.items() if " " not in phrase)
         rate = words_repeated / words_used if words_used else 0.0
-        owners = _owners(document_frequency, _relation_adjectives(frequency))
-        return cls(reading, forms, key_of, tuple(texts), document_frequency, repeated, rate, owners)
+        owners, followers = _pairs_read(document_frequency, _relation_adjectives(frequency))
+        return cls(
+            reading,
+            forms,
+            key_of,
+            tuple(texts),
+            document_frequency,
+            repeated,
+            rate,
+            owners,
+            followers,
+        )
 
     def phrase_of(self, key: str) -> str:
         """A tag key read the way phrases are: each word without its proclitics."""
@@ -237,6 +254,27 @@ class Corpus:
         ]
         frequency, pair = max(holders, default=(0, ""))
         return pair if frequency >= least and pair else None
+
+    def name_mostly_after(self, pair: str) -> str | None:
+        """The second word of a two-word phrase, when it is a name that the site mostly
+        writes after the first (الحديدة of مدينة الحديدة; not روسيا of مونديال روسيا, nor
+        الحديدة of ميناء الحديدة: those are other things, named after it)."""
+        _, space, name = pair.partition(" ")
+        if not space or " " in name:
+            return None
+        mostly_so = self.document_frequency.get(pair, 0) >= _WHOLE_NAME_SHARE * (
+            self.document_frequency.get(name, 0)
+        )
+        return name if mostly_so and self.is_topic(name) else None
+
+    def names_kinds(self, word: str) -> bool:
+        """Whether a common noun (written with and without the article) is one that the
+        site writes before many names: a kind of thing (مدينة, شركة, تنظيم, بطولة)."""
+        if not self._takes_article_both_ways(word):
+            return False
+        followers = self.followers.get(_without_article(word), ())
+        names = itertools.islice(filter(self.is_topic, followers), _KIND_OF_NAMES)
+        return sum(1 for _ in names) == _KIND_OF_NAMES
 
     def is_mostly_inside(self, word: str, pair: str) -> bool:
         """Whether most of the site's articles with ``word`` have it in ``pair`` (دونالد
@@ -411,18 +449,26 @@ def _relation_adjectives(frequency: Counter[str]) -> frozenset[str]:
     return frozenset(token for _, token in sorted(found)[:_ADJECTIVES_LOOKED_AT])
 
 
-def _owners(
+def _pairs_read(
     document_frequency: Counter[str], adjectives: frozenset[str]
-) -> dict[str, Counter[str]]:
-    """Each phrase the site writes before one of ``adjectives`` in two articles or more,
-    with those adjectives and their articles: one pass over the phrases."""
+) -> tuple[dict[str, Counter[str]], dict[str, tuple[str, ...]]]:
+    """One pass over the phrases of two articles or more: each phrase the site writes
+    before one of ``adjectives``, with those adjectives and their articles
+    (``Corpus.owners``), and the words after each word (``Corpus.followers``)."""
     owners: dict[str, Counter[str]] = defaultdict(Counter)
+    after: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for phrase, articles in document_frequency.items():
         if articles > 1:
             head, space, last = phrase.rpartition(" ")
             if space and last in adjectives:
                 owners[head][last] = articles
-    return owners
+            if space and " " not in head:
+                after[_without_article(head)].append((-articles, last))
+    followers = {
+        head: tuple(word for _, word in heapq.nsmallest(_FOLLOWERS_LOOKED_AT, words))
+        for head, words in after.items()
+    }
+    return owners, followers
 
 
 def _names_of_stem(stem: str) -> tuple[str, ...]:

@@ -289,6 +289,7 @@ def _extract(
         picks.append(_joined_names(pick(ranked, text.counts, room), text, corpus, known, rules))
     picks = prefer_longer(picks, corpus.texts)
     picks = _with_whole_names(picks, corpus, whole_names, known, rules)
+    picks = _with_kinds_named(picks, corpus, known, rules)
     picks = _said_once_if_known(picks, corpus.texts)
     picks = _shared(picks, given, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
@@ -398,6 +399,37 @@ def _with_whole_names(
             if text is None or not _in_other_name(phrase, whole, text, corpus):
                 key = whole_key
             keys.setdefault(key, (phrase, key))
+        merged.append(list(keys.values()))
+    return merged
+
+
+def _with_kinds_named(
+    picks: list[list[tuple[str, str]]],
+    corpus: Corpus,
+    known: Mapping[str, str],
+    rules: _Rules,
+) -> list[list[tuple[str, str]]]:
+    """One tag for a name and its longer form that first says what kind of thing it is
+    (الحديدة and مدينة الحديدة, إدلب and محافظة إدلب, داعش and تنظيم داعش): a common noun
+    the site writes before many names, and a name it mostly writes after that noun. The
+    tag is the name; its label is still the spelling most of its articles use. A tag an
+    article was given, or one configured, keeps its key."""
+    kinds = functools.cache(corpus.names_kinds)
+    given_keys = set(known.values())
+    name_of: dict[str, str] = {}  # the longer form's key -> the name's key
+    for phrase, key in sorted({pair for picked in picks for pair in picked}):
+        name = corpus.name_mostly_after(phrase)
+        if key in name_of or key in given_keys or name is None:
+            continue
+        if kinds(phrase.partition(" ")[0]):
+            name_key = rules.resolve(known.get(family_key(name), family_key(name)))
+            if name_key is not None and name_key != key:
+                name_of[key] = name_key
+    merged = []
+    for picked in picks:
+        keys: dict[str, tuple[str, str]] = {}
+        for phrase, key in picked:
+            keys.setdefault(name_of.get(key, key), (phrase, name_of.get(key, key)))
         merged.append(list(keys.values()))
     return merged
 
