@@ -53,7 +53,7 @@ _TAG_LIST = re.compile(rb'<ul class="tags">.*?</ul>\n?', re.DOTALL)
 _COPY_START = b'<!doctype html>\n<html><head><meta charset="utf-8"></head><body>\n'
 _COPY_END = b"\n</body></html>\n"
 # The article ال as written joined to a word, alone or after و ف ب ك ل (ل + ال is لل).
-_ARTICLE = ("وال", "فال", "بال", "كال", "ال", "لل")
+_ARTICLE = re.compile("وال|فال|بال|كال|ال|لل")
 _MIN_STEM = 3  # ال is only taken off a word that keeps this many letters
 
 
@@ -62,13 +62,13 @@ def folded_words(text: str) -> tuple[str, ...]:
     written: each word's match key where it differs, and the key without ال (and the
     و ف ب ك ل written before it)."""
     found: dict[str, None] = {}
-    words = [word for word in written_words(text) if word]
+    words = [word for word in dict.fromkeys(written_words(text)) if word]  # each once
     for word, key in zip(words, match_keys(words), strict=True):
         if key != word.casefold():
             found[key] = None
-        article = next((form for form in _ARTICLE if key.startswith(form)), "")
-        if article and len(key) - len(article) >= _MIN_STEM:
-            found[key[len(article) :]] = None
+        article = _ARTICLE.match(key)
+        if article and len(key) - article.end() >= _MIN_STEM:
+            found[key[article.end() :]] = None
     return tuple(found)
 
 
