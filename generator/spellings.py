@@ -7,8 +7,10 @@ the same skeleton (their consonants: long vowels, hamza seats and spaces dropped
 are one tag only with evidence that they are used the same way: the articles carrying
 them carry the same other tags (rarer ones weighing more) far more than two such
 candidates do by chance, or carry some of the same other tags while coming from
-different sources (each source keeps its own house spelling: ترمب, بوتن). No article may
-carry both: there they are two things. The spelling most articles use names the tag.
+different sources (each source keeps its own house spelling: ترمب, بوتن). Few articles
+may carry both: where many do, they are two things (an article naming one spelling twice
+is a slip; one naming two people of one skeleton is not). The spelling most articles use
+names the tag.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ _MIN_SIMILARITY_ACROSS_SOURCES = 0.05
 _MAX_SOURCE_OVERLAP = 0.2
 # Articles each spelling needs before how it is used tells anything.
 _MIN_EVIDENCE = 2
+# At most this share of the rarer spelling's articles may carry both spellings.
+_MAX_BOTH_SHARE = 0.2
 
 
 def skeleton(key: str) -> str:
@@ -76,13 +80,13 @@ def spelling_variants(
     wanted = {key for keys in groups.values() for key in keys}
     together: dict[str, Counter[str]] = defaultdict(Counter)
     where: dict[str, Counter[str]] = defaultdict(Counter)
-    both: set[frozenset[str]] = set()
+    both: Counter[frozenset[str]] = Counter()
     for keys, source in zip(chosen, sources, strict=True):
         present = set(keys)
         for key in present & wanted:
             together[key].update(present - {key})
             where[key][source] += 1
-            both.update(frozenset((key, other)) for other in present & wanted if other != key)
+            both.update(frozenset((key, other)) for other in present & wanted if key < other)
     total = len(chosen)
     rarity = {key: math.log(total / count) for key, count in carried.items()}
     variant: dict[str, str] = {}
@@ -91,7 +95,8 @@ def spelling_variants(
         keys.sort(key=lambda key: (-carried[key], key))
         for index, key in enumerate(keys):
             for main in keys[:index]:
-                if main not in variant and frozenset((key, main)) not in both:
+                carrying_both = both[frozenset((key, main))]
+                if main not in variant and carrying_both <= _MAX_BOTH_SHARE * carried[key]:
                     similarity = _similarity(together[key], together[main], rarity)
                     across = _overlap(where[key], where[main]) <= _MAX_SOURCE_OVERLAP
                     least = _MIN_SIMILARITY_ACROSS_SOURCES if across else _MIN_SIMILARITY
