@@ -276,6 +276,21 @@ class Corpus:
         names = itertools.islice(filter(self.is_topic, followers), _KIND_OF_NAMES)
         return sum(1 for _ in names) == _KIND_OF_NAMES
 
+    def is_personal_name(self, pair: str) -> bool:
+        """Whether a two-word name reads as a person's (دييغو مارادونا, بول بوغبا): its
+        first word is no common noun (not جنوب السودان, بابا الفاتيكان), has no article
+        (not الله غولن, the end of فتح الله غولن) and starts other names too (دييغو
+        كوستا; not برميل يوميا), and its last is a name (not يوفنتوس الإيطالي)."""
+        first, _, last = pair.partition(" ")
+        followers = self.followers.get(first, ())
+        return (
+            " " not in last
+            and not first.startswith("ال")
+            and not self._takes_article_both_ways(first)
+            and self.is_topic(last)
+            and sum(map(self.is_topic, followers)) > 1
+        )
+
     def is_mostly_inside(self, word: str, pair: str) -> bool:
         """Whether most of the site's articles with ``word`` have it in ``pair`` (دونالد
         in دونالد ترامب): then the pair is the name the word is a piece of, though the

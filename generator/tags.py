@@ -388,8 +388,9 @@ def _with_whole_names(
     for piece, whole in sorted(whole_names.items()):
         family = family_key(whole)
         key = rules.resolve(known.get(family, family))
+        person = corpus.is_personal_name(whole)
         for word in whole.split():
-            if word != piece and key is not None and corpus.is_short_form(word, whole):
+            if (word != piece or person) and key is not None and corpus.is_short_form(word, whole):
                 longer.setdefault(family_key(word), (key, whole))
     merged = []
     for picked, text in zip(picks, corpus.texts, strict=True):
