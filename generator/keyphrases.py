@@ -68,6 +68,9 @@ _OWNER_SAID_SHARE = 0.25
 # An adjective is written in its other gender at least this share as often (المصري,
 # المصرية); a family name of that shape (التميمي) never is.
 _OTHER_GENDER_SHARE = 0.05
+# A name with the article (العراق) is a place when the site writes its people in the plural
+# (العراقيون) this share as often as its adjective (العراقي, العراقية) at least.
+_PEOPLE_SHARE = 0.01
 # A common noun says what kind of thing the name after it is (مدينة, محافظة, تنظيم) when
 # _KIND_OF_NAMES of the words the site most often writes after it are names ...
 _FOLLOWERS_LOOKED_AT = 40
@@ -432,13 +435,44 @@ class Corpus:
         writes the adjective in both genders (المصري, المصرية): a family name that looks
         like one (التميمي) has no feminine. Where the feminine is all there is of a name
         (السعودي, السعودية), nothing tells the name from the adjective (الديمقراطي,
-        الديمقراطية), so none is given."""
-        name = self._name_of_adjective(token)
-        other_gender = token[:-1] if token.endswith("يه") else token + "ه"
-        written_both_ways = self.count(other_gender) >= _OTHER_GENDER_SHARE * self.count(token)
+        الديمقراطية), so none is given. A headline also writes it without the article or
+        in the plural (قرار كويتي, الكويتيون, اليمنيين): the same name, when the site
+        writes the adjective so more often (not تغني, a verb, beside a rare التغني), and
+        the name is a place's (``_names_a_place``)."""
+        definite = _definite_singular(token)
+        if definite != token and self.count(definite) < self.count(token):
+            return None
+        name = self._name_of_adjective(definite)
+        other_gender = definite[:-1] if definite.endswith("يه") else definite + "ه"
+        written_both_ways = self.count(other_gender) >= _OTHER_GENDER_SHARE * self.count(definite)
         if name in (None, other_gender) or not written_both_ways:
             return None
+        if definite != token and not self._names_a_place(definite, name):
+            return None
         return name if self.is_topic(name) else None
+
+    def _names_a_place(self, adjective: str, name: str) -> bool:
+        """Whether the name an adjective is made from is a place's: one the site hardly
+        ever writes otherwise (not العالم, also written عالم), and, for a name with the
+        article, one whose people the site names in the plural (الكويتيون, العراقيين;
+        not الإنسان of الإنسانية, nor الطب of الطبية, nor الجو of الجوية)."""
+        if self._takes_article_both_ways(name, _SHORT_NAME_SHARE):
+            return False
+        stem = adjective[2:].removesuffix("ه").removesuffix("ي")
+        people = self.count(f"ال{stem}يون") + self.count(f"ال{stem}يين")
+        uses = self.count(f"ال{stem}ي") + self.count(f"ال{stem}يه")
+        judged = name.startswith(f"ال{stem}") and uses * _PEOPLE_SHARE >= 1  # else too few
+        return not judged or people >= _PEOPLE_SHARE * uses
+
+
+def _definite_singular(token: str) -> str:
+    """A word of the shape of a relation adjective in its definite singular (كويتي,
+    الكويتيون and الكويتيين: الكويتي)."""
+    for plural in ("يون", "يين"):
+        if token.endswith(plural) and len(token) > len(plural) + 2:
+            token = token[: -len(plural)] + "ي"
+            break
+    return token if token.startswith("ال") else "ال" + token
 
 
 def _adjective_name(token: str, count: Callable[[str], int]) -> str | None:
