@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import unicodedata
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,10 +31,13 @@ from .normalize import display_form, strip_clitics, word_keys, written_words
 from .related import shared
 from .report import EXIT_OK, Count, error
 from .slugs import slugify
+from .spellings import skeleton
 from .tags import PhraseScore, given_spellings, phrase_scores, tag_key
 from .textindex import article_text
 
 _SUGGESTIONS = 3  # close names offered for a PAGE that names no article
+# The endings of a relation adjective, as a tag key writes them (كويتي, مصريه, يمنيين).
+_ADJECTIVE_ENDING = re.compile(r"(?:يون|يين|يه|ي)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class TagReason:
     given_by: str  # where the given spellings come from; empty for an extracted tag
     given: tuple[str, ...]  # the spellings given
     extracted: PhraseScore | None
+    other_form: bool  # the phrase extracted is another form of the tag (مارادونا, كويتي)
     drop: str  # config.yaml lines that drop the tag
     merge: str  # config.yaml lines that merge it into a tag it overlaps; empty if none
     merge_into: str  # that tag's label
@@ -173,6 +178,8 @@ def _tag_reasons(data: SiteData, article: Article) -> tuple[TagReason, ...]:
     reasons = []
     for tag in article.tags:
         other = _overlapping(tag, everywhere.values(), site.tag_index)
+        phrase = None if tag.key in given else scores.get(tag.key)
+        written_as = _written_as(tag.key, scores) if tag.key not in given and not phrase else None
         reasons.append(
             TagReason(
                 tag=tag,
@@ -180,13 +187,30 @@ def _tag_reasons(data: SiteData, article: Article) -> tuple[TagReason, ...]:
                 has_page=tag.key in with_page,
                 given_by=_given_by(article, given.get(tag.key, ()), site.config),
                 given=given.get(tag.key, ()),
-                extracted=None if tag.key in given else scores.get(tag.key),
+                extracted=phrase or written_as,
+                other_form=written_as is not None,
                 drop=_yaml({"ignore": [*config.ignore, tag.label]}),
                 merge=_yaml({"aliases": _merged(config, other, tag)}) if other else "",
                 merge_into=other.label if other else "",
             )
         )
     return tuple(reasons)
+
+
+def _written_as(key: str, scores: Mapping[str, PhraseScore]) -> PhraseScore | None:
+    """The article's best-scoring phrase that stands for an extracted tag it writes no
+    other way: a shorter or longer form of the name (مارادونا for دييغو مارادونا,
+    الحديدة for مدينة الحديدة), another spelling (ترمب for ترامب), or the name's adjective
+    (كويتي for الكويت); none when there is no such phrase."""
+    words, bones = set(key.split()), skeleton(key)
+    forms = [
+        found
+        for phrase_key, found in scores.items()
+        if not words.isdisjoint(phrase_key.split())
+        or skeleton(phrase_key) == bones
+        or _ADJECTIVE_ENDING.sub("", phrase_key) == key
+    ]
+    return max(forms, key=lambda found: (found.score, found.phrase), default=None)
 
 
 def _given_by(article: Article, spellings: tuple[str, ...], config: SiteConfig) -> str:
@@ -388,6 +412,11 @@ def _tag_lines(reason: TagReason) -> Iterator[str]:
     elif reason.extracted is not None:
         phrase = reason.extracted
         known = ", doubled as a tag given elsewhere" if phrase.known else ""
+        if reason.other_form:
+            yield (
+                f"    written in the article as '{phrase.phrase}', another form of it "
+                "(a shorter or longer form, another spelling, or its adjective)"
+            )
         yield (
             f"    extracted: the phrase '{phrase.phrase}' appears {Count(phrase.count, 'time')} "
             f"({phrase.in_title} in the title), in {Count(phrase.articles, 'article')} "
@@ -416,7 +445,7 @@ def _explanation_json(explanation: Explanation, zone: ZoneInfo) -> dict[str, Any
                 "given": {"by": reason.given_by, "as": list(reason.given)}
                 if reason.given
                 else None,
-                "extracted": _phrase_json(reason.extracted),
+                "extracted": _phrase_json(reason.extracted, other_form=reason.other_form),
                 "fix": {"drop": reason.drop, "merge": reason.merge or None},
             }
             for reason in explanation.tags
@@ -452,11 +481,12 @@ def _article_json(article: Article, zone: ZoneInfo) -> dict[str, str]:
     }
 
 
-def _phrase_json(phrase: PhraseScore | None) -> dict[str, Any] | None:
+def _phrase_json(phrase: PhraseScore | None, *, other_form: bool) -> dict[str, Any] | None:
     if phrase is None:
         return None
     return {
         "phrase": phrase.phrase,
+        "other_form": other_form,
         "count": phrase.count,
         "in_title": phrase.in_title,
         "articles": phrase.articles,

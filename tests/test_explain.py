@@ -133,10 +133,41 @@ def test_an_extracted_tag_says_why(
             if tag["given"] is None:
                 found += 1
                 why = tag["extracted"]
-                assert set(why) == {"phrase", "count", "in_title", "articles", "known_tag", "score"}
+                assert set(why) == {
+                    "phrase",
+                    "other_form",
+                    "count",
+                    "in_title",
+                    "articles",
+                    "known_tag",
+                    "score",
+                }
                 assert why["count"] >= why["in_title"] and why["score"] > 0
                 assert why["articles"] >= min_articles
     assert found, "the example site has extracted tags"
+
+
+def test_a_tag_the_article_writes_in_another_form_names_that_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A headline that says only مارادونا is tagged دييغو مارادونا, as the site writes him;
+    the reason names the article's own word."""
+    cases = yaml.safe_load((Path(__file__).parent / "cases" / "keyphrases.yaml").read_text("utf-8"))
+    case = next(case for case in cases if case["name"].startswith("مارادونا alone"))
+    site = tmp_path / "site"
+    (site / ARTICLES).mkdir(parents=True)
+    (site / "config.yaml").write_text(
+        "title: t\nbase_url: https://example.org/\nlanguage: ar\n", encoding="utf-8"
+    )
+    for day, row in enumerate(case["articles"], start=1):
+        matter = {"title": row["title"], "date": f"2018-06-{day:02}T12:00:00+00:00", "source": "s"}
+        text = f"---\n{yaml.safe_dump(matter, allow_unicode=True)}---\n{row.get('text', '')}\n"
+        (site / ARTICLES / f"{row['id']}.md").write_text(text, encoding="utf-8")
+    tags = explained(site, capsys, f"{case['articles'][0]['id']}.md")["tags"]
+    why = next(tag["extracted"] for tag in tags if tag["label"] == "دييغو مارادونا")
+    assert why["phrase"] == "مارادونا" and why["other_form"]
+    code, out, _ = explain(site, capsys, f"{case['articles'][0]['id']}.md")
+    assert code == 0 and "written in the article as 'مارادونا'" in out
 
 
 def _apply(site: Path, fix: str) -> None:
