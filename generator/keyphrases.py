@@ -71,7 +71,7 @@ _OTHER_GENDER_SHARE = 0.05
 # A name with the article (العراق) is a place when the site writes its people in the plural
 # (العراقيون) this share as often as its adjective (العراقي, العراقية) at least.
 _PEOPLE_SHARE = 0.01
-# A common noun says what kind of thing the name after it is (مدينة, محافظة, تنظيم) when
+# A common noun says what kind of thing the name after it is (مدينة, محافظة, شركة) when
 # _KIND_OF_NAMES of the words the site most often writes after it are names ...
 _FOLLOWERS_LOOKED_AT = 40
 
@@ -272,7 +272,7 @@ class Corpus:
 
     def names_kinds(self, word: str) -> bool:
         """Whether a common noun (written with and without the article) is one that the
-        site writes before many names: a kind of thing (مدينة, شركة, تنظيم, بطولة)."""
+        site writes before many names: a kind of thing (مدينة, شركة, جزيرة, بطولة)."""
         if not self._takes_article_both_ways(word):
             return False
         followers = self.followers.get(_without_article(word), ())

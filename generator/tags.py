@@ -411,7 +411,7 @@ def _with_kinds_named(
     rules: _Rules,
 ) -> list[list[tuple[str, str]]]:
     """One tag for a name and its longer form that first says what kind of thing it is
-    (الحديدة and مدينة الحديدة, إدلب and محافظة إدلب, داعش and تنظيم داعش): a common noun
+    (الحديدة and مدينة الحديدة, إدلب and محافظة إدلب, أرامكو and شركة أرامكو): a common noun
     the site writes before many names, and a name it mostly writes after that noun. The
     tag is the name; its label is still the spelling most of its articles use. A tag an
     article was given, or one configured, keeps its key."""
