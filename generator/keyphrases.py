@@ -72,7 +72,7 @@ _OTHER_GENDER_SHARE = 0.05
 # (العراقيون) this share as often as its adjective (العراقي, العراقية) at least.
 _PEOPLE_SHARE = 0.01
 # A common noun says what kind of thing the name after it is (مدينة, محافظة, شركة) when
-# _KIND_OF_NAMES of the words the site most often writes after it are names ...
+# _KIND_OF_NAMES of this many words the site most often writes after it are names.
 _FOLLOWERS_LOOKED_AT = 40
 
 
