@@ -273,11 +273,7 @@ class Corpus:
     def names_kinds(self, word: str) -> bool:
         """Whether a common noun (written with and without the article) is one that the
         site writes before many names: a kind of thing (مدينة, شركة, جزيرة, بطولة)."""
-        if not self._takes_article_both_ways(word):
-            return False
-        followers = self.followers.get(_without_article(word), ())
-        names = itertools.islice(filter(self.is_topic, followers), _KIND_OF_NAMES)
-        return sum(1 for _ in names) == _KIND_OF_NAMES
+        return self._takes_article_both_ways(word) and self._precedes_names(word, _KIND_OF_NAMES)
 
     def is_personal_name(self, pair: str) -> bool:
         """Whether a two-word name reads as a person's (دييغو مارادونا, بول بوغبا): its
@@ -285,14 +281,20 @@ class Corpus:
         (not الله غولن, the end of فتح الله غولن) and starts other names too (دييغو
         كوستا; not برميل يوميا), and its last is a name (not يوفنتوس الإيطالي)."""
         first, _, last = pair.partition(" ")
-        followers = self.followers.get(first, ())
         return (
             " " not in last
             and not first.startswith("ال")
             and not self._takes_article_both_ways(first)
             and self.is_topic(last)
-            and sum(map(self.is_topic, followers)) > 1
+            and self._precedes_names(first, 2)
         )
+
+    def _precedes_names(self, word: str, least: int) -> bool:
+        """Whether ``least`` of the words the site most often writes after ``word`` are
+        names."""
+        followers = self.followers.get(_without_article(word), ())
+        names = itertools.islice(filter(self.is_topic, followers), least)
+        return sum(1 for _ in names) == least
 
     def is_mostly_inside(self, word: str, pair: str) -> bool:
         """Whether most of the site's articles with ``word`` have it in ``pair`` (دونالد

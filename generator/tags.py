@@ -419,8 +419,10 @@ def _with_kinds_named(
     given_keys = set(known.values())
     name_of: dict[str, str] = {}  # the longer form's key -> the name's key
     for phrase, key in sorted({pair for picked in picks for pair in picked}):
+        if key in name_of or key in given_keys:
+            continue
         name = corpus.name_mostly_after(phrase)
-        if key in name_of or key in given_keys or name is None:
+        if name is None:
             continue
         if kinds(phrase.partition(" ")[0]):
             name_key = rules.resolve(known.get(family_key(name), family_key(name)))
