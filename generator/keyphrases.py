@@ -74,6 +74,16 @@ _PEOPLE_SHARE = 0.01
 # A common noun says what kind of thing the name after it is (مدينة, محافظة, شركة) when
 # _KIND_OF_NAMES of this many words the site most often writes after it are names.
 _FOLLOWERS_LOOKED_AT = 40
+# A phrase of two words is a person's title (الرئيس الأمريكي, الرئيس الروسي) when this share of
+# its articles write a first name right after it: a word this share of whose articles write
+# a name after it.
+_TITLE_SHARE = 0.5
+# A word without the article is the first term of a genitive construct (مكافحة الإرهاب,
+# سحب القوات), so a common noun, when the site writes it before this many definite nouns,
+# each in two articles or more, ...
+_CONSTRUCT_NOUNS = 3
+# ... in articles that add up to this share of the word's own at least.
+_CONSTRUCT_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +112,12 @@ class Corpus:
     # phrase -> the relation adjectives (الإسرائيلي, اليمني) the site writes after it, in
     # two articles or more, with how many
     owners: Mapping[str, Counter[str]]
-    # word without the article -> the words the site most often writes after it, in two
-    # articles or more, the most frequent first
+    # word without the article, or phrase of two words -> the words the site most often
+    # writes after it, in two articles or more, the most frequent first
     followers: Mapping[str, tuple[str, ...]]
+    # word without the article -> the articles where a definite noun follows it (a pair
+    # of two articles or more), added up over those nouns, and how many nouns they are
+    genitives: Mapping[str, tuple[int, int]]
 
     @classmethod
     def read(cls, articles: Sequence[Article], wanted: Sequence[bool]) -> Corpus:
@@ -144,7 +157,9 @@ class Corpus:
         words_used = sum(n for phrase, n in document_frequency.items() if " " not in phrase)
         words_repeated = sum(n for phrase, n in repeated.items() if " " not in phrase)
         rate = words_repeated / words_used if words_used else 0.0
-        owners, followers = _pairs_read(document_frequency, _relation_adjectives(frequency))
+        owners, followers, genitives = _pairs_read(
+            document_frequency, _relation_adjectives(frequency)
+        )
         return cls(
             reading,
             forms,
@@ -155,6 +170,7 @@ class Corpus:
             rate,
             owners,
             followers,
+            genitives,
         )
 
     def phrase_of(self, key: str) -> str:
@@ -209,7 +225,12 @@ class Corpus:
         (ترامب, الصين, كوريا الشمالية); a phrase that is no unit is mostly made of words
         used elsewhere; an adjective of a name (الكرواتي, for كرواتيا) is not the name,
         nor does a name start with one (المصري محمد صلاح) or hold a verb (ممثلة أمريكية
-        تعتذر); a single word must be a name by its forms and its spread (below)."""
+        تعتذر); a single word must be a name by its forms and its spread (below); and a
+        person's title (الرئيس الأمريكي) names nobody in particular."""
+        return self._reads_as_name(phrase) and not self._is_title(phrase)
+
+    def _reads_as_name(self, phrase: str) -> bool:
+        """``is_topic`` but for titles, which are told by what follows them."""
         words = phrase.split()
         if len(words) > 1:
             return (
@@ -368,6 +389,63 @@ class Corpus:
             and self.repeated[token] < _TOPIC_REPEAT_FACTOR * self.repeat_rate * articles
         )
 
+    def _is_title(self, phrase: str) -> bool:
+        """A person's title: a phrase of two words the site mostly writes right before a
+        first name (الرئيس الأمريكي دونالد ترامب, العاهل الأردني الملك عبد الله), or a
+        word with the article mostly written as the start of such a phrase (العاهل). It
+        changes holders and names none of them, where a place or an institution is
+        rarely followed by a person's name (إقليم كردستان العراق, الاتحاد الأوروبي). A
+        word without the article is left out: a first name is followed by the rest of
+        its name too (ميلانيا ترامب), and headlines name people by it."""
+        if " " not in phrase:
+            return phrase.startswith("ال") and self._mostly_before(
+                phrase, _without_article(phrase), lambda word: self._is_title(f"{phrase} {word}")
+            )
+        return phrase.count(" ") == 1 and self._mostly_before(phrase, phrase, self._starts_names)
+
+    def _starts_names(self, word: str) -> bool:
+        """Whether the site mostly writes a name right after ``word``: a first name
+        (دونالد, فلاديمير). Names are told here without the title test, which could come
+        back to the phrase asking."""
+        return self._mostly_before(word, _without_article(word), self._reads_as_name)
+
+    def _mostly_before(self, phrase: str, key: str, wanted: Callable[[str], bool]) -> bool:
+        """Whether most of the articles with ``phrase`` write a ``wanted`` word right after
+        it; ``key`` finds the words that follow it."""
+        articles = self.document_frequency.get(phrase, 0)
+        if articles < _MIN_EVIDENCE:
+            return False
+        after = [
+            (self.document_frequency.get(f"{phrase} {word}", 0), word)
+            for word in self.followers.get(key, ())
+        ]
+        least = _TITLE_SHARE * articles
+        left = sum(count for count, _ in after)
+        found = 0
+        for count, word in after:  # the most frequent first: stop once it is decided
+            if found >= least or found + left < least:
+                break
+            left -= count
+            found += count if wanted(word) else 0
+        return found >= least
+
+    def is_construct(self, token: str) -> bool:
+        """A noun the site mostly writes as the first term of a genitive construct, before
+        several definite nouns and mostly before none of them in particular (مكافحة
+        الإرهاب, الفساد, الشغب; سحب القوات, الثقة): a common noun, which a name never
+        is. A word mostly written before one (كأس of كأس العالم, نزع of نزع السلاح) is a
+        piece of a longer name, which stands for it. A name may be followed by its
+        adjective (أرسنال الإنجليزي), and a word with the article cannot start a
+        construct."""
+        if token.startswith("ال"):
+            return False
+        articles, nouns = self.genitives.get(token, (0, 0))
+        frequency = self.document_frequency.get(token, 0)
+        if nouns < _CONSTRUCT_NOUNS or articles < _CONSTRUCT_SHARE * frequency:
+            return False
+        first = next(iter(self.followers.get(token, ())), "")
+        return self.document_frequency.get(f"{token} {first}", 0) < _WHOLE_NAME_SHARE * frequency
+
     def _is_kind(self, phrase: str) -> bool:
         """An institution that many countries have (الجيش: الإسرائيلي, اليمني, السوري,
         الليبي…; البرلمان: العراقي, البريطاني, الأوروبي…; رئيس الوزراء): the site writes it
@@ -502,24 +580,37 @@ def _relation_adjectives(frequency: Counter[str]) -> frozenset[str]:
 
 def _pairs_read(
     document_frequency: Counter[str], adjectives: frozenset[str]
-) -> tuple[dict[str, Counter[str]], dict[str, tuple[str, ...]]]:
+) -> tuple[dict[str, Counter[str]], dict[str, tuple[str, ...]], dict[str, tuple[int, int]]]:
     """One pass over the phrases of two articles or more: each phrase the site writes
     before one of ``adjectives``, with those adjectives and their articles
-    (``Corpus.owners``), and the words after each word (``Corpus.followers``)."""
+    (``Corpus.owners``), the words after each word and each phrase of two
+    (``Corpus.followers``), and the definite nouns after each word without the article
+    (``Corpus.genitives``: a word of the shape of a relation adjective, الإنجليزي, is
+    taken for one)."""
     owners: dict[str, Counter[str]] = defaultdict(Counter)
     after: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    genitives: dict[str, tuple[int, int]] = {}
     for phrase, articles in document_frequency.items():
         if articles > 1:
             head, space, last = phrase.rpartition(" ")
-            if space and last in adjectives:
+            if not space:
+                continue
+            if last in adjectives:
                 owners[head][last] = articles
-            if space and " " not in head:
-                after[_without_article(head)].append((-articles, last))
+            if " " in head:
+                if head.count(" ") == 1:
+                    after[head].append((-articles, last))
+                continue
+            after[_without_article(head)].append((-articles, last))
+            definite_noun = last.startswith("ال") and len(last) > 2  # not آل, read ال
+            if definite_noun and not head.startswith("ال") and not last.endswith(("ي", "يه")):
+                total, nouns = genitives.get(head, (0, 0))
+                genitives[head] = (total + articles, nouns + 1)
     followers = {
         head: tuple(word for _, word in heapq.nsmallest(_FOLLOWERS_LOOKED_AT, words))
         for head, words in after.items()
     }
-    return owners, followers
+    return owners, followers, genitives
 
 
 def _names_of_stem(stem: str) -> tuple[str, ...]:

@@ -353,7 +353,8 @@ def _joined_names(
     other names (أحمد, موسى) is no unit site-wide, but in its own article it is one
     person. A pair said once, in the headline, is one only when other articles write it
     too: a name and the verb after it (نيمار تفوق) would make a tag of one article, and
-    the name would be lost with it."""
+    the name would be lost with it. A common noun that starts a genitive construct
+    (مكافحة, سحب) is kept only so joined (مكافحة الإرهاب), never alone."""
     words = [phrase for phrase, _ in picked if " " not in phrase]
     joined = {}
     for first, second in itertools.permutations(words, 2):
@@ -368,7 +369,8 @@ def _joined_names(
             if key is not None:
                 joined[first] = joined[second] = (pair, key)
     merged = (joined.get(phrase, (phrase, key)) for phrase, key in picked)
-    return list(dict.fromkeys(merged))
+    # a noun that starts a construct is a tag only as the start of one (مكافحة الإرهاب)
+    return [pair for pair in dict.fromkeys(merged) if not corpus.is_construct(pair[0])]
 
 
 def _with_whole_names(

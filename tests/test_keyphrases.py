@@ -45,6 +45,9 @@ def test_keyphrases(case):
     topics = {phrase: True for phrase in case.get("topics", ())}
     topics.update({phrase: False for phrase in case.get("not_topics", ())})
     assert {phrase: corpus.is_topic(_read(corpus, phrase)) for phrase in topics} == topics
+    constructs = {word: True for word in case.get("constructs", ())}
+    constructs.update({word: False for word in case.get("not_constructs", ())})
+    assert {word: corpus.is_construct(_read(corpus, word)) for word in constructs} == constructs
     if "phrases" in case:
         expected = case["phrases"]
         counts = corpus.texts[expected["article"]].counts
