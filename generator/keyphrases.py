@@ -78,6 +78,11 @@ _FOLLOWERS_LOOKED_AT = 40
 # its articles write a first name right after it: a word this share of whose articles write
 # a name after it.
 _TITLE_SHARE = 0.5
+# A word counts or measures things (بالمئة, دولار, الدقيقة, قتيلا, كيلومترا) when the site
+# writes it next to a number in this share of its articles at least.
+_NUMBERED_SHARE = 2 / 3
+# Number words (match keys) that stand for a number as digits do: 3 آلاف, مليون برميل.
+_NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات"})
 # A word without the article is the first term of a genitive construct (مكافحة الإرهاب,
 # سحب القوات), so a common noun, when the site writes it before this many definite nouns,
 # each in two articles or more, ...
@@ -109,6 +114,7 @@ class Corpus:
     document_frequency: Counter[str]
     repeated: Counter[str]  # word -> articles that use it more than once
     repeat_rate: float  # the share of a word's articles that repeat it, over all words
+    numbered: Counter[str]  # token -> articles that write it next to a number
     # phrase -> the relation adjectives (الإسرائيلي, اليمني) the site writes after it, in
     # two articles or more, with how many
     owners: Mapping[str, Counter[str]]
@@ -140,9 +146,11 @@ class Corpus:
         }
         # words read with a proclitic taken off (وأردوغان, للقضاء): a phrase starts there
         joined = {word for word, token in token_of.items() if token != key_of[word]}
+        numbers = {word for word in written if word[-1].isdigit() or key_of[word] in _NUMBER_WORDS}
         texts: list[Text | None] = []
         document_frequency: Counter[str] = Counter()
         repeated: Counter[str] = Counter()
+        numbered: Counter[str] = Counter()
         for (title, body), keep in zip(words, wanted, strict=True):
             title_tokens = [token_of.get(word, "") for word in title]
             body_tokens = [token_of.get(word, "") for word in body]
@@ -151,9 +159,9 @@ class Corpus:
             counts.update(in_title)
             document_frequency.update(counts.keys())
             repeated.update(itertools.compress(counts, map((1).__lt__, counts.values())))
-            texts.append(
-                Text(title + body, title_tokens + body_tokens, counts, in_title) if keep else None
-            )
+            tokens = title_tokens + body_tokens
+            numbered.update(_next_to_numbers(title + body, tokens, numbers))
+            texts.append(Text(title + body, tokens, counts, in_title) if keep else None)
         words_used = sum(n for phrase, n in document_frequency.items() if " " not in phrase)
         words_repeated = sum(n for phrase, n in repeated.items() if " " not in phrase)
         rate = words_repeated / words_used if words_used else 0.0
@@ -168,6 +176,7 @@ class Corpus:
             document_frequency,
             repeated,
             rate,
+            numbered,
             owners,
             followers,
             genitives,
@@ -237,6 +246,7 @@ class Corpus:
                 self._cohesion(phrase) >= _MIN_COHESION
                 and not self._takes_article_both_ways(phrase)
                 and not self._is_relation_adjective(words[0])
+                and not self._counts_things(words[0])
                 and not any(map(self._is_conjugated, words))
                 and not self._is_description(words)
                 and not self._is_kind(phrase)
@@ -250,6 +260,7 @@ class Corpus:
             or self._is_affixed(phrase)
             or self._is_spread(phrase)
             or self._is_kind(phrase)
+            or self._counts_things(phrase)
         )
 
     def _is_description(self, words: Sequence[str]) -> bool:
@@ -388,6 +399,14 @@ class Corpus:
             articles >= _MIN_EVIDENCE
             and self.repeated[token] < _TOPIC_REPEAT_FACTOR * self.repeat_rate * articles
         )
+
+    def _counts_things(self, token: str) -> bool:
+        """A word that counts or measures what a number says (7.8 بالمئة, 1200 دولار
+        للأوقية, في الدقيقة 23, 10 قتلى و73 جريحا, مليون برميل): the site writes it next
+        to a number in most of its articles, where a name is written so now and then
+        (مونديال 2018, بوينغ 737)."""
+        articles = self.document_frequency.get(token, 0)
+        return articles >= _MIN_EVIDENCE and self.numbered[token] >= _NUMBERED_SHARE * articles
 
     def _is_title(self, phrase: str) -> bool:
         """A person's title: a phrase of two words the site mostly writes right before a
@@ -642,6 +661,15 @@ def _words(article: Article) -> tuple[list[str], list[str]]:
     body = html_to_text(article.body_html[: 2 * limit]) if article.body_html else article.summary
     lead = body if len(body) <= limit else body[:limit].rpartition(" ")[0]
     return [*written_words(article.title), ""], [*written_words(lead), ""]
+
+
+def _next_to_numbers(words: list[str], tokens: list[str], numbers: set[str]) -> set[str]:
+    """The tokens of one article written right before or after a number."""
+    found = set()
+    for at in (at for at, word in enumerate(words) if word in numbers):
+        found.update(tokens[at - 1 : at + 2 : 2] if at else tokens[1:2])
+    found.discard("")
+    return found
 
 
 def _phrases(tokens: list[str], joined: list[bool]) -> Counter[str]:
