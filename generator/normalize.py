@@ -80,7 +80,7 @@ _NEWS_BOILERPLATE = (
     "كانون شباط اذار نيسان ايار حزيران تموز اب ايلول تشرين "
     "الساعه ساعه دقيقه الاسبوع اسبوع الشهر شهر الماضي الماضيه المقبل "
     "المقبله الجاري الحالي الحاليه مساء صباح ايضا حاليا نحو حوالي اكثر اقل "
-    "خلال حيث بينما الذي التي كذلك عبر لدي ضمن اطار "
+    "خلال حيث بينما الذي التي كذلك عبر لدي ضمن اطار شان "
     "عنه عنها عنهم منه منهم معه معها معهم لديه لديها لديهم اليه اليها اليهم بينهم "
     "يجب ينبغي يمكن يتوقع توقع يعتزم الامر امر "
     "جديد جديده الجديد الجديده اخر اخري الاخر الاخري اسم اكبر اصغر الاكبر الاصغر "
@@ -174,17 +174,20 @@ def strip_clitics(token: str) -> str:
 def clitic_readings(token: str) -> tuple[str, ...]:
     """A normalized token and what it could be with joined proclitics taken off, one
     letter at a time (وبالصين, بالصين, الصين), three letters kept; لل also reads as ال
-    (للصين: الصين).
+    (للصين: الصين). Proclitics come in their order: a conjunction (و, ف), then a
+    preposition (ب, ك, ل), so nothing is taken off after a preposition: بوروسيا (of
+    بوروسيا دورتموند) is no ب + و + روسيا.
 
     The article ال is never taken off on its own: القدم and قدم are different words.
     Which reading is right depends on the corpus; the caller chooses.
     """
     readings = [token]
-    while len(token) > _MIN_STEM and token[0] in "وفبكل":
-        if token.startswith("لل"):
-            readings.append("ا" + token[1:])
-        token = token[1:]
-        readings.append(token)
+    for letters in ("وف", "بكل"):
+        if len(token) > _MIN_STEM and token[0] in letters:
+            if token.startswith("لل"):
+                readings.append("ا" + token[1:])
+            token = token[1:]
+            readings.append(token)
     return tuple(readings)
 
 

@@ -7,6 +7,7 @@ import yaml
 from generator.normalize import (
     STOP_WORDS,
     arabic_letters,
+    clitic_readings,
     display_form,
     is_stop_word,
     match_key,
@@ -76,6 +77,11 @@ def test_strip_clitics_keeps_short_words(word):
 def test_strip_clitics_tells_different_words_apart():
     keys = {strip_clitics(word) for word in ("كوريا", "روسيا", "لبنان", "بكين", "كره", "القدم")}
     assert len(keys) == 6
+
+
+@pytest.mark.parametrize("case", CASES["clitic_readings"], ids=_ids(CASES["clitic_readings"]))
+def test_clitic_readings(case):
+    assert clitic_readings(case["token"]) == tuple(case["want"])
 
 
 @pytest.mark.parametrize("word", CASES["stop_words"]["stop"])
