@@ -81,6 +81,9 @@ _TITLE_SHARE = 0.5
 # A word counts or measures things (بالمئة, دولار, الدقيقة, قتيلا, كيلومترا) when the site
 # writes it next to a number in this share of its articles at least.
 _NUMBERED_SHARE = 2 / 3
+# Words inside Arabic names (match keys) that want the name after them: محمد بن سلمان, زايد
+# آل نهيان.
+_NAME_PARTICLES = frozenset({"بن", "ال"})
 # Number words (match keys) that stand for a number as digits do: 3 آلاف, مليون برميل.
 _NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات"})
 # A word without the article is the first term of a genitive construct (مكافحة الإرهاب,
@@ -124,6 +127,9 @@ class Corpus:
     # word without the article -> the articles where a definite noun follows it (a pair
     # of two articles or more), added up over those nouns, and how many nouns they are
     genitives: Mapping[str, tuple[int, int]]
+    # phrase of two words starting with بن or آل -> the articles of the names of three
+    # words that hold it (محمد بن سلمان holds بن سلمان), added up over those names
+    held: Mapping[str, int]
 
     @classmethod
     def read(cls, articles: Sequence[Article], wanted: Sequence[bool]) -> Corpus:
@@ -165,9 +171,7 @@ class Corpus:
         words_used = sum(n for phrase, n in document_frequency.items() if " " not in phrase)
         words_repeated = sum(n for phrase, n in repeated.items() if " " not in phrase)
         rate = words_repeated / words_used if words_used else 0.0
-        owners, followers, genitives = _pairs_read(
-            document_frequency, _relation_adjectives(frequency)
-        )
+        pairs = _pairs_read(document_frequency, _relation_adjectives(frequency))
         return cls(
             reading,
             forms,
@@ -177,9 +181,10 @@ class Corpus:
             repeated,
             rate,
             numbered,
-            owners,
-            followers,
-            genitives,
+            pairs.owners,
+            pairs.followers,
+            pairs.genitives,
+            pairs.held,
         )
 
     def phrase_of(self, key: str) -> str:
@@ -243,7 +248,9 @@ class Corpus:
         words = phrase.split()
         if len(words) > 1:
             return (
-                self._cohesion(phrase) >= _MIN_COHESION
+                not _is_particle(words[-1])  # بن, آل want the name after them
+                and self._stands_alone(phrase)
+                and self._cohesion(phrase) >= _MIN_COHESION
                 and not self._takes_article_both_ways(phrase)
                 and not self._is_relation_adjective(words[0])
                 and not self._counts_things(words[0])
@@ -400,6 +407,16 @@ class Corpus:
             and self.repeated[token] < _TOPIC_REPEAT_FACTOR * self.repeat_rate * articles
         )
 
+    def _stands_alone(self, phrase: str) -> bool:
+        """Whether a name that starts with بن or آل is written on its own (بن سلمان, بن
+        لادن), not only at the end of a longer name (سلمان بن عبدالعزيز, زايد آل نهيان):
+        in one of its articles in five at least, as far as the names that hold it tell."""
+        first, _, rest = phrase.partition(" ")
+        if not _is_particle(first) or " " in rest:
+            return True
+        articles = self.document_frequency.get(phrase, 0)
+        return articles - self.held.get(phrase, 0) >= _SHORT_FORM_SHARE * articles
+
     def _counts_things(self, token: str) -> bool:
         """A word that counts or measures what a number says (7.8 بالمئة, 1200 دولار
         للأوقية, في الدقيقة 23, 10 قتلى و73 جريحا, مليون برميل): the site writes it next
@@ -411,14 +428,20 @@ class Corpus:
     def _is_title(self, phrase: str) -> bool:
         """A person's title: a phrase of two words the site mostly writes right before a
         first name (الرئيس الأمريكي دونالد ترامب, العاهل الأردني الملك عبد الله), or a
-        word with the article mostly written as the start of such a phrase (العاهل). It
+        word with the article mostly written before a first name or as the start of such a
+        phrase (الشيخ محمد بن راشد, العاهل). It
         changes holders and names none of them, where a place or an institution is
         rarely followed by a person's name (إقليم كردستان العراق, الاتحاد الأوروبي). A
         word without the article is left out: a first name is followed by the rest of
         its name too (ميلانيا ترامب), and headlines name people by it."""
         if " " not in phrase:
             return phrase.startswith("ال") and self._mostly_before(
-                phrase, _without_article(phrase), lambda word: self._is_title(f"{phrase} {word}")
+                phrase,
+                _without_article(phrase),
+                lambda word: (
+                    self._is_title(f"{phrase} {word}")
+                    or (not _is_adjective_shaped(word) and self._starts_names(word))
+                ),
             )
         return phrase.count(" ") == 1 and self._mostly_before(phrase, phrase, self._starts_names)
 
@@ -564,6 +587,11 @@ class Corpus:
         return not judged or people >= _PEOPLE_SHARE * uses
 
 
+def _is_adjective_shaped(word: str) -> bool:
+    """A word with the article and the ending of a relation adjective (العربية, الأمريكي)."""
+    return word.startswith("ال") and word.endswith(("ي", "يه"))
+
+
 def _definite_singular(token: str) -> str:
     """A word of the shape of a relation adjective in its definite singular (كويتي,
     الكويتيون and الكويتيين: الكويتي)."""
@@ -597,18 +625,28 @@ def _relation_adjectives(frequency: Counter[str]) -> frozenset[str]:
     return frozenset(token for _, token in sorted(found)[:_ADJECTIVES_LOOKED_AT])
 
 
-def _pairs_read(
-    document_frequency: Counter[str], adjectives: frozenset[str]
-) -> tuple[dict[str, Counter[str]], dict[str, tuple[str, ...]], dict[str, tuple[int, int]]]:
+@dataclass(frozen=True, slots=True)
+class _Pairs:
+    """What one pass over the phrases of two articles or more tells (see ``Corpus``)."""
+
+    owners: dict[str, Counter[str]]
+    followers: dict[str, tuple[str, ...]]
+    genitives: dict[str, tuple[int, int]]
+    held: Counter[str]
+
+
+def _pairs_read(document_frequency: Counter[str], adjectives: frozenset[str]) -> _Pairs:
     """One pass over the phrases of two articles or more: each phrase the site writes
     before one of ``adjectives``, with those adjectives and their articles
     (``Corpus.owners``), the words after each word and each phrase of two
-    (``Corpus.followers``), and the definite nouns after each word without the article
+    (``Corpus.followers``), the definite nouns after each word without the article
     (``Corpus.genitives``: a word of the shape of a relation adjective, الإنجليزي, is
-    taken for one)."""
+    taken for one), and the longer names that hold each name starting with بن or آل
+    (``Corpus.held``)."""
     owners: dict[str, Counter[str]] = defaultdict(Counter)
     after: dict[str, list[tuple[int, str]]] = defaultdict(list)
     genitives: dict[str, tuple[int, int]] = {}
+    held: Counter[str] = Counter()
     for phrase, articles in document_frequency.items():
         if articles > 1:
             head, space, last = phrase.rpartition(" ")
@@ -617,8 +655,11 @@ def _pairs_read(
             if last in adjectives:
                 owners[head][last] = articles
             if " " in head:
-                if head.count(" ") == 1:
+                middle = head.partition(" ")[2]
+                if " " not in middle:
                     after[head].append((-articles, last))
+                    if _is_particle(middle):
+                        held[f"{middle} {last}"] += articles
                 continue
             after[_without_article(head)].append((-articles, last))
             definite_noun = last.startswith("ال") and len(last) > 2  # not آل, read ال
@@ -629,7 +670,12 @@ def _pairs_read(
         head: tuple(word for _, word in heapq.nsmallest(_FOLLOWERS_LOOKED_AT, words))
         for head, words in after.items()
     }
-    return owners, followers, genitives
+    return _Pairs(owners, followers, genitives, held)
+
+
+def _is_particle(word: str) -> bool:
+    """بن or آل (read ال): words inside Arabic names that want the name after them."""
+    return word in _NAME_PARTICLES
 
 
 def _names_of_stem(stem: str) -> tuple[str, ...]:

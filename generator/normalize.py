@@ -66,8 +66,9 @@ _PROCLITICS = tuple(
 _MIN_STEM = 3  # shorter remainders are more often a whole short word (بين، كما، لكن)
 
 # Content words that the stop word list would wrongly hide (وقف إطلاق النار, الحكم
-# الذاتي, شبه الجزيرة, قوة القدس, الأمم المتحدة, عين الحلوة, السنة والشيعة, الأمين العام).
-_NOT_STOP_WORDS = ("الذاتي", "شبه", "قوة", "وقف", "عين", "سنة", "للامم", "عام", "حار")
+# الذاتي, شبه الجزيرة, قوة القدس, الأمم المتحدة, عين الحلوة, السنة والشيعة, الأمين العام,
+# محمد بن سلمان).
+_NOT_STOP_WORDS = ("الذاتي", "شبه", "قوة", "وقف", "عين", "سنة", "للامم", "عام", "حار", "بن")
 # News boilerplate: reporting verbs, time words, agencies' filler; never a topic.
 _NEWS_BOILERPLATE = (
     "قال قالت يقول تقول وقال وقالت اضاف اضافت واضاف واضافت اكد اكدت واكد واكدت اوضح "
