@@ -74,6 +74,9 @@ _PEOPLE_SHARE = 0.01
 # A common noun says what kind of thing the name after it is (مدينة, محافظة, شركة) when
 # _KIND_OF_NAMES of this many words the site most often writes after it are names.
 _FOLLOWERS_LOOKED_AT = 40
+# A noun names a part of the place after it (جنوب السودان) when the site writes its relation
+# adjective (جنوبي, الجنوبية) this share as often as the noun at least.
+_DIRECTION_SHARE = 0.25
 # A phrase of two words is a person's title (الرئيس الأمريكي, الرئيس الروسي) when this share of
 # its articles write a first name right after it: a word this share of whose articles write
 # a name after it.
@@ -311,8 +314,24 @@ class Corpus:
 
     def names_kinds(self, word: str) -> bool:
         """Whether a common noun (written with and without the article) is one that the
-        site writes before many names: a kind of thing (مدينة, شركة, جزيرة, بطولة)."""
-        return self._takes_article_both_ways(word) and self._precedes_names(word, _KIND_OF_NAMES)
+        site writes before many names: a kind of thing (مدينة, شركة, جزيرة, بطولة); or
+        one that starts genitive constructs, which says what kind of thing the name after
+        it is just as well, though few names follow it (قطاع غزة beside قطاع النفط,
+        تنظيم داعش beside تنظيم القاعدة). Not a direction (جنوب السودان)."""
+        return (
+            self._takes_article_both_ways(word)
+            and not self._is_direction(word)
+            and (self._precedes_names(word, _KIND_OF_NAMES) or self.is_construct(word))
+        )
+
+    def _is_direction(self, word: str) -> bool:
+        """A word the site also writes as its own relation adjective, a quarter as often
+        at least (جنوب: جنوبي, الجنوبية; شمال, غرب, شرق): before a name it names a part
+        of the place (جنوب السودان, شمال سوريا), often a place of its own, not the place."""
+        bare = _without_article(word)
+        forms = (f"ال{bare}ي", f"ال{bare}يه", f"{bare}ي", f"{bare}يه")
+        adjectives = sum(map(self.count, forms))
+        return adjectives >= _DIRECTION_SHARE * (self.count(bare) + self.count("ال" + bare))
 
     def is_personal_name(self, pair: str) -> bool:
         """Whether a two-word name reads as a person's (دييغو مارادونا, بول بوغبا): its

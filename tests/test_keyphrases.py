@@ -48,6 +48,9 @@ def test_keyphrases(case):
     constructs = {word: True for word in case.get("constructs", ())}
     constructs.update({word: False for word in case.get("not_constructs", ())})
     assert {word: corpus.is_construct(_read(corpus, word)) for word in constructs} == constructs
+    kinds = {word: True for word in case.get("kinds", ())}
+    kinds.update({word: False for word in case.get("not_kinds", ())})
+    assert {word: corpus.names_kinds(_read(corpus, word)) for word in kinds} == kinds
     if "phrases" in case:
         expected = case["phrases"]
         counts = corpus.texts[expected["article"]].counts
