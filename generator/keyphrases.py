@@ -15,7 +15,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Article
@@ -116,6 +116,7 @@ class Corpus:
     reading: Mapping[str, str]  # token -> its most frequent reading without proclitics
     forms: Mapping[str, Counter[str]]  # token -> how often each written word reads as it
     key_of: Mapping[str, str]  # written word -> token
+    occurrences: Mapping[str, int]  # token -> how often the site writes it, in any form
     texts: tuple[Text | None, ...]
     document_frequency: Counter[str]
     repeated: Counter[str]  # word -> articles that use it more than once
@@ -179,6 +180,7 @@ class Corpus:
             reading,
             forms,
             key_of,
+            frequency,
             tuple(texts),
             document_frequency,
             repeated,
@@ -233,7 +235,7 @@ class Corpus:
         return phrase
 
     def count(self, token: str) -> int:
-        return sum(self.forms[token].values())
+        return self.occurrences.get(token, 0)
 
     def is_topic(self, phrase: str) -> bool:
         """Whether a phrase reads as a name or a fixed term rather than a common word, from
@@ -284,20 +286,18 @@ class Corpus:
             and not any(self.is_topic(word) for word in words[1:])
         )
 
-    def whole_name(self, word: str, text: Text) -> str | None:
-        """The two-word phrase of the article that most of the site's uses of ``word``
-        are inside (دونالد in دونالد ترامب, قطاع in قطاع غزة), if there is one: then
-        ``word`` alone is a piece of a name."""
+    def whole_name(self, word: str, pairs: Iterable[str]) -> str | None:
+        """The two-word phrase of the article (among ``pairs``, its two-word phrases that
+        hold ``word``) that most of the site's uses of ``word`` are inside (دونالد in دونالد
+        ترامب, قطاع in قطاع غزة), if there is one: then ``word`` alone is a piece of a
+        name."""
         frequency = self.document_frequency.get(word, 0)
         if frequency < _MIN_EVIDENCE:
             return None
         least = frequency * _WHOLE_NAME_SHARE
-        holders = [
-            (self.document_frequency[pair], pair)
-            for pair in text.counts
-            if pair.count(" ") == 1 and word in pair.split()
-        ]
-        frequency, pair = max(holders, default=(0, ""))
+        frequency, pair = max(
+            ((self.document_frequency[pair], pair) for pair in pairs), default=(0, "")
+        )
         return pair if frequency >= least and pair else None
 
     def name_mostly_after(self, pair: str) -> str | None:
@@ -734,6 +734,18 @@ def _next_to_numbers(words: list[str], tokens: list[str], numbers: set[str]) -> 
     for at in (at for at, word in enumerate(words) if word in numbers):
         found.update(tokens[at - 1 : at + 2 : 2] if at else tokens[1:2])
     found.discard("")
+    return found
+
+
+def pairs_by_word(text: Text) -> dict[str, list[str]]:
+    """The article's two-word phrases, under each of their words."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for phrase in text.counts:
+        first, space, second = phrase.partition(" ")
+        if space and " " not in second:
+            found[first].append(phrase)
+            if second != first:
+                found[second].append(phrase)
     return found
 
 

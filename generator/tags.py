@@ -23,6 +23,7 @@ from .keyphrases import (
     Text,
     family_key,
     most_frequent,
+    pairs_by_word,
     pick,
     prefer_longer,
     repeats,
@@ -229,6 +230,7 @@ def _extract(
             continue
         scored = []
         scored_phrases: set[str] = set()
+        pairs: dict[str, list[str]] = {}  # the article's two-word phrases by word, once needed
         # The phrases found more than once, and those of the title (a summary may name
         # the headline's subject once); compress and map keep the loop out of Python.
         once = itertools.compress(text.counts, map((1).__eq__, text.counts.values()))
@@ -259,7 +261,8 @@ def _extract(
                 continue
             piece_score = 0.0
             if " " not in phrase:
-                whole_said = corpus.whole_name(phrase, text)
+                pairs = pairs or pairs_by_word(text)
+                whole_said = corpus.whole_name(phrase, pairs.get(phrase, ()))
                 if whole_said is not None:
                     whole = bare_phrase(whole_said)
                     whole_names[phrase] = whole
