@@ -448,11 +448,11 @@ class Corpus:
         """A person's title: a phrase of two words the site mostly writes right before a
         first name (الرئيس الأمريكي دونالد ترامب, العاهل الأردني الملك عبد الله), or a
         word with the article mostly written before a first name or as the start of such a
-        phrase (الشيخ محمد بن راشد, العاهل). It
-        changes holders and names none of them, where a place or an institution is
-        rarely followed by a person's name (إقليم كردستان العراق, الاتحاد الأوروبي). A
-        word without the article is left out: a first name is followed by the rest of
-        its name too (ميلانيا ترامب), and headlines name people by it."""
+        phrase (الشيخ محمد بن راشد, العاهل). It changes holders and names none of them,
+        where a place or an institution is rarely followed by a person's name (إقليم
+        كردستان العراق, الاتحاد الأوروبي). A word without the article is left out: a
+        first name is followed by the rest of its name too (ميلانيا ترامب), and headlines
+        name people by it."""
         if " " not in phrase:
             return phrase.startswith("ال") and self._mostly_before(
                 phrase,
@@ -682,7 +682,7 @@ def _pairs_read(document_frequency: Counter[str], adjectives: frozenset[str]) ->
                 continue
             after[_without_article(head)].append((-articles, last))
             definite_noun = last.startswith("ال") and len(last) > 2  # not آل, read ال
-            if definite_noun and not head.startswith("ال") and not last.endswith(("ي", "يه")):
+            if definite_noun and not head.startswith("ال") and not _is_adjective_shaped(last):
                 total, nouns = genitives.get(head, (0, 0))
                 genitives[head] = (total + articles, nouns + 1)
     followers = {
