@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Article
 from .normalize import clitic_readings, display_form, is_stop_word, word_keys, written_words
@@ -134,6 +134,8 @@ class Corpus:
     # phrase of two words starting with بن or آل -> the articles of the names of three
     # words that hold it (محمد بن سلمان holds بن سلمان), added up over those names
     held: Mapping[str, int]
+    # phrase -> is_topic's answer: many rules ask about the same words again
+    topics: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def read(cls, articles: Sequence[Article], wanted: Sequence[bool]) -> Corpus:
@@ -246,7 +248,10 @@ class Corpus:
         nor does a name start with one (المصري محمد صلاح) or hold a verb (ممثلة أمريكية
         تعتذر); a single word must be a name by its forms and its spread (below); and a
         person's title (الرئيس الأمريكي) names nobody in particular."""
-        return self._reads_as_name(phrase) and not self._is_title(phrase)
+        topic = self.topics.get(phrase)
+        if topic is None:
+            topic = self.topics[phrase] = self._reads_as_name(phrase) and not self._is_title(phrase)
+        return topic
 
     def _reads_as_name(self, phrase: str) -> bool:
         """``is_topic`` but for titles, which are told by what follows them."""

@@ -221,7 +221,6 @@ def _extract(
     families: dict[str, str] = {}  # phrase -> family_key(phrase): phrases recur across articles
     whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
     pairs_seen: set[str] = set()  # two-word topics whose words were looked up in it
-    topics: dict[str, bool] = {}  # phrase -> whether it reads as a name or a term
     bare_phrase = functools.cache(corpus.without_proclitic)
     picks: list[list[tuple[str, str]]] = []
     for text, keys in zip(corpus.texts, given, strict=True):
@@ -242,10 +241,7 @@ def _extract(
             # scored by how often the article says it, counted as the site's own phrase
             counted, phrase = said, bare_phrase(said)
             frequency = max(frequency, corpus.document_frequency[phrase])
-            topic = topics.get(phrase)
-            if topic is None:
-                topic = topics[phrase] = corpus.is_topic(phrase)
-            if not topic:
+            if not corpus.is_topic(phrase):
                 name = corpus.name_of_adjective(phrase) if text.title[counted] else None
                 if (
                     name is not None
@@ -266,9 +262,7 @@ def _extract(
                 if whole_said is not None:
                     whole = bare_phrase(whole_said)
                     whole_names[phrase] = whole
-                    if whole in scored_phrases or not topics.setdefault(
-                        whole, corpus.is_topic(whole)
-                    ):
+                    if whole in scored_phrases or not corpus.is_topic(whole):
                         continue
                     # ranked as the piece: a headline's name (الحديدة) that only the
                     # text writes whole (مدينة الحديدة) keeps the headline's weight
