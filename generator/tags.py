@@ -229,7 +229,7 @@ def _extract(
             continue
         scored = []
         scored_phrases: set[str] = set()
-        pairs: dict[str, list[str]] = {}  # the article's two-word phrases by word, once needed
+        pairs: dict[str, list[str]] | None = None  # the article's two-word phrases by word
         # The phrases found more than once, and those of the title (a summary may name
         # the headline's subject once); compress and map keep the loop out of Python.
         once = itertools.compress(text.counts, map((1).__eq__, text.counts.values()))
@@ -257,7 +257,8 @@ def _extract(
                 continue
             piece_score = 0.0
             if " " not in phrase:
-                pairs = pairs or pairs_by_word(text)
+                if pairs is None:
+                    pairs = pairs_by_word(text)
                 whole_said = corpus.whole_name(phrase, pairs.get(phrase, ()))
                 if whole_said is not None:
                     whole = bare_phrase(whole_said)
@@ -410,8 +411,9 @@ def _with_kinds_named(
     rules: _Rules,
 ) -> list[list[tuple[str, str]]]:
     """One tag for a name and its longer form that first says what kind of thing it is
-    (الحديدة and مدينة الحديدة, إدلب and محافظة إدلب, أرامكو and شركة أرامكو): a common noun
-    the site writes before many names, and a name it mostly writes after that noun. The
+    (الحديدة and مدينة الحديدة, إدلب and محافظة إدلب, غزة and قطاع غزة): a common noun the
+    site writes before many names or that starts genitive constructs, never a direction
+    (``Corpus.names_kinds``), and a name it mostly writes after that noun. The
     tag is the name; its label is still the spelling most of its articles use. A tag an
     article was given, or one configured, keeps its key."""
     kinds = functools.cache(corpus.names_kinds)
