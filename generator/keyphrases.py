@@ -58,6 +58,10 @@ _MIN_COHESION = 0.5
 _RELATION_ADJECTIVE = re.compile(r"ال(..+?)(?:ي|يه)")
 # ... when that name is at least this share as frequent as the adjective.
 _NAME_OF_ADJECTIVE_SHARE = 0.2
+# A relation adjective made from no name the site writes (الحوثي) names a people, a group
+# or a movement (الحوثيون, الحوثيين) when the site writes its plural this share as often as
+# the adjective at least, and hardly ever without the article.
+_PEOPLE_PLURAL_SHARE = 0.4
 # A phrase is an institution many countries have (الجيش, البرلمان) when the site writes it
 # followed by the adjectives of this many names, each in two articles or more ...
 _KIND_OF_NAMES = 10
@@ -134,6 +138,8 @@ class Corpus:
     # phrase of two words starting with بن or آل -> the articles of the names of three
     # words that hold it (محمد بن سلمان holds بن سلمان), added up over those names
     held: Mapping[str, int]
+    # the peoples named by a relation adjective alone (الحوثيين), read for both their cases
+    peoples: frozenset[str]
     # phrase -> is_topic's answer: many rules ask about the same words again
     topics: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
@@ -151,7 +157,9 @@ class Corpus:
         for word, count in written.items():
             frequency[key_of[word]] += count
             forms[key_of[word]][word] = count
+        peoples = _peoples(frequency)
         reading = {token: _reading(token, frequency) for token in frequency}
+        reading = {token: peoples.get(read, read) for token, read in reading.items()}
         topical = {token: not _is_untopical(token) for token in set(reading.values())}
         token_of = {
             word: reading[key] for word, key in key_of.items() if key and topical[reading[key]]
@@ -192,6 +200,7 @@ class Corpus:
             pairs.followers,
             pairs.genitives,
             pairs.held,
+            frozenset(peoples.values()),
         )
 
     def phrase_of(self, key: str) -> str:
@@ -274,7 +283,7 @@ class Corpus:
             or self._is_conjugated(phrase)
             or self._takes_affixes(phrase)
             or self._is_adverb(phrase)
-            or self._is_affixed(phrase)
+            or (self._is_affixed(phrase) and phrase not in self.peoples)
             or self._is_spread(phrase)
             or self._is_kind(phrase)
             or self._counts_things(phrase)
@@ -316,6 +325,18 @@ class Corpus:
             self.document_frequency.get(name, 0)
         )
         return name if mostly_so and self.is_topic(name) else None
+
+    def people_named(self, pair: str) -> str | None:
+        """The people, group or movement (``Corpus.peoples``) a two-word phrase is about,
+        when it starts with a common noun and ends with that people or its adjective
+        (ميليشيات الحوثي, زعيم الحوثيين: الحوثيين): its militia, leader or attacks are the
+        people's story, where a person's name (عبد الملك الحوثي) starts with no common
+        noun."""
+        first, space, last = pair.partition(" ")
+        if not space or " " in last or not self._takes_article_both_ways(first):
+            return None
+        people = self.reading.get(_definite_singular(last) + "ين", last)
+        return people if people in self.peoples else None
 
     def names_kinds(self, word: str) -> bool:
         """Whether a common noun (written with and without the article) is one that the
@@ -406,16 +427,21 @@ class Corpus:
         return min(shares, default=1.0)
 
     def _is_conjugated(self, token: str) -> bool:
-        """A verb: the site also writes it for another person (يعود and تعود, نعود; بدأت
-        and بدأوا; سيحدث, the future of يحدث). A name does not change so (تونس, يونس
-        are two names, one rare beside the other)."""
+        """A verb: the site also writes it for another person (يعود and تعود, نعود,
+        يعودون; بدأت and بدأوا; سيحدث, the future of يحدث). A name may look so beside another name
+        (تونس and يونس, of خان يونس), but the site writes its relation adjective
+        (التونسي), which no verb has; and a word with the article is a noun, whose
+        plural (الحوثيون) is no verb's."""
         if token[:2] in ("سي", "ست", "سن") and self.count(token[1:]):
             token = token[1:]  # not سنغافورة, whose نغافورة the site never writes
         least = max(1, self.count(token) * _OTHER_PERSON_SHARE)
+        if self.count(f"ال{token}ي") + self.count(f"ال{token}يه") >= least:
+            return False
         others = []
         if token[0] in "يتنا" and len(token) > 2:
             others += [prefix + token[1:] for prefix in "يتنا" if prefix != token[0]]
-            others.append(token + "ون")
+            if token[0] in "يت":  # يحاول, يحاولون
+                others.append(token[:-2] if token.endswith("ون") else token + "ون")
         if token.endswith("ت") and len(token) > 3:  # بدأت is بدات as a key
             others += [token[:-1] + "وا", token[:-1] + "ا"]
         return any(self.count(other) >= least for other in others)
@@ -586,6 +612,9 @@ class Corpus:
         writes the adjective so more often (not تغني, a verb, beside a rare التغني), and
         the name is a place's (``_names_a_place``)."""
         definite = _definite_singular(token)
+        people = self.reading.get(definite + "ين")
+        if people in self.peoples:
+            return people
         if definite != token and self.count(definite) < self.count(token):
             return None
         name = self._name_of_adjective(definite)
@@ -639,6 +668,31 @@ def _adjective_name(token: str, count: Callable[[str], int]) -> str | None:
         return name
     feminine = f"ال{match[1]}يه"
     return feminine if token.endswith("ي") and count(feminine) >= least else None
+
+
+def _peoples(frequency: Counter[str]) -> dict[str, str]:
+    """The two case forms (الحوثيون, الحوثيين) of each people, group or movement that a
+    relation adjective names by itself (الحوثي, whose stem no name of the site has): each
+    read as the more frequent. The plural of such an adjective is the name of those who
+    bear it, as a country's name is for its adjective (التونسي: تونس); written with the
+    article nearly always, where a common adjective also describes (سياسي, سياسيون)."""
+    found = {}
+    for token, count in frequency.items():
+        if not token.endswith("ي") or count < _MIN_EVIDENCE or not token.startswith("ال"):
+            continue
+        stem = token[2:-1]
+        named = max(frequency.get(name, 0) for name in _names_of_stem(stem))
+        if len(stem) < 2 or named >= _NAME_OF_ADJECTIVE_SHARE * count:
+            continue
+        plurals = (token + "ين", token + "ون")
+        plural = sum(frequency.get(form, 0) for form in plurals)
+        indefinite = sum(frequency.get(form[2:], 0) for form in (token, *plurals))
+        if plural >= _PEOPLE_PLURAL_SHARE * count and indefinite < _COMMON_NOUN_SHARE * (
+            count + plural + indefinite
+        ):
+            people = max(plurals, key=lambda form: (frequency.get(form, 0), form))
+            found.update(dict.fromkeys(plurals, people))
+    return found
 
 
 def _relation_adjectives(frequency: Counter[str]) -> frozenset[str]:

@@ -413,8 +413,9 @@ def _with_kinds_named(
     """One tag for a name and its longer form that first says what kind of thing it is
     (الحديدة and مدينة الحديدة, إدلب and محافظة إدلب, غزة and قطاع غزة): a common noun the
     site writes before many names or that starts genitive constructs, never a direction
-    (``Corpus.names_kinds``), and a name it mostly writes after that noun. The
-    tag is the name; its label is still the spelling most of its articles use. A tag an
+    (``Corpus.names_kinds``), and a name it mostly writes after that noun; and a people
+    and any common noun before it (ميليشيات الحوثي, ``Corpus.people_named``). The tag
+    is the name; its label is still the spelling most of its articles use. A tag an
     article was given, or one configured, keeps its key."""
     kinds = functools.cache(corpus.names_kinds)
     given_keys = set(known.values())
@@ -422,13 +423,12 @@ def _with_kinds_named(
     for phrase, key in sorted({pair for picked in picks for pair in picked}):
         if key in name_of or key in given_keys:
             continue
-        name = corpus.name_mostly_after(phrase)
-        if name is None:
+        name = corpus.people_named(phrase) or corpus.name_mostly_after(phrase)
+        if name is None or not (name in corpus.peoples or kinds(phrase.partition(" ")[0])):
             continue
-        if kinds(phrase.partition(" ")[0]):
-            name_key = rules.resolve(known.get(family_key(name), family_key(name)))
-            if name_key is not None and name_key != key:
-                name_of[key] = name_key
+        name_key = rules.resolve(known.get(family_key(name), family_key(name)))
+        if name_key is not None and name_key != key:
+            name_of[key] = name_key
     merged = []
     for picked in picks:
         keys: dict[str, tuple[str, str]] = {}
