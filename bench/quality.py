@@ -94,6 +94,14 @@ def is_run(part: str, whole: str) -> bool:
     )
 
 
+def one_case(key: str) -> str:
+    """A key with each sound masculine plural in one case: the nominative ending ون
+    written as the oblique ين (حوثيون: حوثيين)."""
+    return " ".join(
+        f"{word[:-2]}ين" if word.endswith("ون") and len(word) > 4 else word for word in key.split()
+    )
+
+
 def score_tags(
     labels: Sequence[dict],
     tags_of: Mapping[str, Sequence[Tag]],
@@ -151,12 +159,14 @@ def score_subjects(
 ) -> SubjectScore:
     """``key_of`` gives each subject's tag key. A subject is tagged when one of the
     article's tags has its key, and tagged in part when a tag's key words are a run of
-    its key words (ترامب for دونالد ترامب, but also كوريا for كوريا الشمالية)."""
+    its key words (ترامب for دونالد ترامب, but also كوريا for كوريا الشمالية). A plural's
+    two cases are one word (الحوثيون, الحوثيين): a label written in one case matches a
+    tag written in the other."""
     named = [row for row in rows if row["subjects"]]
     full, part = [], []  # per article, whether each subject is tagged
     for row in named:
-        keys = [tag.key for tag in tags_of.get(row["id"], ())]
-        wanted = [key_of[subject] for subject in row["subjects"]]
+        keys = [one_case(tag.key) for tag in tags_of.get(row["id"], ())]
+        wanted = [one_case(key_of[subject]) for subject in row["subjects"]]
         full.append([subject in keys for subject in wanted])
         part.append([any(is_run(key, subject) for key in keys) for subject in wanted])
     return SubjectScore(

@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from quality import (
     fragments,
     is_run,
+    one_case,
     score_pairs,
     score_related,
     score_subjects,
@@ -29,6 +30,13 @@ def test_a_run_of_words_is_found_only_whole_and_in_order():
     assert not is_run("ترامب دونالد", "دونالد ترامب")
     assert not is_run("دون", "دونالد ترامب")
     assert not is_run("", "دونالد ترامب")
+
+
+def test_a_plural_in_either_case_is_one_word():
+    assert one_case("حوثيون") == one_case("حوثيين") == "حوثيين"
+    assert one_case("عبد ملك حوثي") == "عبد ملك حوثي"
+    assert one_case("لبنان") == "لبنان"
+    assert one_case("كون") == "كون"  # too short to be a plural
 
 
 def test_a_fragment_is_a_shorter_tag_inside_a_longer_one_of_the_same_article():
