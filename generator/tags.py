@@ -46,6 +46,9 @@ _SPARE = 2
 _KNOWN_TOPIC = 3
 # Articles that must pick a phrase they repeat before an article saying it once gets it.
 _CONFIRMING = 2
+# A word stands for the longer name it is a piece of when that name has this share of
+# the articles of all the names it is a piece of.
+_ONE_NAME_SHARE = 2 / 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,15 +386,27 @@ def _with_whole_names(
     tagged as the whole name, when it is often written in it (not روسيا of مونديال
     روسيا) and is a name itself (not العالم of كأس العالم); the label is the spelling
     most of its articles use. Not where the article writes the word in another name
-    (كوريا in كوريا الجنوبية, where the site's كوريا is mostly كوريا الشمالية)."""
-    longer: dict[str, tuple[str, str]] = {}
-    for piece, whole in sorted(whole_names.items()):
+    (كوريا in كوريا الجنوبية, where the site's كوريا is mostly كوريا الشمالية), nor for
+    a piece of several names none of which the site mostly writes (مانشستر of مانشستر
+    سيتي and مانشستر يونايتد): alone, it is something else still (the city)."""
+    shorter: dict[str, set[str]] = defaultdict(set)  # a whole name -> the words for it
+    for piece, whole in whole_names.items():
+        person = corpus.is_personal_name(whole)
+        shorter[whole].update(word for word in whole.split() if word != piece or person)
+    found: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # a word's key -> names
+    for whole, words in shorter.items():
         family = family_key(whole)
         key = rules.resolve(known.get(family, family))
-        person = corpus.is_personal_name(whole)
-        for word in whole.split():
-            if (word != piece or person) and key is not None and corpus.is_short_form(word, whole):
-                longer.setdefault(family_key(word), (key, whole))
+        if key is not None:
+            frequency = corpus.document_frequency[whole]
+            for word in words:
+                if corpus.is_short_form(word, whole):
+                    found[family_key(word)].append((frequency, whole, key))
+    longer = {}
+    for word, names in found.items():
+        frequency, whole, key = max(names)
+        if frequency >= _ONE_NAME_SHARE * sum(count for count, _, _ in names):
+            longer[word] = (key, whole)
     merged = []
     for picked, text in zip(picks, corpus.texts, strict=True):
         keys: dict[str, tuple[str, str]] = {}
