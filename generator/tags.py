@@ -46,6 +46,8 @@ _SPARE = 2
 _KNOWN_TOPIC = 3
 # Articles that must pick a phrase they repeat before an article saying it once gets it.
 _CONFIRMING = 2
+# A headline's phrase that the article says this many times is its subject.
+_SUBJECT_SAID = 3
 # A word stands for the longer name it is a piece of when that name has this share of
 # the articles of all the names it is a piece of.
 _ONE_NAME_SHARE = 2 / 3
@@ -292,7 +294,7 @@ def _extract(
     picks = _with_whole_names(picks, corpus, whole_names, known, rules)
     picks = _with_kinds_named(picks, corpus, known, rules)
     picks = _said_once_if_known(picks, corpus.texts)
-    picks = _shared(picks, given, rules)
+    picks = _shared(picks, given, corpus.texts, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
     picks = _not_straddling(picks, given)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
@@ -501,12 +503,17 @@ def _known(corpus: Corpus, given: Sequence[tuple[str, ...]], rules: _Rules) -> d
 
 
 def _shared(
-    picks: list[list[tuple[str, str]]], given: Sequence[tuple[str, ...]], rules: _Rules
+    picks: list[list[tuple[str, str]]],
+    given: Sequence[tuple[str, ...]],
+    texts: Sequence[Text | None],
+    rules: _Rules,
 ) -> list[list[tuple[str, str]]]:
     """The picks that become tags. A phrase of one article only would make a tag without
     a page: phrases are kept where other articles share them (as a given tag or among
-    their best phrases), and then only those that enough articles carry in the end. A
-    pick merged into a tag the article was given (كوريا into كوريا الشمالية) is dropped."""
+    their best phrases), and then only those that enough articles carry in the end. The
+    headline's subject is kept all the same, when the article comes back to it (said
+    three times, ياهو, مازدا): a reader wants the story's name, linked or not. A pick
+    merged into a tag the article was given (كوريا into كوريا الشمالية) is dropped."""
     kept = picks
     for _ in range(2):
         carried = Counter(key for keys in given for key in keys)
@@ -515,11 +522,17 @@ def _shared(
             [
                 (phrase, key)
                 for phrase, key in picked
-                if carried[key] >= rules.min_articles and key not in keys
+                if (carried[key] >= rules.min_articles or _is_subject(phrase, text))
+                and key not in keys
             ][: min(_MAX_EXTRACTED, rules.max_per_article - len(keys))]
-            for picked, keys in zip(kept, given, strict=True)
+            for picked, keys, text in zip(kept, given, texts, strict=True)
         ]
     return kept
+
+
+def _is_subject(phrase: str, text: Text | None) -> bool:
+    """Whether the headline names a phrase that the article says again and again."""
+    return text is not None and text.title[phrase] > 0 and text.counts[phrase] >= _SUBJECT_SAID
 
 
 def _with_headline_topics(

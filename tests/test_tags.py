@@ -133,7 +133,10 @@ def test_extracted_phrases_are_shared_by_min_articles_articles():
         tagged, site = assign_tags(_fixture_articles(), TagsConfig(min_articles=min_articles))
         carried = {tag.key: sum(tag in a.tags for a in tagged) for tag in site}
         assert all(count >= min_articles for count in carried.values())
-        assert {tag for article in tagged for tag in article.tags} == set(site)
+        assert {tag for article in tagged for tag in article.tags} >= set(site)
+        # fewer articles carry only a headline's subject, which has no page then
+        pageless = [(a, tag) for a in tagged for tag in a.tags if tag not in site]
+        assert all(tag.label in article.title for article, tag in pageless), pageless
         assert list(site) == sorted(site, key=lambda tag: tag.label)
         shared = {"كوريا الشمالية", "بومبيو"} | (
             {"ليفربول", "صلاح"} if min_articles == 2 else set()
