@@ -359,6 +359,19 @@ class Corpus:
         adjectives = sum(map(self.count, forms))
         return adjectives >= _DIRECTION_SHARE * (self.count(bare) + self.count("ال" + bare))
 
+    def is_name_of_three(self, phrase: str) -> bool:
+        """Whether a phrase of three words reads as one proper name (كيم جونغ أون, رجب طيب
+        أردوغان, باريس سان جرمان): its first word has no article and is no common noun
+        (not رئيس of رئيس نادي الزمالك, a title, nor قرية of قرية خان الأحمر), and its last
+        is no word joined to a name by و (سيرغي سكريبال وابنته, «and his daughter»)."""
+        words = phrase.split()
+        return (
+            len(words) == 3
+            and not words[0].startswith("ال")
+            and not self._takes_article_both_ways(words[0])
+            and not (words[2].startswith("و") and self.count(words[2][1:]))
+        )
+
     def is_personal_name(self, pair: str) -> bool:
         """Whether a two-word name reads as a person's (دييغو مارادونا, بول بوغبا): its
         first word is no common noun (not جنوب السودان, بابا الفاتيكان), has no article
@@ -490,7 +503,7 @@ class Corpus:
                 _without_article(phrase),
                 lambda word: (
                     self._is_title(f"{phrase} {word}")
-                    or (not _is_adjective_shaped(word) and self._starts_names(word))
+                    or (not is_adjective_shaped(word) and self._starts_names(word))
                 ),
             )
         return phrase.count(" ") == 1 and self._mostly_before(phrase, phrase, self._starts_names)
@@ -640,7 +653,7 @@ class Corpus:
         return not judged or people >= _PEOPLE_SHARE * uses
 
 
-def _is_adjective_shaped(word: str) -> bool:
+def is_adjective_shaped(word: str) -> bool:
     """A word with the article and the ending of a relation adjective (العربية, الأمريكي)."""
     return word.startswith("ال") and word.endswith(("ي", "يه"))
 
@@ -741,7 +754,7 @@ def _pairs_read(document_frequency: Counter[str], adjectives: frozenset[str]) ->
                 continue
             after[_without_article(head)].append((-articles, last))
             definite_noun = last.startswith("ال") and len(last) > 2  # not آل, read ال
-            if definite_noun and not head.startswith("ال") and not _is_adjective_shaped(last):
+            if definite_noun and not head.startswith("ال") and not is_adjective_shaped(last):
                 total, nouns = genitives.get(head, (0, 0))
                 genitives[head] = (total + articles, nouns + 1)
     followers = {

@@ -22,6 +22,7 @@ from .keyphrases import (
     Corpus,
     Text,
     family_key,
+    is_adjective_shaped,
     most_frequent,
     pairs_by_word,
     pick,
@@ -390,7 +391,10 @@ def _with_whole_names(
     most of its articles use. Not where the article writes the word in another name
     (كوريا in كوريا الجنوبية, where the site's كوريا is mostly كوريا الشمالية), nor for
     a piece of several names none of which the site mostly writes (مانشستر of مانشستر
-    سيتي and مانشستر يونايتد): alone, it is something else still (the city)."""
+    سيتي and مانشستر يونايتد): alone, it is something else still (the city). Two words
+    mostly written inside a proper name of three (``Corpus.is_name_of_three``) are that
+    name too (كيم جونغ and جونغ أون: كيم جونغ أون), and so is a word that stands for them
+    (كيم)."""
     shorter: dict[str, set[str]] = defaultdict(set)  # a whole name -> the words for it
     for piece, whole in whole_names.items():
         person = corpus.is_personal_name(whole)
@@ -404,11 +408,21 @@ def _with_whole_names(
             for word in words:
                 if corpus.is_short_form(word, whole):
                     found[family_key(word)].append((frequency, whole, key))
+    for whole, key in {pair for picked in picks for pair in picked if pair[0].count(" ") == 2}:
+        if not corpus.is_name_of_three(whole):
+            continue
+        frequency = corpus.document_frequency[whole]
+        words = whole.split()
+        for run in (" ".join(words[:2]), " ".join(words[1:])):  # كيم جونغ, جونغ أون
+            if corpus.is_mostly_inside(run, whole):
+                found[family_key(run)].append((frequency, whole, key))
     longer = {}
     for word, names in found.items():
         frequency, whole, key = max(names)
         if frequency >= _ONE_NAME_SHARE * sum(count for count, _, _ in names):
             longer[word] = (key, whole)
+    for word, (key, whole) in list(longer.items()):  # كيم: كيم جونغ, so كيم جونغ أون
+        longer[word] = longer.get(key, (key, whole))
     merged = []
     for picked, text in zip(picks, corpus.texts, strict=True):
         keys: dict[str, tuple[str, str]] = {}
@@ -456,11 +470,14 @@ def _with_kinds_named(
 
 
 def _in_other_name(word: str, whole: str, text: Text, corpus: Corpus) -> bool:
-    """Whether the article writes ``word`` in a name other than ``whole``."""
+    """Whether the article writes ``word`` in a name other than ``whole`` (كوريا in كوريا
+    الجنوبية), not merely after an adjective, which starts no name (الزعيم الكوري الشمالي
+    كيم, الأرجنتيني مارادونا)."""
     return whole != word and any(
         pair != whole
         and pair.count(" ") == 1
         and word in pair.split()
+        and not is_adjective_shaped(pair.partition(" ")[0])
         and corpus.is_short_form(word, pair)
         for pair in text.counts
     )
