@@ -269,7 +269,7 @@ class Corpus:
             return (
                 not _is_particle(words[-1])  # بن, آل want the name after them
                 and self._stands_alone(phrase)
-                and self._cohesion(phrase) >= _MIN_COHESION
+                and self._is_unit(phrase)
                 and not self._takes_article_both_ways(phrase)
                 and not self._is_relation_adjective(words[0])
                 and not self._counts_things(words[0])
@@ -420,6 +420,22 @@ class Corpus:
             else:
                 indefinite += frequency
         return min(definite, indefinite) >= share * (definite + indefinite)
+
+    def _is_unit(self, phrase: str) -> bool:
+        """Whether most uses of a phrase's rarer side are inside it (``_cohesion``), or,
+        for two words, inside it or the other name the first word starts most often:
+        كوريا is mostly كوريا الشمالية, and its other uses mostly كوريا الجنوبية."""
+        if self._cohesion(phrase) >= _MIN_COHESION:
+            return True
+        first, space, second = phrase.partition(" ")
+        if not space or " " in second:
+            return False
+        other = next((f"{first} {w}" for w in self.followers.get(first, ()) if w != second), "")
+        if not other or self._cohesion(other) < _MIN_COHESION:
+            return False
+        rest = self.document_frequency.get(first, 0) - self.document_frequency.get(other, 0)
+        rarer = min(rest, self.document_frequency.get(second, 0))
+        return self.document_frequency.get(phrase, 0) >= _MIN_COHESION * max(1, rarer)
 
     def _cohesion(self, phrase: str) -> float:
         """The least share, over the places a phrase splits in two, of the rarer side's
