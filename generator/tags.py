@@ -603,8 +603,14 @@ def _labels(
         for (phrase, words), count in occurrences.items():
             written = corpus.written(words, phrase) if words else None
             spellings[written or " ".join(map(corpus.spelling, phrase.split()))] += count
-        labels[key] = most_frequent(spellings)
+        # a name's label is written whole (مانويل لوبيز أوبرادور, not لوبيز), if anywhere
+        whole = Counter({name: n for name, n in spellings.items() if _words(name) >= _words(key)})
+        labels[key] = most_frequent(whole or spellings)
     return labels
+
+
+def _words(phrase: str) -> int:
+    return phrase.count(" ") + 1
 
 
 def _written_at(phrase: str, text: Text, joined: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from generator.keyphrases import Corpus
 from generator.model import Article
 from generator.normalize import clitic_readings, is_stop_word, tokenize
 from generator.slugs import slugify
+from generator import tags as tags_module
 from generator.tags import assign_tags, given_tag_problems
 
 HERE = Path(__file__).parent
@@ -266,3 +267,19 @@ def test_a_phrase_across_the_edge_of_a_longer_tag_is_no_tag():
     for article in kim:
         words = " ".join(f"<{tag.key}>" for tag in article.tags)
         assert "<شمالي كيم>" not in words, (article.id, words)
+
+
+def test_a_name_merged_with_its_piece_is_labelled_whole():
+    """A tag for which most articles say only a piece of the name (لوبيز) is shown as the
+    whole name one of them writes: the label names the tag's subject. Real ANT
+    headlines (BB-internationalNews-729-20180702, FR-internationalNews-2290-20180714,
+    SK-internationalNews-2839-20180801)."""
+    articles = [
+        _article(0, title="فوز أندريس مانويل لوبيز أوبرادور في الانتخابات الرئاسية في المكسيك"),
+        _article(1, title="بومبيو يلتقي لوبيز أوبرادور وسط تزايد الخلافات بين واشنطن ومكسيكو"),
+        _article(2, title="دعا الرئيس المكسيكي المنتخب، لوبيز أوبرادور، إلى الحوار"),
+    ]
+    corpus = Corpus.read(articles, [True] * len(articles))
+    whole, piece = "مانويل لوبيز اوبرادور", "لوبيز اوبرادور"
+    picks = [[(whole, whole)], [(piece, whole)], [(piece, whole)]]
+    assert tags_module._labels(corpus, picks, {}) == {whole: "مانويل لوبيز أوبرادور"}
