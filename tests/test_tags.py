@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import tags as tags_module
 from generator.articles import read_saved_articles
 from generator.config import TagsConfig, load_config
 from generator.keyphrases import Corpus
 from generator.model import Article
 from generator.normalize import clitic_readings, is_stop_word, tokenize
 from generator.slugs import slugify
-from generator import tags as tags_module
 from generator.tags import assign_tags, given_tag_problems
 
 HERE = Path(__file__).parent
