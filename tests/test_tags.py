@@ -270,14 +270,24 @@ def test_a_phrase_across_the_edge_of_a_longer_tag_is_no_tag():
 
 
 def test_a_name_merged_with_its_piece_is_labelled_whole():
-    """A tag for which most articles say only a piece of the name (لوبيز) is shown as the
-    whole name one of them writes: the label names the tag's subject. Real ANT
-    headlines (BB-internationalNews-729-20180702, FR-internationalNews-2290-20180714,
-    SK-internationalNews-2839-20180801)."""
+    """A tag for which most articles say only a piece of the name (لوبيز أوبرادور) is
+    shown as the whole name one of them writes: the label names the tag's subject. ANT
+    headlines and sentences, unchanged (BB-internationalNews-729-20180702,
+    FR-internationalNews-2290-20180714, SK-internationalNews-2839-20180801)."""
     articles = [
-        _article(0, title="فوز أندريس مانويل لوبيز أوبرادور في الانتخابات الرئاسية في المكسيك"),
+        _article(
+            0,
+            title="لوبيز أوبرادور يتصدر الانتخابات الرئاسية في المكسيك",
+            body="<p>تشير استطلاعات الرأي في المكسيك إلى فوز واضح للمرشح اليساري، أندريس"
+            " مانويل لوبيز أوبرادور، في الانتخابات الرئاسية.</p>",
+        ),
         _article(1, title="بومبيو يلتقي لوبيز أوبرادور وسط تزايد الخلافات بين واشنطن ومكسيكو"),
-        _article(2, title="دعا الرئيس المكسيكي المنتخب، لوبيز أوبرادور، إلى الحوار"),
+        _article(
+            2,
+            title='المكسيك تطالب الولايات المتحدة بـ"تصفيح الحدود"',
+            body="<p>وحول تصريحات ترامب، دعا الرئيس المكسيكي المنتخب، لوبيز أوبرادور، إلى"
+            ' "الحوار".</p>',
+        ),
     ]
     corpus = Corpus.read(articles, [True] * len(articles))
     whole, piece = "مانويل لوبيز اوبرادور", "لوبيز اوبرادور"
