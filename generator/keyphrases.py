@@ -710,8 +710,9 @@ def _peoples(frequency: Counter[str]) -> dict[str, str]:
         if not token.endswith("ي") or count < _MIN_EVIDENCE or not token.startswith("ال"):
             continue
         stem = token[2:-1]
-        named = max(frequency.get(name, 0) for name in _names_of_stem(stem))
-        if len(stem) < 2 or named >= _NAME_OF_ADJECTIVE_SHARE * count:
+        if len(stem) < 2 or max(map(frequency.__getitem__, _names_of_stem(stem))) >= (
+            _NAME_OF_ADJECTIVE_SHARE * count
+        ):
             continue
         plurals = (token + "ين", token + "ون")
         plural = sum(frequency.get(form, 0) for form in plurals)

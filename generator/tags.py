@@ -604,12 +604,14 @@ def _labels(
             written = corpus.written(words, phrase) if words else None
             spellings[written or " ".join(map(corpus.spelling, phrase.split()))] += count
         # a name's label is written whole (مانويل لوبيز أوبرادور, not لوبيز), if anywhere
-        whole = Counter({name: n for name, n in spellings.items() if _words(name) >= _words(key)})
+        whole = Counter(
+            {name: n for name, n in spellings.items() if _word_count(name) >= _word_count(key)}
+        )
         labels[key] = most_frequent(whole or spellings)
     return labels
 
 
-def _words(phrase: str) -> int:
+def _word_count(phrase: str) -> int:
     return phrase.count(" ") + 1
 
 

@@ -42,15 +42,14 @@ def _read(corpus: Corpus, written: str) -> str:
 def test_keyphrases(case):
     articles = _site(case)
     corpus = Corpus.read(articles, [True] * len(articles))
-    topics = {phrase: True for phrase in case.get("topics", ())}
-    topics.update({phrase: False for phrase in case.get("not_topics", ())})
-    assert {phrase: corpus.is_topic(_read(corpus, phrase)) for phrase in topics} == topics
-    constructs = {word: True for word in case.get("constructs", ())}
-    constructs.update({word: False for word in case.get("not_constructs", ())})
-    assert {word: corpus.is_construct(_read(corpus, word)) for word in constructs} == constructs
-    kinds = {word: True for word in case.get("kinds", ())}
-    kinds.update({word: False for word in case.get("not_kinds", ())})
-    assert {word: corpus.names_kinds(_read(corpus, word)) for word in kinds} == kinds
+    for name, reads_so in (
+        ("topics", corpus.is_topic),
+        ("constructs", corpus.is_construct),
+        ("kinds", corpus.names_kinds),
+    ):
+        expected = dict.fromkeys(case.get(name, ()), True)
+        expected.update(dict.fromkeys(case.get(f"not_{name}", ()), False))
+        assert {phrase: reads_so(_read(corpus, phrase)) for phrase in expected} == expected
     if "phrases" in case:
         expected = case["phrases"]
         counts = corpus.texts[expected["article"]].counts
