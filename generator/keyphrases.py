@@ -22,6 +22,9 @@ from .model import Article
 from .normalize import clitic_readings, display_form, is_stop_word, word_keys, written_words
 from .sanitize import html_to_text
 
+# The written words of an article's title and of the lead of its body: what tagging reads.
+Words = tuple[list[str], list[str]]
+
 _BODY_WORDS = 300  # the lead of a news story names its subject; the rest repeats it
 _CHARACTERS_PER_WORD = 7  # about, in Arabic news, with the space
 # A title occurrence counts as this many more occurrences: the headline names the subject.
@@ -144,8 +147,9 @@ class Corpus:
     topics: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def read(cls, articles: Sequence[Article], wanted: Sequence[bool]) -> Corpus:
-        words = tuple(_words(article) for article in articles)
+    def read(cls, words: Sequence[Words], wanted: Sequence[bool]) -> Corpus:
+        """The counts over the articles' words (``article_words``), and the text of those
+        ``wanted``."""
         written: Counter[str] = Counter()
         for title, body in words:
             written.update(title)
@@ -806,9 +810,10 @@ def _is_untopical(token: str) -> bool:
     return is_stop_word(token) or bool(_PRONOUN_SUFFIX.search(token))
 
 
-def _words(article: Article) -> tuple[list[str], list[str]]:
+def article_words(article: Article) -> Words:
     """The written words of the title and of the lead of the body, an empty string
-    between clauses and at the end."""
+    between clauses and at the end. Nothing else of an article's text is read for tags,
+    so an edit further down the body leaves its tags as they were."""
     limit = _BODY_WORDS * _CHARACTERS_PER_WORD
     # only the lead is read: the markup is cut first (twice the text's length leaves room
     # for the tags), so a long body costs no more than a short one

@@ -3,20 +3,27 @@
 Tagging reads every article's words against the whole site: the costliest stage of a
 rebuild where few or no articles changed. Its result is small (each article's tag keys,
 each tag's label and address) and is named by a fingerprint of exactly what tagging
-reads, so any change to an article's text, language, source or given tags, to their
-order, or to the ``tags:`` settings tagging reads computes it again; a change of anything
-else (a date, the time zone, the ``related:`` settings, how tag pages are laid out)
-reuses it.
+reads, so any change to the words of an article's title or lead, to its language, source
+or given tags, to their order, or to the ``tags:`` settings tagging reads computes it
+again; a change of anything else (a date, the time zone, the body further down, the
+``related:`` settings, how tag pages are laid out) reuses it.
+
+Those words (``keyphrases.article_words``) are kept too, by the article's text: finding
+them in the markup is a fifth of tagging, and a rebuild would find the same again for
+every article but the few that changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import cache, tags
+from . import __version__, cache, tags
+from .atomicwrite import write_text_atomically
 from .config import TagsConfig
+from .keyphrases import Words, article_words
 from .model import Article, Tag
 
 # Bumped whenever tagging (tags.py, keyphrases.py, spellings.py, or what they use) can give
@@ -26,6 +33,8 @@ TAGS_VERSION = 25
 # Settings under ``tags:`` that only lay out the tag pages: tagging never reads them, so
 # changing them keeps the tags. Any other setting there, present or future, is in the key.
 _LAYOUT_ONLY = frozenset({"most_used", "page_size"})
+WORDS_FILE = "tag-words.json"
+_JOIN = "\n"  # never inside a written word
 
 
 def assign_tags(
@@ -33,8 +42,10 @@ def assign_tags(
 ) -> tuple[tuple[Article, ...], tuple[Tag, ...]]:
     """What ``tags.assign_tags`` gives for these articles, read back from ``cache_dir`` when
     the same articles were tagged with the same settings before."""
+    written = _written(articles, cache_dir)
     read = cache.digest(
-        (a.id, a.title, a.body_html, a.summary, a.lang, a.source, *a.given_tags) for a in articles
+        (title, lead, a.lang, a.source, *a.given_tags)
+        for a, (title, lead) in zip(articles, written, strict=True)
     )
     settings = {
         field.name: getattr(config, field.name)
@@ -43,7 +54,10 @@ def assign_tags(
     }
     inputs = (TAGS_VERSION, settings, read)
     kept = cache.stored(
-        cache_dir, "tags", inputs, lambda: _plain(tags.assign_tags(articles, config))
+        cache_dir,
+        "tags",
+        inputs,
+        lambda: _plain(tags.assign_tags(articles, config, tuple(map(_words, written)))),
     )
     by_key = {key: Tag(key, label, slug) for key, label, slug in kept["tags"]}
     return (
@@ -53,6 +67,44 @@ def assign_tags(
         ),
         tuple(by_key[key] for key in kept["pages"]),
     )
+
+
+def _written(articles: Sequence[Article], cache_dir: Path | None) -> list[tuple[str, str]]:
+    """Each article's ``article_words`` (the title's, then the lead's) as two texts, read
+    back from ``cache_dir`` for an article whose text was read before. The file keeps
+    only these articles' words, and is written only when that changes."""
+    version = f"{__version__}/{TAGS_VERSION}"
+    kept: dict[str, list[str]] = {}
+    path = cache_dir / WORDS_FILE if cache_dir is not None else None
+    if path is not None:
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored["version"] == version and isinstance(stored["words"], dict):
+                kept = stored["words"]
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+    keys = [cache.digest([(a.title, a.body_html, a.summary)]) for a in articles]
+    now: dict[str, list[str]] = {}
+    for article, key in zip(articles, keys, strict=True):
+        found = now.get(key) or kept.get(key)
+        if not _two_texts(found):
+            found = [_JOIN.join(words) for words in article_words(article)]
+        now[key] = found
+    if path is not None and now.keys() != kept.keys():
+        text = json.dumps({"version": version, "words": now}, ensure_ascii=False)
+        write_text_atomically(path, text, durable=False)
+    return [(now[key][0], now[key][1]) for key in keys]
+
+
+def _two_texts(value: object) -> bool:
+    """Whether a kept entry is what ``_written`` stores: one from a damaged file is made
+    again."""
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(t, str) for t in value)
+
+
+def _words(written: tuple[str, str]) -> Words:
+    title, lead = written
+    return title.split(_JOIN), lead.split(_JOIN)
 
 
 def _plain(result: tuple[tuple[Article, ...], tuple[Tag, ...]]) -> dict[str, list]:

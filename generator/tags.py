@@ -21,6 +21,8 @@ from .config import TagsConfig
 from .keyphrases import (
     Corpus,
     Text,
+    Words,
+    article_words,
     family_key,
     is_adjective_shaped,
     most_frequent,
@@ -83,14 +85,17 @@ class _Rules:
 
 
 def assign_tags(
-    articles: Sequence[Article], config: TagsConfig
+    articles: Sequence[Article], config: TagsConfig, words: Sequence[Words] | None = None
 ) -> tuple[tuple[Article, ...], tuple[Tag, ...]]:
     """Every article with its tags, and the tags carried by at least ``min_articles``
-    articles, sorted by label: those get a page, unless merging reposts leaves fewer."""
+    articles, sorted by label: those get a page, unless merging reposts leaves fewer.
+    ``words`` are the articles' ``article_words``, when they are known already."""
     rules = _Rules.from_config(config)
     given = tuple(_given_keys(article, rules) for article in articles)
     labels = _given_labels(articles, rules)
-    extracted, new_labels = _extract(articles, given, rules)
+    if words is None:
+        words = tuple(map(article_words, articles))
+    extracted, new_labels = _extract(words, given, rules)
     chosen = tuple((*keys, *more) for keys, more in zip(given, extracted, strict=True))
     chosen = one_spelling(chosen, [article.source for article in articles], frozenset(rules.labels))
     labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
@@ -135,7 +140,8 @@ def phrase_scores(
     site was tagged from, since a score depends on all of them."""
     rules = _Rules.from_config(config)
     index = next(i for i, article in enumerate(articles) if article.id == article_id)
-    corpus = Corpus.read(articles, [i == index for i in range(len(articles))])
+    wanted = [i == index for i in range(len(articles))]
+    corpus = Corpus.read(tuple(map(article_words, articles)), wanted)
     known = _known(corpus, [_given_keys(article, rules) for article in articles], rules)
     text = corpus.texts[index]  # read, as the only one wanted
     found: dict[str, PhraseScore] = {}
@@ -215,15 +221,15 @@ def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:
 
 
 def _extract(
-    articles: Sequence[Article], given: Sequence[tuple[str, ...]], rules: _Rules
+    words: Sequence[Words], given: Sequence[tuple[str, ...]], rules: _Rules
 ) -> tuple[tuple[tuple[str, ...], ...], dict[str, str]]:
     """Key phrases per article (as tag keys, best first) and the labels of new tags."""
     wanted = tuple(len(keys) < rules.max_per_article for keys in given)
     if not any(wanted):
-        return tuple(() for _ in articles), {}
-    corpus = Corpus.read(articles, wanted)
+        return tuple(() for _ in given), {}
+    corpus = Corpus.read(words, wanted)
     known = _known(corpus, given, rules)
-    total = len(articles)
+    total = len(given)
     families: dict[str, str] = {}  # phrase -> family_key(phrase): phrases recur across articles
     whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
     pairs_seen: set[str] = set()  # two-word topics whose words were looked up in it

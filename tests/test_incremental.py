@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import BUILD_TIME, build_site, copy_example_site, tree
 
-from generator import articlecache
+from generator import articlecache, tagcache
 from generator.articles import Parsed
 from generator.build import CACHE_DIR, compute_site
 from generator.config import load_config
@@ -57,6 +57,20 @@ def _add_one(site: Path) -> None:
         "---\ntitle: خبر جديد\ndate: 2023-09-14\ntags: [اقتصاد]\n---\nنص الخبر الجديد.\n",
         "utf-8",
     )
+
+
+def _lengthen_one(site: Path) -> None:
+    """Sixty paragraphs more: the body is then longer than the lead tagging reads."""
+    path = _articles(site) / "بوتين-يلتقي-كيم.md"
+    paragraph = "\n\nوقال الكرملين إن المحادثات ستتناول التعاون الاقتصادي والوضع في شبه الجزيرة."
+    path.write_text(path.read_text("utf-8") + paragraph * 60, "utf-8")
+
+
+def _edit_far_down(site: Path) -> None:
+    path = _articles(site) / "بوتين-يلتقي-كيم.md"
+    text = path.read_text("utf-8")
+    assert len(text) > 5000
+    path.write_text(text + "\n\nوغادر كيم القاعدة مساء اليوم نفسه.\n", "utf-8")
 
 
 def _delete_one(site: Path) -> None:
@@ -122,6 +136,9 @@ STEPS: tuple[tuple[str, Callable[[Path], None], frozenset[str]], ...] = (
     # how tag pages are laid out is no input of tagging
     ("change a tag page setting", _shorter_tag_pages, frozenset()),
     ("override a template", _override_a_template, frozenset()),
+    ("lengthen one", _lengthen_one, frozenset(STAGES)),
+    # tagging reads the title and the lead only
+    ("edit far down the body", _edit_far_down, frozenset({"same-story", "related"})),
 )
 
 
@@ -178,11 +195,14 @@ def test_each_rebuild_makes_what_a_cold_build_makes(tmp_path: Path) -> None:
 def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: bytes) -> None:
     site = _site_folder(tmp_path)
     build_site(site)
-    (site / CACHE_DIR / articlecache.FILE_NAME).write_bytes(damage)
+    for name in (articlecache.FILE_NAME, tagcache.WORDS_FILE):
+        (site / CACHE_DIR / name).write_bytes(damage)
     result = build_site(site)
     assert result.articles > 0
     assert tree(site / "site") == _cold_tree(site, tmp_path / "cold")
     assert _kept(site)  # written again, whole
+    words = json.loads((site / CACHE_DIR / tagcache.WORDS_FILE).read_text("utf-8"))["words"]
+    assert len(words) == result.articles
 
 
 def test_a_kept_parse_is_used_instead_of_the_file(tmp_path: Path) -> None:
@@ -210,6 +230,22 @@ def test_kept_tags_are_used_instead_of_tagging_again(tmp_path: Path) -> None:
     kept.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
     built = build_site(site).site
     assert "وسم من الذاكرة" in {tag.label for a in built.articles.values() for tag in a.tags}
+
+
+def test_kept_words_are_read_instead_of_the_text(tmp_path: Path) -> None:
+    """The check that the words tagging reads are taken from the cache: kept words that
+    differ from the article's (which a key never allows) make another tagging input."""
+    site = _site_folder(tmp_path)
+    build_site(site)
+    path = site / CACHE_DIR / tagcache.WORDS_FILE
+    (tagged,) = (site / CACHE_DIR).glob("tags-*.json")
+    kept = json.loads(path.read_text("utf-8"))
+    first = next(iter(kept["words"]))
+    kept["words"][first][0] += "\nكلمة"
+    path.write_text(json.dumps(kept, ensure_ascii=False), "utf-8")
+    tagged.unlink()
+    build_site(site)
+    assert [path.name for path in (site / CACHE_DIR).glob("tags-*.json")] != [tagged.name]
 
 
 def test_a_look_without_keeping_neither_reads_nor_writes_the_parses(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generator.config import TagsConfig
-from generator.keyphrases import Corpus
+from generator.keyphrases import Corpus, article_words
 from generator.model import Article
 from generator.normalize import tokenize
 from generator.tags import assign_tags
@@ -41,7 +41,7 @@ def _read(corpus: Corpus, written: str) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
 def test_keyphrases(case):
     articles = _site(case)
-    corpus = Corpus.read(articles, [True] * len(articles))
+    corpus = Corpus.read(list(map(article_words, articles)), [True] * len(articles))
     for name, reads_so in (
         ("topics", corpus.is_topic),
         ("constructs", corpus.is_construct),

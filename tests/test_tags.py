@@ -11,7 +11,7 @@ import yaml
 from generator import tags as tags_module
 from generator.articles import read_saved_articles
 from generator.config import TagsConfig, load_config
-from generator.keyphrases import Corpus
+from generator.keyphrases import Corpus, article_words
 from generator.model import Article
 from generator.normalize import clitic_readings, is_stop_word, tokenize
 from generator.slugs import slugify
@@ -76,7 +76,7 @@ def test_given_tags(case):
 @pytest.mark.parametrize("case", SHORT_FORMS, ids=[case["name"] for case in SHORT_FORMS])
 def test_a_word_stands_for_a_whole_name_only_when_the_site_writes_it_as_a_name(case):
     articles = [_article(n, title=title) for n, title in enumerate(case["titles"])]
-    corpus = Corpus.read(articles, [False] * len(articles))
+    corpus = Corpus.read(list(map(article_words, articles)), [False] * len(articles))
     word, whole = (" ".join(tokenize(name)) for name in (case["word"], case["whole"]))
     assert corpus.is_short_form(word, whole) is case["short_form"]
 
@@ -289,7 +289,7 @@ def test_a_name_merged_with_its_piece_is_labelled_whole():
             ' "الحوار".</p>',
         ),
     ]
-    corpus = Corpus.read(articles, [True] * len(articles))
+    corpus = Corpus.read(list(map(article_words, articles)), [True] * len(articles))
     whole, piece = "مانويل لوبيز اوبرادور", "لوبيز اوبرادور"
     picks = [[(whole, whole)], [(piece, whole)], [(piece, whole)]]
     assert tags_module._labels(corpus, picks, {}) == {whole: "مانويل لوبيز أوبرادور"}
