@@ -297,8 +297,10 @@ class _Copies:
             self._before = {
                 str(name): (str(key), str(hashed)) for name, (key, hashed) in before.items()
             }
+            self._noted = True
         except (OSError, ValueError, TypeError, AttributeError):
             self._before = {}
+            self._noted = False
         self._note.unlink(missing_ok=True)
         # bundle/page path → the page key its copy was made from, and the copy's hash
         self._made: dict[str, tuple[str, str]] = {}
@@ -339,7 +341,16 @@ class _Copies:
         return self._passed == len(self._by_file)
 
     def finish(self) -> None:
-        """Remove the copies of pages the site no longer has (or has in another bundle)."""
+        """Remove the copies of pages the site no longer has (or has in another bundle).
+        The last build's note names every copy there is, so only those this build did not
+        make are looked at; without a note (the first build, or one after a build that
+        stopped midway) the whole folder is."""
+        if self._noted:
+            for name in sorted(self._before.keys() - self._made.keys()):
+                path = self.folder / name
+                path.unlink(missing_ok=True)
+                _remove_empty_folders(path.parent, self.folder)
+            return
         for path in sorted(self.folder.rglob("*"), reverse=True) if self.folder.is_dir() else ():
             relative = path.relative_to(self.folder).as_posix()
             if path.is_dir() and not path.is_symlink():
@@ -363,6 +374,16 @@ class _Copies:
     def note(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._note.write_text(json.dumps(self._made, ensure_ascii=False), "utf-8")
+
+
+def _remove_empty_folders(folder: Path, top: Path) -> None:
+    """``folder`` and the folders above it, up to ``top``, as long as they are empty."""
+    while folder != top and top in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or already gone
+            return
+        folder = folder.parent
 
 
 def _read_text(path: Path) -> str:

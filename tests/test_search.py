@@ -274,6 +274,7 @@ def test_only_the_pages_that_changed_are_copied_for_the_index_again(tmp_path: Pa
     saved.unlink()
     result = build_site(site_dir)
     assert _copies(site_dir).keys() == first.keys() - {copy}  # nothing stale is indexed
+    assert not (site_dir / CACHE_DIR / search.COPIES_DIR / copy).parent.exists()
     (bundle,) = search.bundle_paths(result.site)
     entry = json.loads((site_dir / "site" / bundle / "pagefind-entry.json").read_text())
     assert entry["languages"]["ar"]["page_count"] == result.articles
