@@ -53,12 +53,13 @@ def assign_tags(
         if field.name not in _LAYOUT_ONLY
     }
     inputs = (TAGS_VERSION, settings, read)
-    kept = cache.stored(
-        cache_dir,
-        "tags",
-        inputs,
-        lambda: _plain(tags.assign_tags(articles, config, tuple(map(_words, written)))),
-    )
+
+    def tag() -> dict[str, list]:
+        words = tuple(map(_words, written))
+        written.clear()  # tagging is a build's peak of memory: the texts are split by now
+        return _plain(tags.assign_tags(articles, config, words))
+
+    kept = cache.stored(cache_dir, "tags", inputs, tag)
     by_key = {key: Tag(key, label, slug) for key, label, slug in kept["tags"]}
     return (
         tuple(
