@@ -810,6 +810,15 @@ def _is_untopical(token: str) -> bool:
     return is_stop_word(token) or bool(_PRONOUN_SUFFIX.search(token))
 
 
+def with_one_copy(words: Iterable[Words]) -> tuple[Words, ...]:
+    """The articles' words with one string for each distinct word: a site of 30,000
+    articles writes some 200,000 distinct words 7 million times, and a string for each
+    time was a third of tagging's memory."""
+    copies: dict[str, str] = {}
+    one = copies.setdefault
+    return tuple(([one(w, w) for w in title], [one(w, w) for w in lead]) for title, lead in words)
+
+
 def article_words(article: Article) -> Words:
     """The written words of the title and of the lead of the body, an empty string
     between clauses and at the end. Nothing else of an article's text is read for tags,

@@ -23,7 +23,7 @@ from pathlib import Path
 from . import __version__, cache, tags
 from .atomicwrite import write_text_atomically
 from .config import TagsConfig
-from .keyphrases import Words, article_words
+from .keyphrases import Words, article_words, with_one_copy
 from .model import Article, Tag
 
 # Bumped whenever tagging (tags.py, keyphrases.py, spellings.py, or what they use) can give
@@ -55,7 +55,7 @@ def assign_tags(
     inputs = (TAGS_VERSION, settings, read)
 
     def tag() -> dict[str, list]:
-        words = tuple(map(_words, written))
+        words = with_one_copy(map(_words, written))
         written.clear()  # tagging is a build's peak of memory: the texts are split by now
         return _plain(tags.assign_tags(articles, config, words))
 

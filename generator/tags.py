@@ -31,6 +31,7 @@ from .keyphrases import (
     prefer_longer,
     repeats,
     tf_idf,
+    with_one_copy,
 )
 from .model import Article, Tag
 from .normalize import display_form, tokenize
@@ -94,7 +95,7 @@ def assign_tags(
     given = tuple(_given_keys(article, rules) for article in articles)
     labels = _given_labels(articles, rules)
     if words is None:
-        words = tuple(map(article_words, articles))
+        words = with_one_copy(map(article_words, articles))
     extracted, new_labels = _extract(words, given, rules)
     chosen = tuple((*keys, *more) for keys, more in zip(given, extracted, strict=True))
     chosen = one_spelling(chosen, [article.source for article in articles], frozenset(rules.labels))
@@ -141,7 +142,7 @@ def phrase_scores(
     rules = _Rules.from_config(config)
     index = next(i for i, article in enumerate(articles) if article.id == article_id)
     wanted = [i == index for i in range(len(articles))]
-    corpus = Corpus.read(tuple(map(article_words, articles)), wanted)
+    corpus = Corpus.read(with_one_copy(map(article_words, articles)), wanted)
     known = _known(corpus, [_given_keys(article, rules) for article in articles], rules)
     text = corpus.texts[index]  # read, as the only one wanted
     found: dict[str, PhraseScore] = {}

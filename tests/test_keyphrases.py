@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generator.config import TagsConfig
-from generator.keyphrases import Corpus, article_words
+from generator.keyphrases import Corpus, article_words, with_one_copy
 from generator.model import Article
 from generator.normalize import tokenize
 from generator.tags import assign_tags
@@ -65,3 +65,12 @@ def test_keyphrases(case):
         assert labels.isdisjoint(case["tags"]["lacks"])
         if "first" in case["tags"]:
             assert tagged[0].tags[0].label == case["tags"]["first"]
+
+
+def test_each_distinct_word_is_one_string_for_all_articles():
+    articles = _site(CASES[0])
+    separate = [article_words(article) for article in articles]
+    shared = with_one_copy(separate)
+    assert shared == tuple(separate)  # the same words, in the same places
+    strings = [word for title, lead in shared for word in (*title, *lead)]
+    assert len({id(word) for word in strings}) == len(set(strings)) < len(strings)
