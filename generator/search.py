@@ -4,7 +4,7 @@ Pagefind indexes built HTML, so the index is made from the pages themselves: eac
 article page (the only pages whose template marks their content with
 ``data-pagefind-body``) is copied, in a folder the site's cache keeps, as it passes on
 to be written, and once every page is made Pagefind's bundled binary indexes that folder,
-a bundle of months at a time; the bundles are then written under ``pagefind/`` like any
+a bundle of days at a time; the bundles are then written under ``pagefind/`` like any
 other output, so a failed index leaves the previous site as it was.
 
 Pagefind matches words as written, and Arabic writes one word many ways (أ or ا, ة or
@@ -39,7 +39,7 @@ SEARCH_PATH = "search/"
 BUNDLE_DIR = "pagefind"
 FINGERPRINT = "digest-pages.sha256"  # in the bundle: what its index was made from
 COPIES_DIR = "search-pages"  # under the site's cache: the pages as Pagefind reads them
-# Articles a bundle of the index takes before the next begins (in whole months): Pagefind
+# Articles a bundle of the index takes before the next begins (in whole days): Pagefind
 # needs about 150 KB of memory an article it indexes at once, and a reader's browser
 # fetches each bundle's entry and WebAssembly (about 70 KB) on the first query.
 _BUNDLE_ARTICLES = 5000
@@ -114,33 +114,39 @@ def has_search(site: Site) -> bool:
 def bundle_paths(site: Site) -> tuple[str, ...]:
     """The site paths of the index's bundles, newest first: the search page opens the
     first and merges the others into it."""
-    names = sorted(set(bundle_of_month(site).values()), reverse=True)
+    names = sorted(set(bundle_of_day(site).values()), reverse=True)
     return tuple(f"{BUNDLE_DIR}/{name}/" for name in names)
 
 
-def bundle_of_month(site: Site) -> dict[str, str]:
-    """Each month of the site's articles → its bundle (see ``grouped_months``)."""
-    counts = Counter(month_of(article) for article in site.articles.values())
-    return grouped_months(counts, _BUNDLE_ARTICLES)
+def bundle_of_day(site: Site) -> dict[str, str]:
+    """Each day of the site's articles → its bundle (see ``grouped_days``)."""
+    counts = Counter(day_of(article) for article in site.articles.values())
+    return grouped_days(counts, _BUNDLE_ARTICLES)
 
 
-def grouped_months(counts: Mapping[str, int], most: int) -> dict[str, str]:
-    """Each month → its bundle, named by the bundle's first month. From the oldest month
-    on, a bundle takes whole months until it holds ``most`` articles; the next month
-    starts the next bundle. New articles come in the newest month, so the older bundles
-    stay as they are."""
+def grouped_days(counts: Mapping[str, int], most: int) -> dict[str, str]:
+    """Each day → its bundle, named by the bundle's first day. From the oldest day on, a
+    bundle takes whole days until it holds ``most`` articles; the next day starts the
+    next bundle. So no bundle holds more than ``most`` and one day's articles, however busy
+    a month (the largest bundle sets a build's memory), and new articles, which come in
+    the newest days, leave the older bundles as they are."""
     bundle_of: dict[str, str] = {}
     first, held = "", 0
-    for month in sorted(counts):
+    for day in sorted(counts):
         if not first or held >= most:
-            first, held = month, 0
-        bundle_of[month] = first
-        held += counts[month]
+            first, held = day, 0
+        bundle_of[day] = first
+        held += counts[day]
     return bundle_of
 
 
+def day_of(article: Article) -> str:
+    """The day an article is indexed under, ``2023-09-14``: bundles take whole days."""
+    return article.published.strftime("%Y-%m-%d")
+
+
 def month_of(article: Article) -> str:
-    """The month an article is indexed and filtered under, ``2023-09``."""
+    """The month a reader filters an article under, ``2023-09``."""
     return article.published.strftime("%Y-%m")
 
 
@@ -148,7 +154,7 @@ def with_search_index(
     made: Iterable[tuple[str, Iterable[OutputFile]]], site: Site, copies: Path
 ) -> Iterator[tuple[str, Iterable[OutputFile]]]:
     """The outputs as they are, each article page also kept for Pagefind, then the index
-    made from those pages, in bundles of months (none for a site without ``has_search``).
+    made from those pages, in bundles of days (none for a site without ``has_search``).
 
     Bundles, because Pagefind indexes a whole folder at once, in time and memory that grow
     with it: a new or edited article indexes its bundle again, not the site, and the
@@ -286,7 +292,7 @@ class _Copies:
     def __init__(self, folder: Path, site: Site) -> None:
         self.folder = folder
         self._site = site
-        self._bundle_of_month = bundle_of_month(site)
+        self._bundle_of_day = bundle_of_day(site)
         self._by_file = {
             urls.file_for(urls.article_path(a.slug)): a for a in site.articles.values()
         }
@@ -315,7 +321,7 @@ class _Copies:
             self._passed += article is not None
             if article is None or _BODY_MARK not in file.content:
                 continue
-            name = f"{self._bundle_of_month[month_of(article)]}/{file.path}"
+            name = f"{self._bundle_of_day[day_of(article)]}/{file.path}"
             copy = self.folder / name
             before = self._before.get(name)
             there = before is not None and copy.is_file()

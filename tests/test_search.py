@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -64,14 +65,14 @@ def test_folded_words_add_the_key_and_the_word_without_its_article() -> None:
 def test_the_build_makes_the_index_and_the_search_page(built_example) -> None:
     site_dir, result = built_example
     site = site_dir / "site"
-    (bundle,) = search.bundle_paths(result.site)  # the example's articles are of one month
-    assert bundle == "pagefind/2023-09/"
+    (bundle,) = search.bundle_paths(result.site)  # the example has fewer than 5,000 articles
+    assert bundle == "pagefind/2023-09-10/"  # named by its first day
     entry = json.loads((site / bundle / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["ar"]
     assert entry["languages"]["ar"]["page_count"] == result.articles  # articles only
     page = (site / "search" / "index.html").read_text()
-    assert 'src="/news-digest/pagefind/2023-09/pagefind-ui.js"' in page
-    assert 'data-bundles="/news-digest/pagefind/2023-09/"' in page
+    assert 'src="/news-digest/pagefind/2023-09-10/pagefind-ui.js"' in page
+    assert 'data-bundles="/news-digest/pagefind/2023-09-10/"' in page
     assert 'href="/news-digest/search/"' in (site / "index.html").read_text()
     assert "wasm-unsafe-eval" in page
 
@@ -101,7 +102,7 @@ def test_a_rebuild_of_the_same_articles_keeps_the_index_and_a_change_remakes_it(
     saved.write_text(saved.read_text("utf-8").replace("title:", "title: تعديل", 1), "utf-8")
     build_site(site_dir)
     remade = _bundle(site_dir)
-    stamp, entry = "2023-09/digest-pages.sha256", "2023-09/pagefind-entry.json"
+    stamp, entry = "2023-09-10/digest-pages.sha256", "2023-09-10/pagefind-entry.json"
     assert remade[stamp] != first[stamp]
     assert remade[entry][1] != first[entry][1]
 
@@ -135,11 +136,23 @@ tags: [زراعة]
 
 def _two_months(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The example site with an article of the month before its others, and bundles of
-    one month each (a bundle takes months until it holds 5,000 articles)."""
+    one day each (a bundle takes days until it holds 5,000 articles)."""
     monkeypatch.setattr(search, "_BUNDLE_ARTICLES", 1)
     site_dir = copy_example_site(tmp_path / "site-src")
     (site_dir / "content" / "articles" / "august.md").write_text(AUGUST, "utf-8")
     return site_dir
+
+
+AUGUST_BUNDLE = "2023-08-02"  # the August article's day
+
+
+def _page_counts(bundle_files: dict[str, tuple[bytes, int]]) -> dict[str, int]:
+    """Each bundle's number of pages, as its Pagefind entry gives it."""
+    return {
+        path.partition("/")[0]: json.loads(content)["languages"]["ar"]["page_count"]
+        for path, (content, _) in bundle_files.items()
+        if path.endswith("/pagefind-entry.json")
+    }
 
 
 def test_each_bundle_has_its_index_and_a_change_indexes_its_bundle_only(
@@ -147,14 +160,17 @@ def test_each_bundle_has_its_index_and_a_change_indexes_its_bundle_only(
 ) -> None:
     site_dir = _two_months(tmp_path, monkeypatch)
     result = build_site(site_dir)
-    assert search.bundle_paths(result.site) == ("pagefind/2023-09/", "pagefind/2023-08/")
+    days = sorted({search.day_of(a) for a in result.site.articles.values()}, reverse=True)
+    paths = search.bundle_paths(result.site)
+    assert paths == tuple(f"pagefind/{day}/" for day in days)  # newest first
+    assert paths[-1] == f"pagefind/{AUGUST_BUNDLE}/" and len(paths) > 2
     first = _bundle(site_dir)
-    august = json.loads(first["2023-08/pagefind-entry.json"][0])
-    assert august["languages"]["ar"]["page_count"] == 1
-    september = json.loads(first["2023-09/pagefind-entry.json"][0])
-    assert september["languages"]["ar"]["page_count"] == result.articles - 1
+    counts = _page_counts(first)
+    assert counts.keys() == set(days)
+    assert counts[AUGUST_BUNDLE] == 1
+    assert sum(counts.values()) == result.articles
     page = (site_dir / "site" / "search" / "index.html").read_text()
-    assert 'data-bundles="/news-digest/pagefind/2023-09/ /news-digest/pagefind/2023-08/"' in page
+    assert f'data-bundles="{" ".join(f"/news-digest/{path}" for path in paths)}"' in page
     saved = site_dir / "content" / "articles" / "august.md"
     saved.write_text(AUGUST + "وحضره الآلاف.\n", "utf-8")
     runs: list[list[str]] = []
@@ -166,46 +182,56 @@ def test_each_bundle_has_its_index_and_a_change_indexes_its_bundle_only(
             lambda command, **kw: runs.append(command) or real(command, **kw),
         )
         build_site(site_dir)
-    assert len(runs) == 1 and runs[0][runs[0].index("--site") + 1].endswith("2023-08")
+    assert len(runs) == 1 and runs[0][runs[0].index("--site") + 1].endswith(AUGUST_BUNDLE)
     second = _bundle(site_dir)
-    assert {p: second[p] for p in second if p.startswith("2023-09/")} == {
-        p: first[p] for p in first if p.startswith("2023-09/")
+    assert {p: second[p] for p in second if not p.startswith(f"{AUGUST_BUNDLE}/")} == {
+        p: first[p] for p in first if not p.startswith(f"{AUGUST_BUNDLE}/")
     }
-    assert second["2023-08/pagefind-entry.json"][1] != first["2023-08/pagefind-entry.json"][1]
+    entry = f"{AUGUST_BUNDLE}/pagefind-entry.json"
+    assert second[entry][1] != first[entry][1]
     saved.unlink()
     result = build_site(site_dir)
-    assert search.bundle_paths(result.site) == ("pagefind/2023-09/",)
-    assert not (site_dir / "site" / "pagefind" / "2023-08").exists()
+    assert search.bundle_paths(result.site) == paths[:-1]
+    assert not (site_dir / "site" / "pagefind" / AUGUST_BUNDLE).exists()
 
 
 @pytest.mark.parametrize(
     ("counts", "most", "bundles"),
     [
-        ({"2023-09": 40}, 5000, {"2023-09": "2023-09"}),
-        (  # a small site is one bundle, however many months
-            {"2022-12": 3, "2023-01": 900, "2023-02": 1200},
+        ({"2023-09-14": 40}, 5000, {"2023-09-14": "2023-09-14"}),
+        (  # a small site is one bundle, however many days
+            {"2022-12-30": 3, "2023-01-02": 900, "2023-02-11": 1200},
             5000,
-            {"2022-12": "2022-12", "2023-01": "2022-12", "2023-02": "2022-12"},
+            {"2022-12-30": "2022-12-30", "2023-01-02": "2022-12-30", "2023-02-11": "2022-12-30"},
         ),
-        (  # months join a bundle until it holds enough; the next month starts the next
-            {"2023-01": 1, "2023-02": 1, "2023-03": 2, "2023-04": 5, "2023-05": 1},
+        (  # days join a bundle until it holds enough; the next day starts the next
+            {"2023-01-01": 1, "2023-01-02": 1, "2023-01-03": 2, "2023-01-04": 5, "2023-02-01": 1},
             3,
-            {"2023-01": "2023-01", "2023-02": "2023-01", "2023-03": "2023-01",
-             "2023-04": "2023-04", "2023-05": "2023-05"},
+            {"2023-01-01": "2023-01-01", "2023-01-02": "2023-01-01", "2023-01-03": "2023-01-01",
+             "2023-01-04": "2023-01-04", "2023-02-01": "2023-02-01"},
         ),
     ],
 )  # fmt: skip
-def test_months_are_grouped_into_bundles_of_whole_months(
+def test_days_are_grouped_into_bundles_of_whole_days(
     counts: dict[str, int], most: int, bundles: dict[str, str]
 ) -> None:
-    assert search.grouped_months(counts, most) == bundles
+    assert search.grouped_days(counts, most) == bundles
 
 
-def test_a_new_month_leaves_the_bundles_before_it_as_they_are() -> None:
-    counts = {f"2023-{m:02d}": 700 + 37 * m for m in range(1, 13)}
-    before = search.grouped_months(counts, 2000)
-    after = search.grouped_months({**counts, "2024-01": 5}, 2000)
-    assert {month: after[month] for month in before} == before
+def test_a_busy_month_is_cut_so_no_bundle_holds_much_more_than_the_most() -> None:
+    april = {f"2018-04-{day:02d}": 330 for day in range(1, 31)}  # 9,900 articles in a month
+    counts = {"2018-03-31": 4900, **april}
+    held: Counter[str] = Counter()
+    for day, bundle in search.grouped_days(counts, 5000).items():
+        held[bundle] += counts[day]
+    assert len(held) == 3 and max(held.values()) <= 5000 + 330
+
+
+def test_a_new_day_leaves_the_bundles_before_it_as_they_are() -> None:
+    counts = {f"2023-{m:02d}-{d:02d}": 20 + 3 * d for m in range(1, 13) for d in range(1, 29)}
+    before = search.grouped_days(counts, 2000)
+    after = search.grouped_days({**counts, "2024-01-01": 5}, 2000)
+    assert {day: after[day] for day in before} == before
 
 
 def test_a_new_article_leaves_the_bundles_of_older_ones_as_they_are(
@@ -224,10 +250,11 @@ def test_a_new_article_leaves_the_bundles_of_older_ones_as_they_are(
     build_site(site_dir)
     second = _bundle(site_dir)
     assert page.read_bytes() != before
-    assert {p: second[p] for p in second if p.startswith("2023-08/")} == {
-        p: first[p] for p in first if p.startswith("2023-08/")
+    assert {p: second[p] for p in second if p.startswith(f"{AUGUST_BUNDLE}/")} == {
+        p: first[p] for p in first if p.startswith(f"{AUGUST_BUNDLE}/")
     }
-    assert second["2023-09/pagefind-entry.json"] != first["2023-09/pagefind-entry.json"]
+    entry = "2023-09-14/pagefind-entry.json"  # the bundle of the new article's day
+    assert second[entry] != first[entry]
 
 
 def test_a_query_finds_articles_of_every_month_in_a_browser(
@@ -264,7 +291,7 @@ def test_only_the_pages_that_changed_are_copied_for_the_index_again(tmp_path: Pa
     result = build_site(site_dir)
     second = _copies(site_dir)
     edited = next(a for a in result.site.articles.values() if a.origin.endswith(saved.name))
-    copy = f"{search.month_of(edited)}/articles/{edited.slug}/index.html"
+    copy = f"2023-09-10/articles/{edited.slug}/index.html"  # in the example's one bundle
     assert second[copy] != first[copy]
     assert (
         "A sentence added later." in (site_dir / CACHE_DIR / search.COPIES_DIR / copy).read_text()
@@ -340,7 +367,9 @@ def test_a_query_in_other_spellings_finds_the_article_in_a_browser(
     loaded = browser.execute_script(
         "return performance.getEntriesByType('resource').map(entry => entry.name)"
     )
-    assert any(urlsplit(url).path == "/news-digest/pagefind/2023-09/pagefind.js" for url in loaded)
+    assert any(
+        urlsplit(url).path == "/news-digest/pagefind/2023-09-10/pagefind.js" for url in loaded
+    )
     assert {urlsplit(url).hostname for url in loaded} == {"127.0.0.1"}
 
 
