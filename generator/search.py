@@ -26,6 +26,7 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import tzinfo
 from pathlib import Path
 
 from . import urls
@@ -120,7 +121,7 @@ def bundle_paths(site: Site) -> tuple[str, ...]:
 
 def bundle_of_day(site: Site) -> dict[str, str]:
     """Each day of the site's articles → its bundle (see ``grouped_days``)."""
-    counts = Counter(day_of(article) for article in site.articles.values())
+    counts = Counter(day_of(article, site.config.tz) for article in site.articles.values())
     return grouped_days(counts, _BUNDLE_ARTICLES)
 
 
@@ -140,9 +141,10 @@ def grouped_days(counts: Mapping[str, int], most: int) -> dict[str, str]:
     return bundle_of
 
 
-def day_of(article: Article) -> str:
-    """The day an article is indexed under, ``2023-09-14``: bundles take whole days."""
-    return article.published.strftime("%Y-%m-%d")
+def day_of(article: Article, zone: tzinfo) -> str:
+    """The day an article is indexed under, ``2023-09-14``, in the site's time zone, as
+    its digest pages have it: bundles take whole days."""
+    return article.published.astimezone(zone).strftime("%Y-%m-%d")
 
 
 def month_of(article: Article) -> str:
@@ -321,7 +323,7 @@ class _Copies:
             self._passed += article is not None
             if article is None or _BODY_MARK not in file.content:
                 continue
-            name = f"{self._bundle_of_day[day_of(article)]}/{file.path}"
+            name = f"{self._bundle_of_day[day_of(article, site.config.tz)]}/{file.path}"
             copy = self.folder / name
             before = self._before.get(name)
             there = before is not None and copy.is_file()

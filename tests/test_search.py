@@ -66,13 +66,13 @@ def test_the_build_makes_the_index_and_the_search_page(built_example) -> None:
     site_dir, result = built_example
     site = site_dir / "site"
     (bundle,) = search.bundle_paths(result.site)  # the example has fewer than 5,000 articles
-    assert bundle == "pagefind/2023-09-10/"  # named by its first day
+    assert bundle == "pagefind/2023-09-11/"  # named by its first day
     entry = json.loads((site / bundle / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["ar"]
     assert entry["languages"]["ar"]["page_count"] == result.articles  # articles only
     page = (site / "search" / "index.html").read_text()
-    assert 'src="/news-digest/pagefind/2023-09-10/pagefind-ui.js"' in page
-    assert 'data-bundles="/news-digest/pagefind/2023-09-10/"' in page
+    assert 'src="/news-digest/pagefind/2023-09-11/pagefind-ui.js"' in page
+    assert 'data-bundles="/news-digest/pagefind/2023-09-11/"' in page
     assert 'href="/news-digest/search/"' in (site / "index.html").read_text()
     assert "wasm-unsafe-eval" in page
 
@@ -102,7 +102,7 @@ def test_a_rebuild_of_the_same_articles_keeps_the_index_and_a_change_remakes_it(
     saved.write_text(saved.read_text("utf-8").replace("title:", "title: تعديل", 1), "utf-8")
     build_site(site_dir)
     remade = _bundle(site_dir)
-    stamp, entry = "2023-09-10/digest-pages.sha256", "2023-09-10/pagefind-entry.json"
+    stamp, entry = "2023-09-11/digest-pages.sha256", "2023-09-11/pagefind-entry.json"
     assert remade[stamp] != first[stamp]
     assert remade[entry][1] != first[entry][1]
 
@@ -160,7 +160,8 @@ def test_each_bundle_has_its_index_and_a_change_indexes_its_bundle_only(
 ) -> None:
     site_dir = _two_months(tmp_path, monkeypatch)
     result = build_site(site_dir)
-    days = sorted({search.day_of(a) for a in result.site.articles.values()}, reverse=True)
+    zone = result.site.config.tz
+    days = sorted({search.day_of(a, zone) for a in result.site.articles.values()}, reverse=True)
     paths = search.bundle_paths(result.site)
     assert paths == tuple(f"pagefind/{day}/" for day in days)  # newest first
     assert paths[-1] == f"pagefind/{AUGUST_BUNDLE}/" and len(paths) > 2
@@ -291,7 +292,7 @@ def test_only_the_pages_that_changed_are_copied_for_the_index_again(tmp_path: Pa
     result = build_site(site_dir)
     second = _copies(site_dir)
     edited = next(a for a in result.site.articles.values() if a.origin.endswith(saved.name))
-    copy = f"2023-09-10/articles/{edited.slug}/index.html"  # in the example's one bundle
+    copy = f"2023-09-11/articles/{edited.slug}/index.html"  # in the example's one bundle
     assert second[copy] != first[copy]
     assert (
         "A sentence added later." in (site_dir / CACHE_DIR / search.COPIES_DIR / copy).read_text()
@@ -368,7 +369,7 @@ def test_a_query_in_other_spellings_finds_the_article_in_a_browser(
         "return performance.getEntriesByType('resource').map(entry => entry.name)"
     )
     assert any(
-        urlsplit(url).path == "/news-digest/pagefind/2023-09-10/pagefind.js" for url in loaded
+        urlsplit(url).path == "/news-digest/pagefind/2023-09-11/pagefind.js" for url in loaded
     )
     assert {urlsplit(url).hostname for url in loaded} == {"127.0.0.1"}
 
