@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -51,6 +52,10 @@ _ADVERB_STEM_SHARE = 0.3
 _TOPIC_REPEAT_FACTOR = 1.3
 # Articles a word needs before how it is used tells anything about it.
 _MIN_EVIDENCE = 5
+# A word that ends a clause in fewer than this share of its articles wants a complement
+# after it; judged on this many articles at least, since a few summaries may all go on.
+_CLAUSE_END_SHARE = 0.08
+_COMPLEMENT_EVIDENCE = 10
 # A word is a piece of a longer name when this share of its articles has the longer one.
 _WHOLE_NAME_SHARE = 0.5
 # A name's other word stands for the whole name when this share of its articles has it.
@@ -129,6 +134,7 @@ class Corpus:
     repeated: Counter[str]  # word -> articles that use it more than once
     repeat_rate: float  # the share of a word's articles that repeat it, over all words
     numbered: Counter[str]  # token -> articles that write it next to a number
+    clause_ends: Counter[str]  # token -> articles that write it last in a clause
     # phrase -> the relation adjectives (الإسرائيلي, اليمني) the site writes after it, in
     # two articles or more, with how many
     owners: Mapping[str, Counter[str]]
@@ -175,6 +181,7 @@ class Corpus:
         document_frequency: Counter[str] = Counter()
         repeated: Counter[str] = Counter()
         numbered: Counter[str] = Counter()
+        clause_ends: Counter[str] = Counter()
         for (title, body), keep in zip(words, wanted, strict=True):
             title_tokens = [token_of.get(word, "") for word in title]
             body_tokens = [token_of.get(word, "") for word in body]
@@ -184,8 +191,11 @@ class Corpus:
             document_frequency.update(counts.keys())
             repeated.update(itertools.compress(counts, map((1).__lt__, counts.values())))
             tokens = title_tokens + body_tokens
-            numbered.update(_next_to_numbers(title + body, tokens, numbers))
-            texts.append(Text(title + body, tokens, counts, in_title) if keep else None)
+            both = title + body
+            numbered.update(_next_to_numbers(both, tokens, numbers))
+            # a token followed by a boundary (each part ends with one) ends a clause
+            clause_ends.update(set(itertools.compress(tokens, map(operator.not_, both[1:]))))
+            texts.append(Text(both, tokens, counts, in_title) if keep else None)
         words_used = sum(n for phrase, n in document_frequency.items() if " " not in phrase)
         words_repeated = sum(n for phrase, n in repeated.items() if " " not in phrase)
         rate = words_repeated / words_used if words_used else 0.0
@@ -200,6 +210,7 @@ class Corpus:
             repeated,
             rate,
             numbered,
+            clause_ends,
             pairs.owners,
             pairs.followers,
             pairs.genitives,
@@ -291,6 +302,7 @@ class Corpus:
             or self._is_spread(phrase)
             or self._is_kind(phrase)
             or self._counts_things(phrase)
+            or self._wants_complement(phrase)
         )
 
     def _is_description(self, words: Sequence[str]) -> bool:
@@ -499,6 +511,17 @@ class Corpus:
             return True
         articles = self.document_frequency.get(phrase, 0)
         return articles - self.held.get(phrase, 0) >= _SHORT_FORM_SHARE * articles
+
+    def _wants_complement(self, token: str) -> bool:
+        """A word the site almost never writes last in a clause: it wants what follows it
+        (مقتل 11 شخصا, اعتقال عشرات, وقف إطلاق النار, الإفراج عن; a first name its
+        surname), so it names nothing alone. A topic ends a clause in a good share of its
+        articles (في اليمن., مكافحة الإرهاب.)."""
+        articles = self.document_frequency.get(token, 0)
+        return (
+            articles >= _COMPLEMENT_EVIDENCE
+            and self.clause_ends[token] < _CLAUSE_END_SHARE * articles
+        )
 
     def _counts_things(self, token: str) -> bool:
         """A word that counts or measures what a number says (7.8 بالمئة, 1200 دولار
