@@ -342,10 +342,13 @@ def _straddles(key: str, other: str) -> bool:
 def _learn_whole_name(pair: str, corpus: Corpus, whole_names: dict[str, str]) -> None:
     """Each word of a two-word name that the site mostly writes inside it (دونالد and
     ترامب in دونالد ترامب) as a piece of it, though an article may say one word alone
-    and the other word, said once per article, is no name by itself."""
+    and the other word, said once per article, is no name by itself. Of a person's name,
+    the surname is enough (مارادونا of دييغو مارادونا): the first name starts other
+    people's names too (دييغو كوستا)."""
     words = pair.split()
-    if all(corpus.is_mostly_inside(word, pair) for word in words):
-        for word in words:
+    inside = [word for word in words if corpus.is_mostly_inside(word, pair)]
+    if len(inside) == len(words) or (inside == words[-1:] and corpus.is_personal_name(pair)):
+        for word in inside:
             whole_names[word] = max(
                 (whole_names.get(word, pair), pair),
                 key=lambda whole: (corpus.document_frequency[whole], whole),
@@ -479,11 +482,14 @@ def _with_kinds_named(
 def _in_other_name(word: str, whole: str, text: Text, corpus: Corpus) -> bool:
     """Whether the article writes ``word`` in a name other than ``whole`` (كوريا in كوريا
     الجنوبية), not merely after an adjective, which starts no name (الزعيم الكوري الشمالي
-    كيم, الأرجنتيني مارادونا)."""
+    كيم, الأرجنتيني مارادونا), nor as the end of a longer form of ``whole`` itself
+    (أرماندو مارادونا, written after دييغو)."""
+    first = whole.partition(" ")[0]
     return whole != word and any(
         pair != whole
         and pair.count(" ") == 1
         and word in pair.split()
+        and f"{first} {pair}" not in text.counts
         and not is_adjective_shaped(pair.partition(" ")[0])
         and corpus.is_short_form(word, pair)
         for pair in text.counts
