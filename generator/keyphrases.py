@@ -302,7 +302,6 @@ class Corpus:
             or self._is_spread(phrase)
             or self._is_kind(phrase)
             or self._counts_things(phrase)
-            or self._wants_complement(phrase)
         )
 
     def _is_description(self, words: Sequence[str]) -> bool:
@@ -512,11 +511,11 @@ class Corpus:
         articles = self.document_frequency.get(phrase, 0)
         return articles - self.held.get(phrase, 0) >= _SHORT_FORM_SHARE * articles
 
-    def _wants_complement(self, token: str) -> bool:
+    def wants_complement(self, token: str) -> bool:
         """A word the site almost never writes last in a clause: it wants what follows it
         (مقتل 11 شخصا, اعتقال عشرات, وقف إطلاق النار, الإفراج عن; a first name its
-        surname), so it names nothing alone. A topic ends a clause in a good share of its
-        articles (في اليمن., مكافحة الإرهاب.)."""
+        surname), so alone it names nothing, though it may start a name (الضفة الغربية).
+        A topic ends a clause in a good share of its articles (في اليمن., مكافحة الإرهاب.)."""
         articles = self.document_frequency.get(token, 0)
         return (
             articles >= _COMPLEMENT_EVIDENCE

@@ -283,6 +283,8 @@ def _extract(
                     piece_score = tf_idf(text, phrase, frequency, total, False)
                     counted, phrase = whole_said, whole
                     frequency = max(map(corpus.document_frequency.get, (whole_said, whole)))
+                elif corpus.wants_complement(phrase):
+                    continue  # مقتل (11 شخصا), غادة (عادل): no topic alone
             if phrase.count(" ") == 1 and phrase not in pairs_seen:
                 pairs_seen.add(phrase)
                 _learn_whole_name(phrase, corpus, whole_names)

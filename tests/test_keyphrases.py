@@ -45,6 +45,7 @@ def test_keyphrases(case):
     for name, reads_so in (
         ("topics", corpus.is_topic),
         ("constructs", corpus.is_construct),
+        ("complements", corpus.wants_complement),
         ("kinds", corpus.names_kinds),
     ):
         expected = dict.fromkeys(case.get(name, ()), True)
