@@ -17,6 +17,11 @@ def write_text_atomically(path: Path, text: str, *, durable: bool = True) -> Non
     rename, so even a power cut cannot leave the new name on an empty file (the feed
     store's history needs that; a cache, which is checked when read and made again when
     damaged, does not)."""
+    write_bytes_atomically(path, text.encode("utf-8"), durable=durable)
+
+
+def write_bytes_atomically(path: Path, content: bytes, *, durable: bool = True) -> None:
+    """``write_text_atomically`` for bytes (a cache of arrays)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
@@ -25,8 +30,8 @@ def write_text_atomically(path: Path, text: str, *, durable: bool = True) -> Non
     except OSError as error:
         raise OSError(error.errno, error.strerror, str(path)) from error
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
-from . import articlecache, pagecache, tagcache, unchanged, workers
+from . import articlecache, pagecache, tagcache, tokencache, unchanged, workers
 from .articles import Parsed, read_saved
 from .config import SiteConfig
 from .dedupe import same_story_groups, with_groups
@@ -34,7 +34,7 @@ from .search import COPIES_DIR, with_search_index
 from .slugs import unique_slugs
 from .syndication import feeds, hosting_files, sitemap
 from .tags import given_tag_problems
-from .textindex import Corpus, encode
+from .textindex import Corpus
 from .theme_files import load_labels, static_files
 from .urls import Urls
 from .write import recover, write_site
@@ -179,7 +179,8 @@ def analyse(
     saved, saved_problems = read.articles, read.problems
     fit, unfit = articles_fit_for_xml((*saved, *fed.articles))
     articles = _with_unique_slugs(fit)
-    corpus = functools.cache(lambda: encode(articles))  # tokenized once, and only if needed
+    # tokenized once, and only if needed; unchanged texts as an earlier build tokenized them
+    corpus = functools.cache(lambda: tokencache.encoded(articles, cache_dir=cache_dir))
 
     def grouping() -> tuple[list[list[str]], Corpus | None]:
         """The same-story groups, and the articles tokenized if that was needed."""

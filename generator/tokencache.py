@@ -1,0 +1,134 @@
+"""Tokenized articles kept on disk, so a rebuild tokenizes only the articles that changed.
+
+Same-story grouping and related stories read every article as token ids
+(``textindex.encode``). When one article of thousands changes, both stages run again over
+all of them, and tokenizing every text again was most of their cost (12 s of a rebuild of
+30,000 articles). The ids of each article are kept under a hash of the text they come from,
+with the vocabulary they index; a build takes the kept ids of unchanged texts, tokenizes
+the others, and numbers the words again by first appearance, as ``encode`` does, so the
+result is the very ``Corpus`` a build without the cache makes.
+
+The file is binary (NumPy arrays, no pickle): a kept copy of every token as text would
+take longer to read back than tokenizing it again.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__, cache
+from .atomicwrite import write_bytes_atomically
+from .model import Article
+from .normalize import tokenize
+from .textindex import Corpus, article_text
+
+# Bumped whenever tokenizing (normalize.tokenize, textindex.article_text) can give other
+# tokens for the same text; a new release of the package invalidates them too.
+TOKENS_VERSION = 1
+FILE_NAME = "text-tokens.npz"
+_SEPARATOR = "\n"  # never inside a token: tokens are words
+
+
+def encoded(articles: Sequence[Article], *, cache_dir: Path | None) -> Corpus:
+    """``textindex.encode(articles)``, with the ids of texts tokenized by an earlier build
+    read from ``cache_dir``, and the file rewritten when the texts changed."""
+    keys = [cache.digest([(a.title, a.body_html, a.summary)]) for a in articles]
+    kept_keys, words, rows = _load(cache_dir / FILE_NAME) if cache_dir else ((), [], {})
+    vocabulary: dict[str, int] | None = None  # made only when a text must be tokenized
+    titles, bodies = [], []
+    for article, key in zip(articles, keys, strict=True):
+        if key not in rows:
+            if vocabulary is None:
+                vocabulary = {word: index for index, word in enumerate(words)}
+            rows[key] = tuple(
+                np.fromiter(
+                    (vocabulary.setdefault(token, len(vocabulary)) for token in tokenize(text)),
+                    dtype=np.int64,
+                )
+                for text in (article.title, article_text(article))
+            )
+        title, body = rows[key]
+        titles.append(title)
+        bodies.append(body)
+    if vocabulary is not None:
+        words = list(vocabulary)
+    corpus = _by_first_appearance([a.id for a in articles], titles, bodies, words)
+    if cache_dir is not None and keys != list(kept_keys):
+        _save(cache_dir / FILE_NAME, keys, corpus)
+    return corpus
+
+
+def _by_first_appearance(
+    ids: list[str], titles: list[np.ndarray], bodies: list[np.ndarray], words: list[str]
+) -> Corpus:
+    """The corpus with its words numbered in the order they first appear, titles first,
+    as ``encode`` numbers them: kept ids index an earlier build's vocabulary."""
+    rows = [*titles, *bodies]
+    flat = np.concatenate([*rows, np.zeros(0, dtype=np.int64)])
+    seen, first = np.unique(flat, return_index=True)
+    order = seen[np.argsort(first)]  # the kept ids, by first appearance
+    renumbered = np.zeros(len(words), dtype=np.int64)
+    renumbered[order] = np.arange(len(order))
+    ends = np.cumsum([len(row) for row in rows])[:-1]
+    split = np.split(renumbered[flat], ends) if rows else []
+    return Corpus(
+        tuple(ids),
+        tuple(split[: len(titles)]),
+        tuple(split[len(titles) :]),
+        tuple(words[index] for index in order.tolist()),
+    )
+
+
+def _save(path: Path, keys: list[str], corpus: Corpus) -> None:
+    rows = [*corpus.titles, *corpus.bodies]
+    arrays = {
+        "version": _text_array(_version()),
+        "keys": _text_array(_SEPARATOR.join(keys)),
+        "words": _text_array(_SEPARATOR.join(corpus.words)),
+        "lengths": np.array([len(row) for row in rows], dtype=np.int64),
+        "tokens": np.concatenate([*rows, np.zeros(0, dtype=np.int64)]).astype(np.int32),
+    }
+    stream = io.BytesIO()
+    np.savez(stream, **arrays)
+    write_bytes_atomically(path, stream.getvalue(), durable=False)
+
+
+def _load(path: Path) -> tuple[list[str], list[str], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The kept articles' keys, the vocabulary, and each key's title and body ids; nothing
+    from a file of another version or one that cannot be read whole."""
+    try:
+        with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as stored:
+            if _text(stored["version"]) != _version():
+                return [], [], {}
+            keys = _text(stored["keys"]).split(_SEPARATOR)
+            words = _text(stored["words"]).split(_SEPARATOR)
+            lengths = stored["lengths"]
+            tokens = stored["tokens"].astype(np.int64)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return [], [], {}
+    if len(lengths) != 2 * len(keys) or lengths.sum() != len(tokens) or not _within(tokens, words):
+        return [], [], {}
+    split = np.split(tokens, np.cumsum(lengths)[:-1])
+    rows = {key: (split[i], split[len(keys) + i]) for i, key in enumerate(keys)}
+    return keys, words, rows
+
+
+def _within(tokens: np.ndarray, words: list[str]) -> bool:
+    return not len(tokens) or (int(tokens.min()) >= 0 and int(tokens.max()) < len(words))
+
+
+def _version() -> str:
+    return f"{__version__}/{TOKENS_VERSION}"
+
+
+def _text_array(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def _text(array: np.ndarray) -> str:
+    return array.tobytes().decode("utf-8")
