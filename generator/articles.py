@@ -77,6 +77,12 @@ def read_saved(config: SiteConfig, known: Mapping[str, Parsed]) -> SavedArticles
     to_parse: dict[str, tuple[str, str, str]] = {}  # key: text, article id, origin
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
         origin = path.relative_to(config.root).as_posix()
+        if path.is_symlink() and not path.exists():
+            message = (
+                "the file is a link to nothing (no such file, or links in a loop): not published"
+            )
+            in_order.append(Problem(origin, None, message))
+            continue
         if not is_inside(path, config.content_dir):
             message = "the file is a link to a file outside the content folder: not published"
             in_order.append(Problem(origin, None, message))
@@ -93,6 +99,10 @@ def read_saved(config: SiteConfig, known: Mapping[str, Parsed]) -> SavedArticles
             continue
         except UnicodeDecodeError as error:
             in_order.append(Problem(origin, None, f"the file is not UTF-8 text ({error.reason})"))
+            continue
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            in_order.append(Problem(origin, None, f"the file cannot be read ({reason})"))
             continue
         article_id = path.relative_to(folder).with_suffix("").as_posix()
         key = parse_key(data, article_id, config)

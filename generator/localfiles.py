@@ -29,5 +29,9 @@ def read_limited(path: Path, limit: int) -> bytes:
 
 
 def is_inside(path: Path, folder: Path) -> bool:
-    """Whether ``path``, once every link and ``..`` is followed, lies within ``folder``."""
-    return path.resolve().is_relative_to(folder.resolve())
+    """Whether ``path``, once every link and ``..`` is followed, lies within ``folder``; a
+    link that leads round in a loop leads nowhere inside it."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (RuntimeError, OSError):  # a loop of links: RuntimeError up to Python 3.12
+        return False

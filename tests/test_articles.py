@@ -170,7 +170,7 @@ def test_a_saved_article_over_the_size_limit_is_reported_and_skipped(tmp_path: P
     ]
 
 
-def test_a_saved_article_linking_out_of_the_content_folder_is_refused(tmp_path: Path) -> None:
+def test_an_article_file_linking_out_or_to_nothing_is_reported_and_skipped(tmp_path: Path) -> None:
     text = "---\ntitle: t\ndate: 2023-09-13\n---\nنص\n"
     site = _site(tmp_path, {})
     (tmp_path / "secret.md").write_text(text, encoding="utf-8")
@@ -179,13 +179,20 @@ def test_a_saved_article_linking_out_of_the_content_folder_is_refused(tmp_path: 
     articles_dir = site / "content" / "articles"
     (articles_dir / "leak.md").symlink_to(tmp_path / "secret.md")
     (articles_dir / "draft.md").symlink_to(site / "content" / "drafts" / "draft.md")
+    (articles_dir / "gone.md").symlink_to(site / "content" / "drafts" / "gone.md")
+    (articles_dir / "loop.md").symlink_to(articles_dir / "loop.md")
+    (articles_dir / "folder.md").mkdir()  # a folder named like an article
     articles, problems = read_saved_articles(load_config(site))
     assert [article.id for article in articles] == ["draft"]
+    nothing = "the file is a link to nothing (no such file, or links in a loop): not published"
     assert [(p.origin, p.message) for p in problems] == [
+        ("content/articles/folder.md", "the file cannot be read (Is a directory)"),
+        ("content/articles/gone.md", nothing),
         (
             "content/articles/leak.md",
             "the file is a link to a file outside the content folder: not published",
-        )
+        ),
+        ("content/articles/loop.md", nothing),
     ]
 
 
