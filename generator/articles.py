@@ -24,7 +24,7 @@ import markdown
 
 from . import __version__, frontmatter, workers
 from .config import SiteConfig
-from .localfiles import TooLarge, is_inside, read_limited
+from .localfiles import TooLarge, inside_checker, read_limited
 from .localize import text_direction
 from .model import Article
 from .normalize import arabic_letters
@@ -75,6 +75,7 @@ def read_saved(config: SiteConfig, known: Mapping[str, Parsed]) -> SavedArticles
     problems: list[Problem] = []
     in_order: list[str | Problem] = []  # each file's parse key, or the problem reading it
     to_parse: dict[str, tuple[str, str, str]] = {}  # key: text, article id, origin
+    in_content = inside_checker(config.content_dir)
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
         origin = path.relative_to(config.root).as_posix()
         if path.is_symlink() and not path.exists():
@@ -83,7 +84,7 @@ def read_saved(config: SiteConfig, known: Mapping[str, Parsed]) -> SavedArticles
             )
             in_order.append(Problem(origin, None, message))
             continue
-        if not is_inside(path, config.content_dir):
+        if not in_content(path):
             message = "the file is a link to a file outside the content folder: not published"
             in_order.append(Problem(origin, None, message))
             continue
@@ -219,6 +220,8 @@ def _resolve_related(
 ) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
     """Each article with ``explicit_related`` set to the ids its names resolve to, and a
     problem for each name that resolves to no article, or to more than one."""
+    if not any(related for _, related in read):  # the index of every name is not needed
+        return tuple(article for article, _ in read), ()
     names = _NameIndex([article for article, _ in read])
     origins = {article.id: article.origin for article, _ in read}
     articles: list[Article] = []

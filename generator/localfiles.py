@@ -8,6 +8,8 @@ callers check that the file really lies in the folder it is meant to be in.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -35,3 +37,21 @@ def is_inside(path: Path, folder: Path) -> bool:
         return path.resolve().is_relative_to(folder.resolve())
     except (RuntimeError, OSError):  # a loop of links: RuntimeError up to Python 3.12
         return False
+
+
+def inside_checker(folder: Path) -> Callable[[Path], bool]:
+    """``is_inside`` for many files of a few folders (every saved article): a file that is
+    no link lies where its folder really is, so each folder is resolved once, and only a
+    link is followed on its own."""
+    real_folder = folder.resolve()
+    real = functools.cache(Path.resolve)
+
+    def inside(path: Path) -> bool:
+        if path.is_symlink():
+            return is_inside(path, folder)
+        try:
+            return (real(path.parent) / path.name).is_relative_to(real_folder)
+        except (RuntimeError, OSError):
+            return False
+
+    return inside
