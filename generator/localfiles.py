@@ -43,15 +43,14 @@ def inside_checker(folder: Path) -> Callable[[Path], bool]:
     """``is_inside`` for many files of a few folders (every saved article): a file that is
     no link lies where its folder really is, so each folder is resolved once, and only a
     link is followed on its own."""
-    real_folder = folder.resolve()
     real = functools.cache(Path.resolve)
 
     def inside(path: Path) -> bool:
         if path.is_symlink():
             return is_inside(path, folder)
         try:
-            return (real(path.parent) / path.name).is_relative_to(real_folder)
-        except (RuntimeError, OSError):
+            return (real(path.parent) / path.name).is_relative_to(real(folder))
+        except (RuntimeError, OSError):  # a loop of links on the way
             return False
 
     return inside
