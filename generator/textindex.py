@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,15 +63,23 @@ def encode(articles: Sequence[Article], *, reuse: Reusable = None) -> Corpus:
                 tuple(reuse.bodies[i] for i in picked),
                 reuse.words,
             )
-    vocabulary: defaultdict[str, int] = defaultdict()
-    vocabulary.default_factory = vocabulary.__len__  # a new word gets the next id
-
-    def ids(text: str) -> np.ndarray:
-        return np.fromiter(map(vocabulary.__getitem__, tokenize(text)), dtype=np.int64)
-
-    titles = tuple(ids(article.title) for article in articles)
-    bodies = tuple(ids(article_text(article)) for article in articles)
+    vocabulary = Vocabulary()
+    titles = tuple(vocabulary.ids(article.title) for article in articles)
+    bodies = tuple(vocabulary.ids(article_text(article)) for article in articles)
     return Corpus(tuple(a.id for a in articles), titles, bodies, tuple(vocabulary))
+
+
+class Vocabulary(defaultdict[str, int]):
+    """Word ids, numbered as words first come: a new word gets the next id."""
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.default_factory = self.__len__
+        self.update((word, index) for index, word in enumerate(words))
+
+    def ids(self, text: str) -> np.ndarray:
+        """The ids of the text's tokens, new words numbered on."""
+        return np.fromiter(map(self.__getitem__, tokenize(text)), dtype=np.int64)
 
 
 def stem_ids(

@@ -24,8 +24,7 @@ import numpy as np
 from . import __version__, cache
 from .atomicwrite import write_bytes_atomically
 from .model import Article
-from .normalize import tokenize
-from .textindex import Corpus, article_text
+from .textindex import Corpus, Vocabulary, article_text
 
 # Bumped whenever tokenizing (normalize.tokenize, textindex.article_text) can give other
 # tokens for the same text; a new release of the package invalidates them too.
@@ -38,27 +37,28 @@ def encoded(articles: Sequence[Article], *, cache_dir: Path | None) -> Corpus:
     """``textindex.encode(articles)``, with the ids of texts tokenized by an earlier build
     read from ``cache_dir``, and the file rewritten when the texts changed."""
     keys = [cache.digest([(a.title, a.body_html, a.summary)]) for a in articles]
-    kept_keys, words, rows = _load(cache_dir / FILE_NAME) if cache_dir else ((), [], {})
-    vocabulary: dict[str, int] | None = None  # made only when a text must be tokenized
-    titles, bodies = [], []
-    for article, key in zip(articles, keys, strict=True):
-        if key not in rows:
-            if vocabulary is None:
-                vocabulary = {word: index for index, word in enumerate(words)}
-            rows[key] = tuple(
-                np.fromiter(
-                    (vocabulary.setdefault(token, len(vocabulary)) for token in tokenize(text)),
-                    dtype=np.int64,
-                )
-                for text in (article.title, article_text(article))
-            )
-        title, body = rows[key]
-        titles.append(title)
-        bodies.append(body)
-    if vocabulary is not None:
+    kept_keys, words, rows = _load(cache_dir / FILE_NAME) if cache_dir else ([], [], {})
+    numbered_here = not words  # no kept ids: numbered as ``encode`` numbers them
+    missing = {key: article for key, article in zip(keys, articles, strict=True) if key not in rows}
+    if missing:  # titles first, then bodies, as ``encode`` reads them
+        vocabulary = Vocabulary(words)
+        titles = {key: vocabulary.ids(article.title) for key, article in missing.items()}
+        bodies = {key: vocabulary.ids(article_text(article)) for key, article in missing.items()}
+        rows.update((key, (titles[key], bodies[key])) for key in missing)
         words = list(vocabulary)
-    corpus = _by_first_appearance([a.id for a in articles], titles, bodies, words)
-    if cache_dir is not None and keys != list(kept_keys):
+    ids = [article.id for article in articles]
+    if numbered_here:
+        corpus = Corpus(
+            tuple(ids),
+            tuple(rows[key][0] for key in keys),
+            tuple(rows[key][1] for key in keys),
+            tuple(words),
+        )
+    else:
+        corpus = _by_first_appearance(
+            ids, [rows[key][0] for key in keys], [rows[key][1] for key in keys], words
+        )
+    if cache_dir is not None and keys != kept_keys:
         _save(cache_dir / FILE_NAME, keys, corpus)
     return corpus
 
@@ -111,7 +111,12 @@ def _load(path: Path) -> tuple[list[str], list[str], dict[str, tuple[np.ndarray,
             tokens = stored["tokens"].astype(np.int64)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return [], [], {}
-    if len(lengths) != 2 * len(keys) or lengths.sum() != len(tokens) or not _within(tokens, words):
+    if (
+        len(lengths) != 2 * len(keys)
+        or lengths.sum() != len(tokens)
+        or len(set(words)) != len(words)
+        or not _within(tokens, words)
+    ):
         return [], [], {}
     split = np.split(tokens, np.cumsum(lengths)[:-1])
     rows = {key: (split[i], split[len(keys) + i]) for i, key in enumerate(keys)}

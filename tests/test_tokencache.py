@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from related_fixtures import FIXTURES
 
-from generator import tokencache
+from generator import textindex, tokencache
 from generator.textindex import Corpus, encode
 
 ARTICLES = sorted(FIXTURES.values(), key=lambda article: article.id)
@@ -41,6 +41,10 @@ CHANGES = {
             articles[2], id="copy", slug="copy", title="عنوان آخر مختلف تماما عن غيره"
         ),
     ],
+    "a copy added": lambda articles: [
+        *articles,
+        dataclasses.replace(articles[1], id="twin", slug="twin"),
+    ],
     "one deleted": lambda articles: articles[1:],
     "order changed": lambda articles: articles[::-1],
     "all new": lambda articles: [
@@ -59,6 +63,12 @@ def test_a_rebuild_gives_the_corpus_of_a_fresh_tokenizing(tmp_path, change):
     assert_same(tokencache.encoded(second, cache_dir=tmp_path), encode(second))
     third = [*second, *ARTICLES[5:]]  # a build after that one reads what it kept
     assert_same(tokencache.encoded(third, cache_dir=tmp_path), encode(third))
+
+
+def test_texts_told_twice_are_numbered_as_a_fresh_tokenizing_numbers_them(tmp_path):
+    twins = [*ARTICLES, dataclasses.replace(ARTICLES[0], id="twin", slug="twin")]
+    assert_same(tokencache.encoded(twins, cache_dir=tmp_path), encode(twins))
+    assert_same(tokencache.encoded(twins[::-1], cache_dir=tmp_path), encode(twins[::-1]))
 
 
 def test_the_file_is_rewritten_only_when_the_texts_changed(tmp_path):
@@ -91,12 +101,12 @@ def test_a_damaged_file_is_tokenized_again(tmp_path, damage):
 def test_ids_kept_for_another_vocabulary_are_not_trusted(tmp_path, monkeypatch):
     """A file of an earlier tokenizer holds ids of its own words: read as this version's,
     they would name other words."""
-    tokencache.encoded(ARTICLES, cache_dir=tmp_path)
+    earlier = tokencache.encoded(ARTICLES, cache_dir=tmp_path)
     monkeypatch.setattr(tokencache, "TOKENS_VERSION", tokencache.TOKENS_VERSION + 1)
-    monkeypatch.setattr(tokencache, "tokenize", lambda text: text.split()[:3])
+    monkeypatch.setattr(textindex, "tokenize", lambda text: text.split()[:3])
     found = tokencache.encoded(ARTICLES, cache_dir=tmp_path)
     assert all(len(title) <= 3 for title in found.titles)
-    assert found.words != encode(ARTICLES).words
+    assert found.words != earlier.words
 
 
 def test_without_a_cache_folder_nothing_is_kept(tmp_path):
