@@ -2,11 +2,11 @@
 
 Same-story grouping and related stories read every article as token ids
 (``textindex.encode``). When one article of thousands changes, both stages run again over
-all of them, and tokenizing every text again was most of their cost (12 s of a rebuild of
-30,000 articles). The ids of each article are kept under a hash of the text they come from,
-with the vocabulary they index; a build takes the kept ids of unchanged texts, tokenizes
-the others, and numbers the words again by first appearance, as ``encode`` does, so the
-result is the very ``Corpus`` a build without the cache makes.
+all of them, and tokenizing every text again was most of their cost (about 10 s of a
+rebuild of 30,000 articles). The ids of each article are kept under a hash of the text
+they come from, with the vocabulary they index; a build takes the kept ids of unchanged
+texts, tokenizes the others, and numbers the words again by first appearance, as
+``encode`` does, so the result is the very ``Corpus`` a build without the cache makes.
 
 The file is binary (NumPy arrays, no pickle): a kept copy of every token as text would
 take longer to read back than tokenizing it again.
