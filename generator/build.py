@@ -82,6 +82,7 @@ class SiteData:
     tagged: tuple[Article, ...]  # every article with its tags, before reposts are merged away
     problems: tuple[Problem, ...]
     parsed: Mapping[str, Parsed]  # the saved files' parses, kept by a build for the next
+    tokens: tokencache.Tokens | None  # the articles tokenized, if a stage needed them
 
 
 def build(
@@ -115,6 +116,8 @@ def build(
     copies = cache_dir / COPIES_DIR
     written = write_site(with_search_index(made, site, copies), output_dir)
     articlecache.save(cache_dir, data.parsed)
+    if data.tokens is not None:
+        tokencache.save(cache_dir, data.tokens)
     pagecache.save(cache_dir, noted.pages)
     pages = written.get(_producer(render_pages), 0)
     if noted.kept:
@@ -180,12 +183,15 @@ def analyse(
     fit, unfit = articles_fit_for_xml((*saved, *fed.articles))
     articles = _with_unique_slugs(fit)
     # tokenized once, and only if needed; unchanged texts as an earlier build tokenized them
-    corpus = functools.cache(lambda: tokencache.encoded(articles, cache_dir=cache_dir))
+    tokens = functools.cache(lambda: tokencache.encoded(articles, cache_dir=cache_dir))
 
-    def grouping() -> tuple[list[list[str]], Corpus | None]:
+    def corpus() -> Corpus:
+        return tokens().corpus
+
+    def grouping() -> tuple[list[list[str]], tokencache.Tokens | None]:
         """The same-story groups, and the articles tokenized if that was needed."""
         groups = same_story_groups(articles, config.same_story, cache_dir=cache_dir, corpus=corpus)
-        return groups, corpus() if corpus.cache_info().currsize else None
+        return groups, tokens() if tokens.cache_info().currsize else None
 
     progress(f"tagging {len(articles)} articles")
     with workers.beside(grouping, worth_it=len(articles) >= _GROUPED_BESIDE_FROM) as grouped:
@@ -195,8 +201,13 @@ def analyse(
     grouped_articles, stories = with_groups(tagged, groups)
     progress("finding related stories")
     related = find_related(
-        grouped_articles, config.related, cache_dir=cache_dir, corpus=tokenized or corpus
+        grouped_articles,
+        config.related,
+        cache_dir=cache_dir,
+        corpus=tokenized.corpus if tokenized else corpus,
     )
+    if tokenized is None and tokens.cache_info().currsize:
+        tokenized = tokens()
     by_id = MappingProxyType({article.id: article for article in related})
     tag_index = index_by_tag(related)
     site = Site(
@@ -211,7 +222,8 @@ def analyse(
         sources=fed.health,
     )
     given = given_tag_problems(articles, config.tags)
-    return SiteData(site, tagged, (*saved_problems, *fed.problems, *unfit, *given), read.parsed)
+    problems = (*saved_problems, *fed.problems, *unfit, *given)
+    return SiteData(site, tagged, problems, read.parsed, tokenized)
 
 
 def _with_unique_slugs(articles: tuple[Article, ...]) -> tuple[Article, ...]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +34,18 @@ FILE_NAME = "text-tokens.npz"
 _SEPARATOR = "\n"  # never inside a token: tokens are words
 
 
-def encoded(articles: Sequence[Article], *, cache_dir: Path | None) -> Corpus:
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The articles tokenized, with what keeping them for the next build needs."""
+
+    corpus: Corpus
+    keys: tuple[str, ...]  # each article's text hash, in the corpus's order
+    kept: bool  # the file holds these already
+
+
+def encoded(articles: Sequence[Article], *, cache_dir: Path | None) -> Tokens:
     """``textindex.encode(articles)``, with the ids of texts tokenized by an earlier build
-    read from ``cache_dir``, and the file rewritten when the texts changed."""
+    read from ``cache_dir``; ``save`` keeps them once the site is written."""
     keys = [cache.digest([(a.title, a.body_html, a.summary)]) for a in articles]
     kept_keys, words, rows = _load(cache_dir / FILE_NAME) if cache_dir else ([], [], {})
     numbered_here = not words  # no kept ids: numbered as ``encode`` numbers them
@@ -58,9 +68,13 @@ def encoded(articles: Sequence[Article], *, cache_dir: Path | None) -> Corpus:
         corpus = _by_first_appearance(
             ids, [rows[key][0] for key in keys], [rows[key][1] for key in keys], words
         )
-    if cache_dir is not None and keys != kept_keys:
-        _save(cache_dir / FILE_NAME, keys, corpus)
-    return corpus
+    return Tokens(corpus, tuple(keys), keys == kept_keys)
+
+
+def save(cache_dir: Path, tokens: Tokens) -> None:
+    """Keep the tokens for the next build, unless the file holds them already."""
+    if not tokens.kept:
+        _save(cache_dir / FILE_NAME, list(tokens.keys), tokens.corpus)
 
 
 def _by_first_appearance(

@@ -25,6 +25,13 @@ def assert_same(found: Corpus, expected: Corpus) -> None:
         assert np.array_equal(kept, fresh)
 
 
+def tokenized(articles, folder) -> Corpus:
+    """As a build does: tokenize, then keep the tokens once the site is written."""
+    tokens = tokencache.encoded(articles, cache_dir=folder)
+    tokencache.save(folder, tokens)
+    return tokens.corpus
+
+
 def edited(article, sentence: str):
     return dataclasses.replace(article, body_html=f"<p>{sentence}</p>{article.body_html}")
 
@@ -57,27 +64,27 @@ CHANGES = {
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_rebuild_gives_the_corpus_of_a_fresh_tokenizing(tmp_path, change):
     first = ARTICLES[:5]
-    assert_same(tokencache.encoded(first, cache_dir=tmp_path), encode(first))
+    assert_same(tokenized(first, tmp_path), encode(first))
     assert (tmp_path / tokencache.FILE_NAME).exists()
     second = CHANGES[change](first)
-    assert_same(tokencache.encoded(second, cache_dir=tmp_path), encode(second))
+    assert_same(tokenized(second, tmp_path), encode(second))
     third = [*second, *ARTICLES[5:]]  # a build after that one reads what it kept
-    assert_same(tokencache.encoded(third, cache_dir=tmp_path), encode(third))
+    assert_same(tokenized(third, tmp_path), encode(third))
 
 
 def test_texts_told_twice_are_numbered_as_a_fresh_tokenizing_numbers_them(tmp_path):
     twins = [*ARTICLES, dataclasses.replace(ARTICLES[0], id="twin", slug="twin")]
-    assert_same(tokencache.encoded(twins, cache_dir=tmp_path), encode(twins))
-    assert_same(tokencache.encoded(twins[::-1], cache_dir=tmp_path), encode(twins[::-1]))
+    assert_same(tokenized(twins, tmp_path), encode(twins))
+    assert_same(tokenized(twins[::-1], tmp_path), encode(twins[::-1]))
 
 
 def test_the_file_is_rewritten_only_when_the_texts_changed(tmp_path):
-    tokencache.encoded(ARTICLES, cache_dir=tmp_path)
+    tokenized(ARTICLES, tmp_path)
     path = tmp_path / tokencache.FILE_NAME
     before = path.stat().st_mtime_ns, path.read_bytes()
-    tokencache.encoded(ARTICLES, cache_dir=tmp_path)
+    tokenized(ARTICLES, tmp_path)
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
-    tokencache.encoded(ARTICLES[1:], cache_dir=tmp_path)
+    tokenized(ARTICLES[1:], tmp_path)
     assert path.read_bytes() != before[1]
 
 
@@ -91,24 +98,25 @@ def test_the_file_is_rewritten_only_when_the_texts_changed(tmp_path):
     ],
 )
 def test_a_damaged_file_is_tokenized_again(tmp_path, damage):
-    tokencache.encoded(ARTICLES, cache_dir=tmp_path)
+    tokenized(ARTICLES, tmp_path)
     path = tmp_path / tokencache.FILE_NAME
     path.write_bytes(damage(path.read_bytes()))
     changed = [edited(ARTICLES[0], "سطر جديد"), *ARTICLES[1:]]
-    assert_same(tokencache.encoded(changed, cache_dir=tmp_path), encode(changed))
+    assert_same(tokenized(changed, tmp_path), encode(changed))
 
 
 def test_ids_kept_for_another_vocabulary_are_not_trusted(tmp_path, monkeypatch):
     """A file of an earlier tokenizer holds ids of its own words: read as this version's,
     they would name other words."""
-    earlier = tokencache.encoded(ARTICLES, cache_dir=tmp_path)
+    earlier = tokenized(ARTICLES, tmp_path)
     monkeypatch.setattr(tokencache, "TOKENS_VERSION", tokencache.TOKENS_VERSION + 1)
     monkeypatch.setattr(textindex, "tokenize", lambda text: text.split()[:3])
-    found = tokencache.encoded(ARTICLES, cache_dir=tmp_path)
+    found = tokenized(ARTICLES, tmp_path)
     assert all(len(title) <= 3 for title in found.titles)
     assert found.words != earlier.words
 
 
-def test_without_a_cache_folder_nothing_is_kept(tmp_path):
-    assert_same(tokencache.encoded(ARTICLES, cache_dir=None), encode(ARTICLES))
+def test_nothing_is_kept_before_the_build_keeps_it(tmp_path):
+    assert_same(tokencache.encoded(ARTICLES, cache_dir=tmp_path).corpus, encode(ARTICLES))
+    assert_same(tokencache.encoded(ARTICLES, cache_dir=None).corpus, encode(ARTICLES))
     assert not list(tmp_path.iterdir())
