@@ -101,10 +101,6 @@ def read_saved(config: SiteConfig, known: Mapping[str, Parsed]) -> SavedArticles
         except UnicodeDecodeError as error:
             in_order.append(Problem(origin, None, f"the file is not UTF-8 text ({error.reason})"))
             continue
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            in_order.append(Problem(origin, None, f"the file cannot be read ({reason})"))
-            continue
         article_id = path.relative_to(folder).with_suffix("").as_posix()
         key = parse_key(data, article_id, config)
         in_order.append(key)
