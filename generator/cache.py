@@ -18,6 +18,7 @@ from typing import Any
 
 from . import __version__
 from .atomicwrite import write_text_atomically
+from .model import Article
 
 
 def stored(cache_dir: Path | None, name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
@@ -56,6 +57,12 @@ def digest(rows: Iterable[Iterable[str]]) -> str:
             hashed.update(len(text).to_bytes(8, "little"))
             hashed.update(text)
     return hashed.hexdigest()
+
+
+def text_key(article: Article) -> str:
+    """The key of what an article says (title, body, summary): results derived from its
+    text alone (the words tagging reads, its token ids) are kept under it."""
+    return digest([(article.title, article.body_html, article.summary)])
 
 
 def _fingerprint(*parts: Any) -> str:

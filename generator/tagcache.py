@@ -84,7 +84,7 @@ def _written(articles: Sequence[Article], cache_dir: Path | None) -> list[tuple[
                 kept = stored["words"]
         except (OSError, ValueError, TypeError, KeyError):
             pass
-    keys = [cache.digest([(a.title, a.body_html, a.summary)]) for a in articles]
+    keys = [cache.text_key(article) for article in articles]
     now: dict[str, list[str]] = {}
     for article, key in zip(articles, keys, strict=True):
         found = now.get(key) or kept.get(key)

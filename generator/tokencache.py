@@ -46,7 +46,7 @@ class Tokens:
 def encoded(articles: Sequence[Article], *, cache_dir: Path | None) -> Tokens:
     """``textindex.encode(articles)``, with the ids of texts tokenized by an earlier build
     read from ``cache_dir``; ``save`` keeps them once the site is written."""
-    keys = [cache.digest([(a.title, a.body_html, a.summary)]) for a in articles]
+    keys = [cache.text_key(article) for article in articles]
     kept_keys, words, rows = _load(cache_dir / FILE_NAME) if cache_dir else ([], [], {})
     numbered_here = not words  # no kept ids: numbered as ``encode`` numbers them
     missing = {key: article for key, article in zip(keys, articles, strict=True) if key not in rows}
