@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from .jsonfeed import json_feeds
 from .localize import Localizer
 from .model import Article, FeedHealth, OutputFile, Site, Tag, index_by_tag
 from .opml import sources_opml
+from .pages import Context, page_contexts
 from .problems import Problem
 from .related import find_related
 from .render import render_pages
@@ -111,7 +112,8 @@ def build(
     kept = pagecache.NOTHING_KEPT if rebuild else pagecache.load(cache_dir, output_dir)
     noted = _PageNotes()
     made = (
-        (_producer(output), noted.passing(_well_formed(output(site)))) for output in _outputs(kept)
+        (_producer(output), noted.passing(_well_formed(output(site))))
+        for output in _outputs(kept, page_contexts(site))
     )
     copies = cache_dir / COPIES_DIR
     written = write_site(with_search_index(made, site, copies), output_dir)
@@ -246,11 +248,18 @@ def _still_with_pages(
     return tuple(tag for tag in tags if len(tag_index.get(tag.key, ())) >= min_articles)
 
 
-def _outputs(kept: pagecache.KeptPages) -> tuple[Output, ...]:
+def _outputs(kept: pagecache.KeptPages, contexts: Sequence[Context]) -> tuple[Output, ...]:
     """``OUTPUTS``, the pages taken from ``kept`` where the last build made them from the
-    same inputs."""
-    pages = functools.update_wrapper(functools.partial(render_pages, kept=kept), render_pages)
-    return tuple(pages if output is render_pages else output for output in OUTPUTS)
+    same inputs, and the pages and the sitemap made from one layout of the pages
+    (``contexts``)."""
+    given = {
+        render_pages: functools.partial(render_pages, kept=kept, contexts=contexts),
+        sitemap: functools.partial(sitemap, contexts=contexts),
+    }
+    return tuple(
+        functools.update_wrapper(given[output], output) if output in given else output
+        for output in OUTPUTS
+    )
 
 
 @dataclass(slots=True)

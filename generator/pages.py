@@ -8,7 +8,7 @@ types are the theme's contract, documented field by field in ``docs/themes.md``.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -399,10 +399,12 @@ def page_contexts(site: Site) -> tuple[Context, ...]:
     return tuple(chain.from_iterable(kind(site) for kind in PAGE_KINDS))
 
 
-def listed_paths(site: Site) -> tuple[str, ...]:
-    """The site paths a search engine should list: every page but the 404 page."""
+def listed_paths(site: Site, contexts: Sequence[Context] | None = None) -> tuple[str, ...]:
+    """The site paths a search engine should list: every page but the 404 page. A build
+    gives the ``page_contexts`` it renders, as laying out every page again costs seconds
+    on a large site."""
     return tuple(
         context.page.path
-        for context in page_contexts(site)
+        for context in (page_contexts(site) if contexts is None else contexts)
         if not isinstance(context, NotFoundContext)
     )

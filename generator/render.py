@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 
@@ -47,14 +47,18 @@ _OBJECT = re.compile(r"'(?:\w+\.)*(\w+) object'")
 PARALLEL_FROM = 2000
 
 
-def render_pages(site: Site, kept: KeptPages = NOTHING_KEPT) -> Iterator[OutputFile]:
+def render_pages(
+    site: Site, kept: KeptPages = NOTHING_KEPT, contexts: Sequence[Context] | None = None
+) -> Iterator[OutputFile]:
     """Page by page as they are rendered, in a stable order, so that each can be written
     before the next; on a large site, other processes render while this one writes. A
-    page the last build made from the same inputs (``kept``) is taken as it is."""
+    page the last build made from the same inputs (``kept``) is taken as it is;
+    ``contexts`` are the site's ``page_contexts``, when the caller has them already."""
     env = _environment(site)
     keys = PageKeys(site, _shared_inputs(site))
     shared = (env, site, keys, kept)
-    return workers.mapped(_render_page, shared, page_contexts(site), at_least=PARALLEL_FROM)
+    pages = page_contexts(site) if contexts is None else contexts
+    return workers.mapped(_render_page, shared, pages, at_least=PARALLEL_FROM)
 
 
 _Shared = tuple[Environment, Site, PageKeys, KeptPages]

@@ -16,7 +16,7 @@ creators and categories are plain text, as RSS has them.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from email.utils import format_datetime
@@ -29,7 +29,7 @@ from . import urls
 from .config import SiteConfig
 from .localize import text_direction
 from .model import Article, Digest, OutputFile, Site, Tag
-from .pages import listed_paths
+from .pages import Context, listed_paths
 from .xmlchars import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -145,14 +145,14 @@ def tag_channel(site: Site, tag: Tag) -> Channel:
     )
 
 
-def sitemap(site: Site) -> tuple[OutputFile, ...]:
-    """Every page but the 404 page, for search engines."""
+def sitemap(site: Site, contexts: Sequence[Context] | None = None) -> tuple[OutputFile, ...]:
+    """Every page but the 404 page, for search engines (``listed_paths``)."""
     link = site.urls
     out = io.StringIO()
     xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
     xml.startDocument()
     xml.startElement("urlset", {"xmlns": SITEMAP})
-    for path in sorted(listed_paths(site)):
+    for path in sorted(listed_paths(site, contexts)):
         xml.startElement("url", {})
         text_element(xml, "loc", link.absolute(path))
         xml.endElement("url")
