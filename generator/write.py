@@ -11,7 +11,15 @@ A file whose bytes are those of the file at its path in the current site is a ha
 to it in the new folder instead of a new file: it keeps its inode and its modification
 time, so a server's caches, rsync and git see only the files that really changed. The
 current site is only ever read, so a run that ends before the swap leaves it exactly as
-it was; deleting it after the swap only drops its names, and the linked files live on.
+it was.
+
+The site it replaces is not deleted but kept beside it (``.site-spare``), and the next
+write starts from it: a file it already holds as a link to the current site's file, when
+that file is still the one wanted, stays as it is; any other is replaced, and what the
+new site does not hold is removed before the swap. Most files of a rebuild are unchanged,
+so this spares making every folder and link of a large site again, and deleting the
+whole replaced site (on 30,000 articles, about 110,000 names). A spare of unchanged files
+costs little room, as they are the current site's own files under a second name.
 
 A process can also end without unwinding: ``kill -9``, a power cut, a CI runner torn
 down. Then the temporary folders stay (``.site-new-*``, ``.site-old-*``, as big as the
@@ -95,9 +103,9 @@ def write_site(
     """
     output_dir = recover(output_dir)
     with _StopSignals() as stop:
-        staging = _temporary_folder(output_dir, "new")
+        staging, reused = _staging_folder(output_dir)
         try:
-            written = _write_files(outputs, staging, output_dir)
+            written = _write_files(outputs, staging, output_dir, reused=reused)
             stop.hold()  # from here on the new site goes in whole; a signal waits for it
             _swap(staging, output_dir, exchange=exchange)
         except BaseException:
@@ -159,11 +167,37 @@ def _temporary_folder(output_dir: Path, kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-{kind}-", dir=output_dir.parent))
 
 
+def spare_folder(output_dir: Path) -> Path:
+    """Where the site a write replaced is kept for the next write to start from."""
+    return output_dir.parent / f".{output_dir.name}-spare"
+
+
+def _staging_folder(output_dir: Path) -> tuple[Path, bool]:
+    """A new temporary folder for the new site, and whether it is the spare site, moved
+    there first: a run that ends before the swap then leaves it as any other leftover."""
+    staging = _temporary_folder(output_dir, "new")
+    if _is_folder_itself(spare_folder(output_dir)):
+        try:
+            os.replace(spare_folder(output_dir), staging)  # onto the empty folder
+            return staging, True
+        except OSError:
+            pass  # a system that renames no folder onto another: start empty
+    return staging, False
+
+
 def _write_files(
-    outputs: Iterable[tuple[str, Iterable[OutputFile]]], staging: Path, output_dir: Path
+    outputs: Iterable[tuple[str, Iterable[OutputFile]]],
+    staging: Path,
+    output_dir: Path,
+    *,
+    reused: bool,
 ) -> Mapping[str, int]:
+    """Write ``outputs`` into ``staging``; when it is the spare site (``reused``), what is
+    there already is kept if it is the file wanted, replaced if not, and removed if the
+    new site has nothing at its path."""
     made_by: dict[str, str] = {}
-    folders = _Folders(staging, output_dir)
+    written: set[str] = set()
+    folders = _Folders(staging, output_dir, replacing=reused)
     for producer, files in outputs:
         for file in files:
             relative = safe_relative_path(file.path)
@@ -174,10 +208,28 @@ def _write_files(
             current = output_dir.joinpath(*relative.parts)
             try:
                 own = current if folders.is_own(current.parent) else None
-                _put(file.content, target, own, read_from=file.kept)
+                _put(file.content, target, own, read_from=file.kept, replacing=reused)
             except OSError as error:  # a full disk: name the file as the user knows it
                 raise OSError(error.errno, error.strerror, output_dir / relative) from error
+            written.add(str(target))
+    if reused:
+        _prune(staging, written, folders.made())
     return MappingProxyType(Counter(made_by.values()))
+
+
+def _prune(folder: Path | str, files: set[str], folders: set[str]) -> None:
+    """Remove from a reused folder what the new site does not hold: any file not among
+    ``files``, any folder not among ``folders`` (those that hold them), links included,
+    never followed."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.path in folders:
+                    _prune(entry.path, files, folders)
+                else:
+                    shutil.rmtree(entry.path)
+            elif entry.path not in files:
+                os.unlink(entry.path)
 
 
 class _Folders:
@@ -185,10 +237,15 @@ class _Folders:
     its own (no link on the way to them), each found out once rather than once a file:
     from the folder above it, known by then, with one call for each."""
 
-    def __init__(self, staging: Path, output_dir: Path) -> None:
+    def __init__(self, staging: Path, output_dir: Path, *, replacing: bool) -> None:
         self._staging = staging
+        self._replacing = replacing  # what is in the way was left by an earlier write
         self._made = {staging: True}
         self._own = {output_dir: os.path.realpath(output_dir) == str(output_dir)}
+
+    def made(self) -> set[str]:
+        """The folders of the new site, as strings."""
+        return {str(folder) for folder, made in self._made.items() if made}
 
     def make(self, folder: Path) -> bool:
         """Make a folder of the new site; False if it would not be inside it. A folder made
@@ -196,7 +253,7 @@ class _Folders:
         if folder not in self._made:
             parent = folder.parent
             made = self._staging in parent.parents or parent == self._staging
-            if not (made and self.make(parent) and _made_here(folder)):
+            if not (made and self.make(parent) and _made_here(folder, self._replacing)):
                 resolved = folder.resolve()
                 made = resolved == self._staging or self._staging in resolved.parents
                 if made:
@@ -215,11 +272,18 @@ class _Folders:
         return self._own[folder]
 
 
-def _made_here(folder: Path) -> bool:
+def _made_here(folder: Path, replacing: bool) -> bool:
+    """Make a folder in a folder of the new site; False when something is in its way that
+    this write did not put there. ``replacing``: what is in the way was left by an earlier
+    write, so a folder there is used as it is, and a file or link is replaced."""
     try:
         folder.mkdir()
     except FileExistsError:
-        return False
+        if not replacing:
+            return False
+        if not _is_folder_itself(folder):
+            os.unlink(folder)
+            folder.mkdir()
     return True
 
 
@@ -231,19 +295,48 @@ def _is_folder_itself(path: Path) -> bool:
         return False
 
 
-def _put(content: bytes, target: Path, current: Path | None, *, read_from: bool) -> None:
+def _put(
+    content: bytes, target: Path, current: Path | None, *, read_from: bool, replacing: bool
+) -> None:
     """Write ``target``, or link it to ``current`` when that holds the same bytes; a copy
     keeps the time too where no link can be made (another file system, or none allowed).
     No ``current``: the current site's folder is reached through a link, so it is not
     read. ``read_from``: the content was just read from ``current`` itself (a file of its
-    own, not a link), so it is not read again to compare."""
-    if current is None or not (read_from or _holds(current, content)):
+    own, not a link), so it is not read again to compare. ``replacing``: what is at
+    ``target`` was left by an earlier write; it stays when it is ``current`` itself."""
+    same = current is not None and (read_from or _holds(current, content))
+    if replacing:
+        if same and _is_same_file(target, current):
+            return
+        _remove(target)
+    if not same:
         target.write_bytes(content)
         return
     try:
         os.link(current, target, follow_symlinks=False)
     except OSError:
         shutil.copy2(current, target, follow_symlinks=False)
+
+
+def _is_same_file(path: Path, other: Path) -> bool:
+    """Whether two names are one regular file (a hard link), neither of them a link."""
+    try:
+        status, other_status = os.lstat(path), os.lstat(other)
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and os.path.samestat(status, other_status)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder (a link is removed, never followed), if any."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(status.st_mode):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def _holds(current: Path, content: bytes) -> bool:
@@ -274,7 +367,7 @@ def _swap(staging: Path, output_dir: Path, *, exchange: bool) -> None:
         staging.rename(output_dir)
         return
     if exchange and _exchange(staging, output_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # the old site, now
+        _keep_as_spare(staging, output_dir)  # the old site, now
         return
     retired = _temporary_folder(output_dir, "old")
     retired.rmdir()
@@ -284,7 +377,16 @@ def _swap(staging: Path, output_dir: Path, *, exchange: bool) -> None:
     except BaseException:
         retired.rename(output_dir)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    _keep_as_spare(retired, output_dir)
+
+
+def _keep_as_spare(replaced: Path, output_dir: Path) -> None:
+    """Keep the replaced site for the next write to start from; delete it when something
+    else has the spare's name."""
+    try:
+        os.rename(replaced, spare_folder(output_dir))
+    except OSError:
+        shutil.rmtree(replaced, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:

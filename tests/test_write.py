@@ -13,7 +13,7 @@ import generator.build as build_module
 from generator.model import OutputFile, Site
 from generator.problems import BuildError
 from generator.search import BUNDLE_DIR
-from generator.write import Stopped, UnsafePathError, leftovers, write_site
+from generator.write import Stopped, UnsafePathError, leftovers, spare_folder, write_site
 
 _LONG_AGO = 1_000_000_000  # 2001: a time that no file written today can have
 
@@ -115,7 +115,7 @@ def test_leftovers_of_earlier_runs_are_removed_and_nothing_else(tmp_path: Path) 
 
     assert tree(output) == {"index.html": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["site", *kept, ".site-old-aaaaaaaa", ".site-old-bbbbbbbb", "elsewhere"]
+        ["site", ".site-spare", *kept, ".site-old-aaaaaaaa", ".site-old-bbbbbbbb", "elsewhere"]
     )
     assert all(tree(tmp_path / name) == {"keep.txt": b"mine"} for name in kept)
     assert tree(elsewhere) == {"keep.txt": b"mine"}
@@ -155,7 +155,8 @@ def test_both_ways_of_swapping_put_the_new_site_in_place(tmp_path: Path, exchang
     assert written == {"test": 2}
     assert tree(output) == {"index.html": b"new", "a/b.html": b"b"}
     assert output.stat().st_mode & 0o777 == 0o755
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-spare", "site"]
+    assert tree(spare_folder(output)) == {"old.html": b"old"}  # the site replaced
 
 
 def test_a_linked_output_folder_is_refused_and_its_target_left_alone(tmp_path: Path) -> None:
@@ -251,11 +252,11 @@ def _age(folder: Path) -> None:
             os.utime(path, (_LONG_AGO, _LONG_AGO))
 
 
-def _identities(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """Every file under the folder with its inode, modification time and number of names:
-    a file written again has another inode, since the old one lives until the swap."""
+def _identities(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under the folder with its inode and modification time: a file written
+    again has another inode, since the old one lives on in the spare site."""
     return {
-        path.relative_to(folder).as_posix(): (status.st_ino, status.st_mtime_ns, status.st_nlink)
+        path.relative_to(folder).as_posix(): (status.st_ino, status.st_mtime_ns)
         for path in sorted(folder.rglob("*"))
         if path.is_file() and not path.is_symlink()
         for status in [path.stat()]
@@ -283,8 +284,64 @@ def test_files_whose_bytes_are_unchanged_keep_their_inode_and_time(
         "a/same.html",
     }
     assert after["a/changed.html"][1] > _LONG_AGO * 10**9
-    assert all(names == 1 for _, _, names in after.values())  # the old site is deleted
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-spare", "site"]
+    assert tree(spare_folder(output)) == {**first, "gone.html": b"gone"}  # the site replaced
+    assert (output / "index.html").samefile(spare_folder(output) / "index.html")
+
+
+def test_a_write_starts_from_the_spare_site_and_leaves_exactly_the_new_one(
+    tmp_path: Path,
+) -> None:
+    """What the spare holds is kept if wanted, replaced if not (a folder where a file
+    goes, a file where a folder goes, a link), and removed if the new site lacks it;
+    a link in it is removed, never followed."""
+    outside = _folder(tmp_path / "outside", {"page.html": b"same", "in/x.html": b"x"})
+    output = tmp_path / "site"
+    first = {"index.html": b"home", "a/same.html": b"same", "a/changed.html": b"one"}
+    write_site(
+        [("test", [OutputFile(p, b) for p, b in {**first, "old/x.html": b"x"}.items()])], output
+    )
+    second = {**first, "a/changed.html": b"two", "file.html": b"a file"}
+    write_site([("test", [OutputFile(p, b) for p, b in second.items()])], output)
+    spare = spare_folder(output)
+    folder = spare.joinpath("a").stat().st_ino
+    (spare / "junk.html").write_bytes(b"junk")
+    (spare / "a" / "page.html").symlink_to(outside / "page.html")
+    (spare / "in").symlink_to(outside / "in", target_is_directory=True)
+    before = _identities(output)
+    outside_before = _identities(outside)
+
+    third = {
+        **first,
+        "a/changed.html": b"three",
+        "old": b"a file where a folder was",
+        "file.html/index.html": b"a folder where a file was",
+        "a/page.html": b"same",
+        "in/x.html": b"x",
+    }
+    write_site([("test", [OutputFile(p, b) for p, b in third.items()])], output)
+
+    assert tree(output) == third
+    assert not any(path.is_symlink() for path in output.rglob("*"))
+    assert output.joinpath("a").stat().st_ino == folder  # the spare's folder, used again
+    after = _identities(output)
+    assert {path for path in after if after[path] == before.get(path)} == {
+        "index.html",
+        "a/same.html",
+    }
+    assert _identities(outside) == outside_before
+    assert tree(spare) == second  # the site just replaced
+
+
+def test_a_spare_site_that_is_a_link_is_neither_used_nor_followed(tmp_path: Path) -> None:
+    elsewhere = _folder(tmp_path / "elsewhere", {"index.html": b"mine"})
+    output = tmp_path / "site"
+    write_site([("test", [OutputFile("index.html", b"old")])], output)
+    spare_folder(output).symlink_to(elsewhere, target_is_directory=True)
+    write_site([("test", [OutputFile("index.html", b"new")])], output)
+    assert tree(output) == {"index.html": b"new"}
+    assert spare_folder(output).is_symlink()
+    assert tree(elsewhere) == {"index.html": b"mine"}
 
 
 def test_a_file_reached_through_a_link_in_the_old_site_is_written_not_linked(
@@ -302,8 +359,8 @@ def test_a_file_reached_through_a_link_in_the_old_site_is_written_not_linked(
     write_site([("test", files)], output)
     assert tree(output) == {"a/index.html": b"same", "b.html": b"same"}
     assert not any(path.is_symlink() for path in output.rglob("*"))
-    inside = {inode for inode, _, _ in _identities(output).values()}
-    assert inside.isdisjoint(inode for inode, _, _ in outside.values())
+    inside = {inode for inode, _ in _identities(output).values()}
+    assert inside.isdisjoint(inode for inode, _ in outside.values())
     assert _identities(elsewhere) == outside
 
 
@@ -318,7 +375,7 @@ def test_where_no_link_can_be_made_an_unchanged_file_is_copied_with_its_time(
     output = tmp_path / "site"
     write_site([("test", [OutputFile("index.html", b"home")])], output)
     _age(output)
-    (inode, _, _) = _identities(output)["index.html"]
+    (inode, _) = _identities(output)["index.html"]
     monkeypatch.setattr(os, "link", no_link)
     write_site([("test", [OutputFile("index.html", b"home")])], output)
     assert tree(output) == {"index.html": b"home"}
@@ -361,7 +418,7 @@ def test_a_rebuild_after_an_article_changed_rewrites_only_the_files_whose_bytes_
     rewritten = {path for path in new if old_identities.get(path) != new_identities[path]}
     assert 0 < len(changed) < len(new)
     assert rewritten == changed
-    assert all(names == 1 for _, _, names in new_identities.values())
+    assert tree(spare_folder(output)) == old  # the site replaced, kept for the next build
 
 
 def _midway(site: Site) -> Iterator[OutputFile]:

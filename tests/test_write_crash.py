@@ -22,7 +22,7 @@ from conftest import build_site, copy_example_site, tree
 
 from generator.cli import main
 from generator.model import OutputFile
-from generator.write import leftovers, write_site
+from generator.write import leftovers, spare_folder, write_site
 
 ROOT = Path(__file__).parent.parent
 
@@ -164,8 +164,11 @@ def test_kills_at_random_moments_of_writing_always_leave_a_whole_site(tmp_path: 
 
     build_site(site)
     assert tree(output) == whole
-    assert inodes(output) == files  # what a killed run linked is gone with its folder
-    assert temporary_folders(output) == []
+    # what a killed run linked is gone with its folder: each file has two names, in the
+    # site and in the one it replaced, kept as the spare
+    assert inodes(output) == {path: (inode, 2) for path, (inode, _) in files.items()}
+    assert temporary_folders(output) == [".site-spare"]
+    assert tree(spare_folder(output)) == whole
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -173,7 +176,12 @@ def test_git_ignores_what_a_build_leaves_in_a_new_site(tmp_path: Path) -> None:
     site = tmp_path / "news"
     assert main(["init", str(site)]) == 0
     subprocess.run(["git", "init", "-q", str(site)], check=True)
-    left = [".site-new-abcd1234/index.html", ".site-old-abcd1234/index.html", ".cache/a.json"]
+    left = [
+        ".site-new-abcd1234/index.html",
+        ".site-old-abcd1234/index.html",
+        ".site-spare/index.html",
+        ".cache/a.json",
+    ]
     for name in left:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(b"")
