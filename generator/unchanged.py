@@ -32,6 +32,7 @@ from .problems import Problem
 from .search import COPIES_DIR
 from .sitelock import LOCK_FILE
 from .theme_files import THEME_DIR
+from .write import spare_folder
 
 FILE_NAME = "last-build.json"
 _CODE_DIR = Path(__file__).parent
@@ -60,7 +61,8 @@ def inputs_state(config: SiteConfig, cache_dir: Path) -> str | None:
     """The state of what a build reads, or None when it cannot be told (a link)."""
     hashed = hashlib.blake2b(digest_size=20)
     hashed.update(json.dumps((code_state(), repr(config)), ensure_ascii=False).encode())
-    skipped = {config.output_dir.name, cache_dir.name, *_NOT_INPUTS}
+    output = config.output_dir
+    skipped = {output.name, spare_folder(output).name, cache_dir.name, *_NOT_INPUTS}
     for entry in _files(config.root, config.root, skipped):
         if entry is None:
             return None
