@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,8 +23,8 @@ from .articles import Parsed, read_saved
 from .config import SiteConfig
 from .dedupe import same_story_groups, with_groups
 from .digests import group_into_digests
+from .feedfiles import feed_files
 from .feeds import FeedResult, collect_feed_articles
-from .jsonfeed import json_feeds
 from .localize import Localizer
 from .model import Article, FeedHealth, OutputFile, Site, Tag, index_by_tag
 from .opml import sources_opml
@@ -33,7 +34,7 @@ from .related import find_related
 from .render import render_pages
 from .search import COPIES_DIR, with_search_index
 from .slugs import unique_slugs
-from .syndication import feeds, hosting_files, sitemap
+from .syndication import hosting_files, sitemap
 from .tags import given_tag_problems
 from .textindex import Corpus
 from .theme_files import load_labels, static_files
@@ -49,8 +50,7 @@ _GROUPED_BESIDE_FROM = 1_000
 Output = Callable[[Site], Iterable[OutputFile]]
 OUTPUTS: tuple[Output, ...] = (
     render_pages,
-    feeds,
-    json_feeds,
+    feed_files,
     sources_opml,
     sitemap,
     hosting_files,
@@ -112,7 +112,7 @@ def build(
     kept = pagecache.NOTHING_KEPT if rebuild else pagecache.load(cache_dir, output_dir)
     noted = _PageNotes()
     made = (
-        (_producer(output), noted.passing(_well_formed(output(site))))
+        (_producer(output), noted.passing(_producer(output), _well_formed(output(site))))
         for output in _outputs(kept, page_contexts(site))
     )
     copies = cache_dir / COPIES_DIR
@@ -121,14 +121,17 @@ def build(
     if data.tokens is not None:
         tokencache.save(cache_dir, data.tokens)
     pagecache.save(cache_dir, noted.pages)
-    pages = written.get(_producer(render_pages), 0)
-    if noted.kept:
-        progress(f"{noted.kept} of {pages} pages kept as the last build made them")
+    pages, feeds = (_producer(output) for output in (render_pages, feed_files))
+    if any(noted.kept.values()):
+        progress(
+            f"{noted.kept[pages]} of {written.get(pages, 0)} pages and {noted.kept[feeds]} of "
+            f"{written.get(feeds, 0)} feeds kept as the last build made them"
+        )
     counts = unchanged.Counts(
         articles=len(site.articles),
         digests=len(site.digests),
         tags=len(site.tags),
-        pages=pages,
+        pages=written.get(pages, 0),
         files=sum(written.values()),
     )
     identity = unchanged.output_identity(output_dir)
@@ -254,6 +257,7 @@ def _outputs(kept: pagecache.KeptPages, contexts: Sequence[Context]) -> tuple[Ou
     (``contexts``)."""
     given = {
         render_pages: functools.partial(render_pages, kept=kept, contexts=contexts),
+        feed_files: functools.partial(feed_files, kept=kept),
         sitemap: functools.partial(sitemap, contexts=contexts),
     }
     return tuple(
@@ -264,27 +268,29 @@ def _outputs(kept: pagecache.KeptPages, contexts: Sequence[Context]) -> tuple[Ou
 
 @dataclass(slots=True)
 class _PageNotes:
-    """What a build learns of its pages as they pass on to be written."""
+    """What a build learns of its pages and feeds as they pass on to be written."""
 
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # for the next build
-    kept: int = 0  # taken as the last build made them
+    kept: Counter[str] = field(default_factory=Counter)  # by output: as the last build made
 
-    def passing(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
+    def passing(self, producer: str, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
         for file in files:
             if file.made_from:
                 self.pages[file.path] = pagecache.noted(file)
-                self.kept += file.kept
+                self.kept[producer] += file.kept
             yield file
 
 
 def _well_formed(files: Iterable[OutputFile]) -> Iterator[OutputFile]:
     """Each file as it is made, once checked: a broken feed stops the build before the
-    new site is swapped in, however many files were written before it."""
+    new site is swapped in, however many files were written before it. A file kept as the
+    last build made it was checked then."""
     for file in files:
-        check_well_formed((file,))
+        if not file.kept:
+            check_well_formed((file,))
         yield file
 
 
 def _producer(output: Output) -> str:
-    """An output as its error messages name it, e.g. ``syndication.feeds``."""
+    """An output as its error messages name it, e.g. ``feedfiles.feed_files``."""
     return f"{output.__module__.rpartition('.')[2]}.{output.__name__}"

@@ -10,13 +10,11 @@ same site gives the same bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from . import urls
-from .model import OutputFile, Site
-from .syndication import Channel, Creator, FeedItem, channels
+from .syndication import Channel, Creator, FeedItem
 from .xmlchars import xml_text
 
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -28,15 +26,8 @@ def json_path(rss_path: str) -> str:
     return rss_path.removesuffix(".xml") + ".json"
 
 
-def json_feeds(site: Site) -> Iterable[OutputFile]:
-    """Each channel as a JSON Feed."""
-    return (
-        OutputFile(json_path(channel.path), _document(channel, site.urls))
-        for channel in channels(site)
-    )
-
-
-def _document(channel: Channel, link: urls.Urls) -> bytes:
+def json_feed(channel: Channel, link: urls.Urls) -> bytes:
+    """A channel as a JSON Feed."""
     feed = {
         "version": VERSION,
         "title": channel.title,

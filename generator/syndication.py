@@ -15,8 +15,9 @@ creators and categories are plain text, as RSS has them.
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from email.utils import format_datetime
@@ -75,14 +76,15 @@ class Channel:
     items: tuple[FeedItem, ...]
 
 
-def channels(site: Site) -> tuple[Channel, ...]:
-    """The site's feed and one per tag that has a page."""
-    return (site_channel(site), *(tag_channel(site, tag) for tag in site.tags))
-
-
-def feeds(site: Site) -> Iterable[OutputFile]:
-    """Each channel as RSS 2.0."""
-    return (OutputFile(channel.path, _rss(channel, site.urls)) for channel in channels(site))
+def channel_inputs(site: Site) -> Iterator[tuple[str, Callable[[], Channel], object]]:
+    """The site's feed and one per tag that has a page: each channel's path, a way to make
+    it, and what it is made from besides the settings (its days, or its tag and articles),
+    by which a build tells whether the last one made it from the same."""
+    listed = site.config.feed_items
+    yield urls.FEED_PATH, functools.partial(site_channel, site), site.digests[:listed]
+    for tag in site.tags:
+        made = functools.partial(tag_channel, site, tag)
+        yield urls.tag_feed_path(tag.slug), made, (tag, site.tag_index.get(tag.key, ())[:listed])
 
 
 def site_channel(site: Site) -> Channel:
@@ -205,7 +207,8 @@ def _story_html(article: Article, link: urls.Urls, config: SiteConfig) -> str:
     return _directed(story, article.lang, article.dir)
 
 
-def _rss(channel: Channel, link: urls.Urls) -> bytes:
+def rss_feed(channel: Channel, link: urls.Urls) -> bytes:
+    """A channel as RSS 2.0."""
     out = io.StringIO()
     xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
     xml.startDocument()

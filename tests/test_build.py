@@ -202,7 +202,7 @@ def test_an_output_claiming_another_outputs_file_stops_the_build(
     with pytest.raises(BuildError) as raised:
         build_site(site_dir, rebuild=True)
     assert str(raised.value).startswith(
-        "'feed.xml' would be written by both syndication.feeds and test_build._second_feed"
+        "'feed.xml' would be written by both feedfiles.feed_files and test_build._second_feed"
     )
     assert tree(site_dir / "site") == before
 
