@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import tzinfo
 from pathlib import Path
 
@@ -172,9 +172,11 @@ def with_search_index(
         indexing = _Indexing(site, kept, Path(scratch))
         try:
             for producer, files in made:
-                yield producer, kept.passing(files)
+                # started once the last article page has passed: the pages after them
+                # (tags, lists) and the outputs after the pages are made meanwhile
+                yield producer, kept.passing(files, then=indexing.start)
                 if kept.every_page_passed():
-                    indexing.start()  # while the outputs after the pages are made
+                    indexing.start()  # a site without article pages
             yield _PRODUCER, indexing.files()
         finally:
             indexing.stop()
@@ -186,7 +188,8 @@ class _Indexing:
     differently on each run: a new index of the same pages would change bytes in the
     site, and its git history, for nothing). Pagefind runs over the bundles one after the
     other in a thread of its own, started as soon as every article page has passed, so
-    the outputs after the pages (feeds, sitemap, lists) are made meanwhile."""
+    the pages after them and the outputs after the pages (feeds, sitemap) are made
+    meanwhile."""
 
     def __init__(self, site: Site, kept: _Copies, scratch: Path) -> None:
         self._site = site
@@ -315,26 +318,36 @@ class _Copies:
         self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
         self._passed = 0  # article pages passed on so far
 
-    def passing(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
-        site = self._site
+    def passing(
+        self, files: Iterable[OutputFile], then: Callable[[], None]
+    ) -> Iterator[OutputFile]:
+        """The files, each article page among them copied; ``then`` is called once the
+        last article page is copied."""
         for file in files:
             yield file  # written first: a full disk is reported with the site's own file
-            article = self._by_file.get(file.path)
-            self._passed += article is not None
-            if article is None or _BODY_MARK not in file.content:
-                continue
-            name = f"{self._bundle_of_day[day_of(article, site.config.tz)]}/{file.path}"
-            copy = self.folder / name
-            before = self._before.get(name)
-            there = before is not None and copy.is_file()
-            if there and file.made_from and before[0] == file.made_from:
-                self._made[name] = before
-                continue
-            section = section_of(Story(headline=article.id), site.articles, self._by_category)
-            content = index_copy(file.content, article, section, site.labels)
-            made = self._made[name] = (file.made_from, hashlib.sha256(content).hexdigest())
-            if not (there and before[1] == made[1]):
-                self._write(copy, content, site.config.output_dir / file.path)
+            if self._copied(file) and self.every_page_passed():
+                then()
+
+    def _copied(self, file: OutputFile) -> bool:
+        """Copy the file if it is an article page; whether it is one."""
+        site = self._site
+        article = self._by_file.get(file.path)
+        self._passed += article is not None
+        if article is None or _BODY_MARK not in file.content:
+            return article is not None
+        name = f"{self._bundle_of_day[day_of(article, site.config.tz)]}/{file.path}"
+        copy = self.folder / name
+        before = self._before.get(name)
+        there = before is not None and copy.is_file()
+        if there and file.made_from and before[0] == file.made_from:
+            self._made[name] = before
+            return True
+        section = section_of(Story(headline=article.id), site.articles, self._by_category)
+        content = index_copy(file.content, article, section, site.labels)
+        made = self._made[name] = (file.made_from, hashlib.sha256(content).hexdigest())
+        if not (there and before[1] == made[1]):
+            self._write(copy, content, site.config.output_dir / file.path)
+        return True
 
     def _write(self, copy: Path, content: bytes, page: Path) -> None:
         if copy.parent not in self._folders:

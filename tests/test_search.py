@@ -8,6 +8,7 @@ import itertools
 import json
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,6 +18,7 @@ from conftest import build_site, console_messages, copy_example_site
 import generator.build as build_module
 from generator import search
 from generator.build import CACHE_DIR
+from generator.model import OutputFile, Site
 from generator.normalize import match_key
 from generator.problems import BuildError
 from generator.search import folded_words
@@ -458,3 +460,34 @@ def test_pagefind_still_running_when_the_build_fails_is_stopped(
     pid = int(pid_file.read_text())  # it was running while the outputs were made
     assert not Path(f"/proc/{pid}").exists()
     assert not (site_dir / "site").exists()
+
+
+def test_the_index_starts_once_the_last_article_page_has_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind needs only the article pages: the pages after them (tags, lists) are made
+    while it runs."""
+    site_dir = copy_example_site(tmp_path / "site-src")
+    started: list[bool] = []
+    start = search._Indexing.start
+
+    def recording(indexing: search._Indexing) -> None:
+        started.append(True)
+        start(indexing)
+
+    made: list[tuple[str, bool]] = []  # each page, and whether the index was started by then
+
+    def pages(site: Site) -> Iterator[OutputFile]:
+        for file in build_module.render_pages(site):
+            made.append((file.path, bool(started)))
+            yield file
+
+    monkeypatch.setattr(search._Indexing, "start", recording)
+    outputs = (pages if o is build_module.render_pages else o for o in build_module.OUTPUTS)
+    monkeypatch.setattr(build_module, "OUTPUTS", tuple(outputs))
+    build_site(site_dir)
+    last_article = max(i for i, (path, _) in enumerate(made) if path.startswith("articles/"))
+    assert not any(started_then for _, started_then in made[: last_article + 1])
+    assert made[last_article + 1 :] and all(
+        started_then for _, started_then in made[last_article + 1 :]
+    )
