@@ -177,11 +177,12 @@ def _staging_folder(output_dir: Path) -> tuple[Path, bool]:
     there first: a run that ends before the swap then leaves it as any other leftover."""
     staging = _temporary_folder(output_dir, "new")
     if _is_folder_itself(spare_folder(output_dir)):
+        staging.rmdir()  # its name, unique, for the spare
         try:
-            os.replace(spare_folder(output_dir), staging)  # onto the empty folder
+            spare_folder(output_dir).rename(staging)
             return staging, True
         except OSError:
-            pass  # a system that renames no folder onto another: start empty
+            staging.mkdir()
     return staging, False
 
 
