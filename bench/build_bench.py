@@ -87,13 +87,14 @@ class Site:
             self.write(index)
 
     def reset(self) -> None:
-        """Back to the N articles, an empty feed, no built site and no caches."""
+        """Back to the N articles, an empty feed, no built site (nor the spare one the next
+        build would start from) and no caches."""
         for index in range(self.size, self.size + 1 + HOURLY_ITEMS):
             (self.saved / f"{post(self.articles, index).name}.md").unlink(missing_ok=True)
         self.write(self.size - 1)
         self.write(self.size // 2)
         self.feed([])
-        for leftover in ("site", ".cache", "content/feeds"):
+        for leftover in ("site", ".site-spare", ".cache", "content/feeds"):
             shutil.rmtree(self.folder / leftover, ignore_errors=True)
 
     def changes(self) -> list[Callable[[], None]]:
