@@ -31,9 +31,11 @@ def _site_folder(tmp_path: Path) -> Path:
 
 
 def _cold_tree(site: Path, scratch: Path) -> dict[str, bytes]:
-    """The output of a cold build of the same inputs, in a fresh copy without ``.cache``."""
+    """The output of a cold build of the same inputs, in a fresh copy without ``.cache``,
+    the site or the spare one."""
     shutil.rmtree(scratch, ignore_errors=True)
-    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(CACHE_DIR, "site"))
+    ignored = shutil.ignore_patterns(CACHE_DIR, "site", ".site-spare")
+    shutil.copytree(site, scratch, ignore=ignored)
     build_site(scratch)
     return tree(scratch / "site")
 
