@@ -9,7 +9,8 @@ which of the tags of the page's articles have a page; and what every page shares
 settings, the templates, the theme's words, digest's own code). The last build notes
 each page's key with a hash of the bytes it wrote. A page whose key is unchanged, and
 whose file in the current site still has those bytes, is read back from it instead of
-rendered: it would come out the same.
+rendered: it would come out the same. Feeds are kept the same way (``feedfiles``), each
+with a key of its channel's inputs.
 
 The note is written only after the new site is in place, and checked against the bytes,
 not the file's time or inode, so neither a failed build nor a file changed since can
