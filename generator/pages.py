@@ -222,6 +222,8 @@ def digest_pages(site: Site) -> tuple[DigestContext, ...]:
 
 
 def article_pages(site: Site) -> tuple[ArticleContext, ...]:
+    """Newest first: the search index of the newest days, where new articles go, is made
+    as soon as their pages are (``search``)."""
     articles = site.articles
     linked_tags = frozenset(tag.key for tag in site.tags)
     digest_of = {
@@ -239,7 +241,7 @@ def article_pages(site: Site) -> tuple[ArticleContext, ...]:
             same_story=tuple(articles[i] for i in article.same_story if i in articles),
             digest=digest_of.get(article.id),
         )
-        for article in sorted(articles.values(), key=lambda a: a.id)
+        for article in sorted(articles.values(), key=lambda a: (-a.published.timestamp(), a.id))
     )
 
 

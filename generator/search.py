@@ -20,6 +20,7 @@ import hashlib
 import html
 import importlib.metadata
 import json
+import queue
 import re
 import subprocess
 import tempfile
@@ -172,9 +173,9 @@ def with_search_index(
         indexing = _Indexing(site, kept, Path(scratch))
         try:
             for producer, files in made:
-                # started once the last article page has passed: the pages after them
-                # (tags, lists) and the outputs after the pages are made meanwhile
-                yield producer, kept.passing(files, then=indexing.start)
+                # each bundle indexed once its last article page has passed: the pages
+                # after it and the outputs after the pages are made meanwhile
+                yield producer, kept.passing(files, indexing.ready, indexing.start)
                 if kept.every_page_passed():
                     indexing.start()  # a site without article pages
             yield _PRODUCER, indexing.files()
@@ -187,46 +188,64 @@ class _Indexing:
     pages are those it was made from, the published one (Pagefind orders filter values
     differently on each run: a new index of the same pages would change bytes in the
     site, and its git history, for nothing). Pagefind runs over the bundles one after the
-    other in a thread of its own, started as soon as every article page has passed, so
-    the pages after them and the outputs after the pages (feeds, sitemap) are made
-    meanwhile."""
+    other in a thread of its own, each as soon as its last article page has passed (the
+    pages come newest first, so the newest bundle, where new articles go, is first), and
+    the other pages and outputs are made meanwhile."""
 
     def __init__(self, site: Site, kept: _Copies, scratch: Path) -> None:
         self._site = site
         self._kept = kept
         self._scratch = scratch
         self._plan: list[tuple[str, str, bool]] = []  # bundle, fingerprint, published as is
-        self._thread: threading.Thread | None = None
+        self._waiting: queue.SimpleQueue[str | None] = queue.SimpleQueue()  # to index
+        self._thread = threading.Thread(target=self._index, name="pagefind", daemon=True)
+        self._launched = False  # the thread
+        self._started = False  # every bundle planned
         self._failure: BaseException | None = None
         self._running: subprocess.Popen[str] | None = None
         self._stopping = False
 
-    def start(self) -> None:
-        if self._thread is not None:
+    def ready(self, bundle: str) -> None:
+        """A bundle whose article pages have all passed: indexed, unless it holds no copy
+        (no page marks its text) or its pages are those the published index was made of."""
+        kept = self._kept
+        kept.finish(bundle)
+        if bundle not in kept.bundles():
             return
-        kept, site = self._kept, self._site
-        kept.finish()
-        if not kept.bundles():
+        fingerprint = kept.fingerprint(bundle, self._site.config.language)
+        published = _read_text(self._published(bundle) / FINGERPRINT) == fingerprint
+        self._plan.append((bundle, fingerprint, published))
+        if not published:
+            self._launch()
+            self._waiting.put(bundle)
+
+    def start(self) -> None:
+        """Every article page has passed: nothing more to index."""
+        if self._started:
+            return
+        self._kept.finish()
+        if not self._plan:
             raise BuildError(
                 "the search index could not be made: no article page marks its text with "
                 "data-pagefind-body; keep that attribute in templates/article.html, or set "
                 "search: false in config.yaml"
             )
-        for bundle in kept.bundles():
-            fingerprint = kept.fingerprint(bundle, site.config.language)
-            published = self._published(bundle) / FINGERPRINT
-            self._plan.append((bundle, fingerprint, _read_text(published) == fingerprint))
-        self._thread = threading.Thread(target=self._index, name="pagefind", daemon=True)
-        self._thread.start()
+        self._launch()
+        self._started = True
+        self._waiting.put(None)
+
+    def _launch(self) -> None:
+        if not self._launched:
+            self._launched = True
+            self._thread.start()
 
     def _published(self, bundle: str) -> Path:
         return self._site.config.output_dir / BUNDLE_DIR / bundle
 
     def _index(self) -> None:
         try:
-            for bundle, _, published in self._plan:
-                if not published and not self._stopping:
-                    self._run(self._kept.folder / bundle, self._scratch / bundle)
+            while (bundle := self._waiting.get()) is not None and not self._stopping:
+                self._run(self._kept.folder / bundle, self._scratch / bundle)
         except BaseException as failure:  # given to the build when it asks for the files
             self._failure = failure
 
@@ -258,11 +277,10 @@ class _Indexing:
     def files(self) -> Iterator[OutputFile]:
         """Every bundle's files, once Pagefind is done with them all."""
         self.start()
-        if self._thread is not None:
-            self._thread.join()
+        self._thread.join()
         if self._failure is not None:
             raise self._failure
-        for bundle, fingerprint, published in self._plan:
+        for bundle, fingerprint, published in sorted(self._plan):
             name = f"{BUNDLE_DIR}/{bundle}"
             if published:
                 yield from _published_bundle(self._published(bundle), name)
@@ -280,7 +298,8 @@ class _Indexing:
         self._stopping = True
         if self._running is not None and self._running.poll() is None:
             self._running.kill()
-        if self._thread is not None:
+        if self._launched:
+            self._waiting.put(None)  # a thread waiting for a bundle ends
             self._thread.join()
 
 
@@ -317,37 +336,49 @@ class _Copies:
         self._made: dict[str, tuple[str, str]] = {}
         self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
         self._passed = 0  # article pages passed on so far
+        self._left = Counter(map(self._bundle_of, site.articles.values()))  # pages to pass
+
+    def _bundle_of(self, article: Article) -> str:
+        return self._bundle_of_day[day_of(article, self._site.config.tz)]
 
     def passing(
-        self, files: Iterable[OutputFile], then: Callable[[], None]
+        self, files: Iterable[OutputFile], ready: Callable[[str], None], then: Callable[[], None]
     ) -> Iterator[OutputFile]:
-        """The files, each article page among them copied; ``then`` is called once the
-        last article page is copied."""
+        """The files, each article page among them copied; ``ready`` is called with a
+        bundle once its last article page is copied, and ``then`` once the site's is."""
         for file in files:
             yield file  # written first: a full disk is reported with the site's own file
-            if self._copied(file) and self.every_page_passed():
-                then()
+            bundle = self._copied(file)
+            if bundle is not None:
+                self._left[bundle] -= 1
+                if not self._left[bundle]:
+                    ready(bundle)
+                if self.every_page_passed():
+                    then()
 
-    def _copied(self, file: OutputFile) -> bool:
-        """Copy the file if it is an article page; whether it is one."""
+    def _copied(self, file: OutputFile) -> str | None:
+        """Copy the file if it is an article page; its bundle if it is one."""
         site = self._site
         article = self._by_file.get(file.path)
-        self._passed += article is not None
-        if article is None or _BODY_MARK not in file.content:
-            return article is not None
-        name = f"{self._bundle_of_day[day_of(article, site.config.tz)]}/{file.path}"
+        if article is None:
+            return None
+        self._passed += 1
+        bundle = self._bundle_of(article)
+        if _BODY_MARK not in file.content:
+            return bundle
+        name = f"{bundle}/{file.path}"
         copy = self.folder / name
         before = self._before.get(name)
         there = before is not None and copy.is_file()
         if there and file.made_from and before[0] == file.made_from:
             self._made[name] = before
-            return True
+            return bundle
         section = section_of(Story(headline=article.id), site.articles, self._by_category)
         content = index_copy(file.content, article, section, site.labels)
         made = self._made[name] = (file.made_from, hashlib.sha256(content).hexdigest())
         if not (there and before[1] == made[1]):
             self._write(copy, content, site.config.output_dir / file.path)
-        return True
+        return bundle
 
     def _write(self, copy: Path, content: bytes, page: Path) -> None:
         if copy.parent not in self._folders:
@@ -361,18 +392,22 @@ class _Copies:
     def every_page_passed(self) -> bool:
         return self._passed == len(self._by_file)
 
-    def finish(self) -> None:
-        """Remove the copies of pages the site no longer has (or has in another bundle).
-        The last build's note names every copy there is, so only those this build did not
-        make are looked at; without a note (the first build, or one after a build that
-        stopped midway) the whole folder is."""
+    def finish(self, bundle: str = "") -> None:
+        """Remove the copies of pages the site no longer has (or has in another bundle):
+        in one bundle, whose pages have all passed, or once every page has, anywhere. The
+        last build's note names every copy there is, so only those this build did not make
+        are looked at; without a note (the first build, or one after a build that stopped
+        midway) the whole folder is."""
+        top = self.folder / bundle if bundle else self.folder
         if self._noted:
+            prefix = f"{bundle}/" if bundle else ""
             for name in sorted(self._before.keys() - self._made.keys()):
-                path = self.folder / name
-                path.unlink(missing_ok=True)
-                _remove_empty_folders(path.parent, self.folder)
+                if name.startswith(prefix):
+                    path = self.folder / name
+                    path.unlink(missing_ok=True)
+                    _remove_empty_folders(path.parent, self.folder)
             return
-        for path in sorted(self.folder.rglob("*"), reverse=True) if self.folder.is_dir() else ():
+        for path in sorted(top.rglob("*"), reverse=True) if top.is_dir() else ():
             relative = path.relative_to(self.folder).as_posix()
             if path.is_dir() and not path.is_symlink():
                 if not any(path.iterdir()):
@@ -380,8 +415,8 @@ class _Copies:
             elif relative not in self._made:
                 path.unlink()
 
-    def bundles(self) -> list[str]:
-        return sorted({name.partition("/")[0] for name in self._made})
+    def bundles(self) -> set[str]:
+        return {name.partition("/")[0] for name in self._made}
 
     def fingerprint(self, bundle: str, language: str) -> str:
         """What a bundle's index is made from: each of its page copies (by its hash), the

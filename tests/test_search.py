@@ -16,7 +16,7 @@ import pytest
 from conftest import build_site, console_messages, copy_example_site
 
 import generator.build as build_module
-from generator import search
+from generator import search, urls
 from generator.build import CACHE_DIR
 from generator.model import OutputFile, Site
 from generator.normalize import match_key
@@ -462,32 +462,40 @@ def test_pagefind_still_running_when_the_build_fails_is_stopped(
     assert not (site_dir / "site").exists()
 
 
-def test_the_index_starts_once_the_last_article_page_has_passed(
+def test_each_bundle_is_indexed_once_its_last_article_page_has_passed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pagefind needs only the article pages: the pages after them (tags, lists) are made
-    while it runs."""
+    """Pagefind needs only a bundle's article pages: the newest days' bundle is indexed
+    while older days' pages, and the pages after the articles, are made."""
+    monkeypatch.setattr(search, "_BUNDLE_ARTICLES", 1)  # a bundle a day
     site_dir = copy_example_site(tmp_path / "site-src")
-    started: list[bool] = []
-    start = search._Indexing.start
+    events: list[tuple[str, str]] = []  # ("page", path) and ("ready", bundle), in order
+    ready = search._Indexing.ready
 
-    def recording(indexing: search._Indexing) -> None:
-        started.append(True)
-        start(indexing)
-
-    made: list[tuple[str, bool]] = []  # each page, and whether the index was started by then
+    def recording(indexing: search._Indexing, bundle: str) -> None:
+        events.append(("ready", bundle))
+        ready(indexing, bundle)
 
     def pages(site: Site) -> Iterator[OutputFile]:
         for file in build_module.render_pages(site):
-            made.append((file.path, bool(started)))
+            events.append(("page", file.path))
             yield file
 
-    monkeypatch.setattr(search._Indexing, "start", recording)
+    monkeypatch.setattr(search._Indexing, "ready", recording)
     outputs = (pages if o is build_module.render_pages else o for o in build_module.OUTPUTS)
     monkeypatch.setattr(build_module, "OUTPUTS", tuple(outputs))
-    build_site(site_dir)
-    last_article = max(i for i, (path, _) in enumerate(made) if path.startswith("articles/"))
-    assert not any(started_then for _, started_then in made[: last_article + 1])
-    assert made[last_article + 1 :] and all(
-        started_then for _, started_then in made[last_article + 1 :]
-    )
+    site = build_site(site_dir).site
+    assert site is not None
+    bundle_of_day = search.bundle_of_day(site)
+    bundle_of_page = {
+        urls.file_for(urls.article_path(a.slug)): bundle_of_day[search.day_of(a, site.config.tz)]
+        for a in site.articles.values()
+    }
+    readied = [at for at, (kind, _) in enumerate(events) if kind == "ready"]
+    assert sorted(events[at][1] for at in readied) == sorted(set(bundle_of_page.values()))
+    for at in readied:
+        bundle = events[at][1]
+        last = max(i for i, (kind, path) in enumerate(events) if bundle_of_page.get(path) == bundle)
+        assert at == last + 1  # right after its last page, before the next one is made
+    last_article = max(i for i, (_, path) in enumerate(events) if path in bundle_of_page)
+    assert min(readied) < last_article  # the first bundle before the other days' pages
