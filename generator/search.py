@@ -337,6 +337,7 @@ class _Copies:
         self._folders: set[Path] = set()  # made so far: one mkdir a folder, not one a page
         self._passed = 0  # article pages passed on so far
         self._left = Counter(map(self._bundle_of, site.articles.values()))  # pages to pass
+        self._finished: set[str] = set()  # bundles whose stale copies are removed
 
     def _bundle_of(self, article: Article) -> str:
         return self._bundle_of_day[day_of(article, self._site.config.tz)]
@@ -394,20 +395,30 @@ class _Copies:
 
     def finish(self, bundle: str = "") -> None:
         """Remove the copies of pages the site no longer has (or has in another bundle):
-        in one bundle, whose pages have all passed, or once every page has, anywhere. The
-        last build's note names every copy there is, so only those this build did not make
-        are looked at; without a note (the first build, or one after a build that stopped
-        midway) the whole folder is."""
-        top = self.folder / bundle if bundle else self.folder
+        in one bundle, whose pages have all passed, or, once every page has, in the rest.
+        The last build's note names every copy there is, so only those this build did not
+        make are looked at; without a note (the first build, or one after a build that
+        stopped midway) the whole folder is."""
+        if bundle:
+            self._finished.add(bundle)
+
+        def looked_at(name: str) -> bool:
+            first = name.partition("/")[0]
+            return first == bundle if bundle else first not in self._finished
+
         if self._noted:
-            prefix = f"{bundle}/" if bundle else ""
             for name in sorted(self._before.keys() - self._made.keys()):
-                if name.startswith(prefix):
+                if looked_at(name):
                     path = self.folder / name
                     path.unlink(missing_ok=True)
                     _remove_empty_folders(path.parent, self.folder)
             return
-        for path in sorted(top.rglob("*"), reverse=True) if top.is_dir() else ():
+        tops = (
+            [top for top in self.folder.iterdir() if looked_at(top.name)]
+            if self.folder.is_dir()
+            else []
+        )
+        for path in sorted(p for top in tops for p in (top, *top.rglob("*")))[::-1]:
             relative = path.relative_to(self.folder).as_posix()
             if path.is_dir() and not path.is_symlink():
                 if not any(path.iterdir()):
