@@ -426,6 +426,11 @@ class Corpus:
         )
         return often and not self._takes_article_both_ways(word, _SHORT_NAME_SHARE)
 
+    def is_common_word(self, phrase: str) -> bool:
+        """Whether the site writes a phrase both with and without the article, as it
+        does a common noun or adjective (مالي, financial, beside المالي), never a name."""
+        return self._takes_article_both_ways(phrase)
+
     def _takes_article_both_ways(self, phrase: str, share: float = _COMMON_NOUN_SHARE) -> bool:
         definite = indefinite = 0
         for form in itertools.product(*(_with_and_without_article(w) for w in phrase.split())):

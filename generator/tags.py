@@ -35,6 +35,7 @@ from .keyphrases import (
 )
 from .model import Article, Tag
 from .normalize import display_form, tokenize
+from .places import country_names
 from .problems import Problem
 from .sanitize import clean_text
 from .slugs import slugify, unique_slugs
@@ -96,7 +97,9 @@ def assign_tags(
     labels = _given_labels(articles, rules)
     if words is None:
         words = with_one_copy(map(article_words, articles))
-    extracted, new_labels = _extract(words, given, rules)
+    # an article of no stated language is taken as Arabic, as ``display_form`` does
+    countries = country_names({article.lang or "ar" for article in articles})
+    extracted, new_labels = _extract(words, given, rules, countries)
     chosen = tuple((*keys, *more) for keys, more in zip(given, extracted, strict=True))
     chosen = one_spelling(chosen, [article.source for article in articles], frozenset(rules.labels))
     labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
@@ -222,7 +225,10 @@ def _given_labels(articles: Sequence[Article], rules: _Rules) -> dict[str, str]:
 
 
 def _extract(
-    words: Sequence[Words], given: Sequence[tuple[str, ...]], rules: _Rules
+    words: Sequence[Words],
+    given: Sequence[tuple[str, ...]],
+    rules: _Rules,
+    country_names: frozenset[str],
 ) -> tuple[tuple[tuple[str, ...], ...], dict[str, str]]:
     """Key phrases per article (as tag keys, best first) and the labels of new tags."""
     wanted = tuple(len(keys) < rules.max_per_article for keys in given)
@@ -306,6 +312,8 @@ def _extract(
     picks = _said_once_if_known(picks, corpus.texts)
     picks = _shared(picks, given, corpus.texts, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
+    countries = frozenset(family_key(corpus.phrase_of(tag_key(name))) for name in country_names)
+    picks = _with_headline_countries(picks, corpus, given, known, rules, countries)
     picks = _not_straddling(picks, given)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
 
@@ -599,6 +607,63 @@ def _with_headline_topics(
                     break
         result.append(added)
     return result
+
+
+def _with_headline_countries(
+    picks: list[list[tuple[str, str]]],
+    corpus: Corpus,
+    given: Sequence[tuple[str, ...]],
+    known: Mapping[str, str],
+    rules: _Rules,
+    countries: frozenset[str],
+) -> list[list[tuple[str, str]]]:
+    """Each article's tags with the countries its headline names, by name or by adjective
+    (``_country_named``): in the room left, else instead of the last tag the headline
+    does not name. A headline's country is its subject, though the lead may never say
+    it again and no other article of a small site name it (الفلبين تستعيد بلدة من داعش);
+    the site's own evidence cannot tell it from a word said once, the list of the world's
+    countries can."""
+    result = []
+    for picked, keys, text in zip(picks, given, corpus.texts, strict=True):
+        room = min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
+        added = list(picked)
+        for name in _countries_named(text, corpus, countries) if room > 0 else ():
+            family = family_key(name)
+            key = rules.resolve(known.get(family, family))
+            if (
+                key is None
+                or key in keys
+                or any(key == other or repeats(name, word) for word, other in added)
+            ):
+                continue
+            if len(added) >= room:
+                others = [
+                    index
+                    for index, (word, _) in enumerate(added)
+                    if not text.title[word] and family_key(word) not in countries
+                ]
+                if not others:
+                    continue
+                del added[others[-1]]
+            added.append((name, key))
+        result.append(added)
+    return result
+
+
+def _countries_named(text: Text | None, corpus: Corpus, countries: frozenset[str]) -> list[str]:
+    """The countries a headline names, as phrases are read: by their name (الفلبين) or by
+    a relation adjective the site reads as their name (الكويتيون, بلجيكيين).
+    ``countries`` are the names' ``family_key``s."""
+    found = []
+    for phrase in text.title if text is not None else ():
+        if family_key(phrase) in countries:
+            if not corpus.is_common_word(phrase):  # مالي, financial: not مالي the country
+                found.append(phrase)
+        elif " " not in phrase:
+            name = corpus.name_of_adjective(phrase)
+            if name is not None and family_key(name) in countries:
+                found.append(name)
+    return found
 
 
 def _labels(
