@@ -623,11 +623,15 @@ def _with_headline_countries(
     it again and no other article of a small site name it (الفلبين تستعيد بلدة من داعش);
     the site's own evidence cannot tell it from a word said once, the list of the world's
     countries can."""
+    said = set().union(*(text.title for text in corpus.texts if text is not None))
+    country_of = {phrase: _country_named(phrase, corpus, countries) for phrase in said}
+    country_of = {phrase: name for phrase, name in country_of.items() if name is not None}
     result = []
     for picked, keys, text in zip(picks, given, corpus.texts, strict=True):
         room = min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
         added = list(picked)
-        for name in _countries_named(text, corpus, countries) if room > 0 else ():
+        named = [country_of[p] for p in text.title if p in country_of] if text and room else ()
+        for name in named:
             family = family_key(name)
             key = rules.resolve(known.get(family, family))
             if (
@@ -650,20 +654,17 @@ def _with_headline_countries(
     return result
 
 
-def _countries_named(text: Text | None, corpus: Corpus, countries: frozenset[str]) -> list[str]:
-    """The countries a headline names, as phrases are read: by their name (الفلبين) or by
-    a relation adjective the site reads as their name (الكويتيون, بلجيكيين).
+def _country_named(phrase: str, corpus: Corpus, countries: frozenset[str]) -> str | None:
+    """The country a headline's phrase names, as phrases are read: by its name (الفلبين)
+    or by a relation adjective the site reads as its name (الكويتيون, بلجيكيين).
     ``countries`` are the names' ``family_key``s."""
-    found = []
-    for phrase in text.title if text is not None else ():
-        if family_key(phrase) in countries:
-            if not corpus.is_common_word(phrase):  # مالي, financial: not مالي the country
-                found.append(phrase)
-        elif " " not in phrase:
-            name = corpus.name_of_adjective(phrase)
-            if name is not None and family_key(name) in countries:
-                found.append(name)
-    return found
+    if family_key(phrase) in countries:
+        # مالي, financial, beside المالي: not مالي the country
+        return None if corpus.is_common_word(phrase) else phrase
+    if " " in phrase or not phrase.endswith(("ي", "يه", "يون", "يين")):
+        return None
+    name = corpus.name_of_adjective(phrase)
+    return name if name is not None and family_key(name) in countries else None
 
 
 def _labels(
