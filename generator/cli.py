@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -51,12 +52,21 @@ could not import, or a failed command (an error: a broken template, a full disk)
 """
 
 
+# A build makes millions of small objects that live until it ends (articles, their words,
+# the pages' contexts), few of them in reference cycles. With the collector's default
+# thresholds every few hundred new objects start a collection, and the older generations
+# walk all the live ones again and again: about a tenth of a large site's build. Collections
+# this much rarer hold about ten more megabytes on a site of 30,000 articles.
+_COLLECTION_THRESHOLDS = (100_000, 50, 100)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_OK
+    gc.set_threshold(*_COLLECTION_THRESHOLDS)
     try:
         return args.run(args)
     except ConfigError as problem:
