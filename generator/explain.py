@@ -422,6 +422,8 @@ def _tag_lines(reason: TagReason) -> Iterator[str]:
             f"({phrase.in_title} in the title), in {Count(phrase.articles, 'article')} "
             f"of the site; score {phrase.score:.2f}{known}"
         )
+        if phrase.country:
+            yield "    a country the headline names: a tag even when no other article names it"
     yield "    to drop it, put in config.yaml (this ignore: line replaces yours):"
     yield from _indented(reason.drop)
     if reason.merge:
@@ -492,6 +494,7 @@ def _phrase_json(phrase: PhraseScore | None, *, other_form: bool) -> dict[str, A
         "articles": phrase.articles,
         "known_tag": phrase.known,
         "score": round(phrase.score, 4),
+        "country": phrase.country,
     }
 
 

@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import TagsConfig
@@ -97,9 +97,7 @@ def assign_tags(
     labels = _given_labels(articles, rules)
     if words is None:
         words = with_one_copy(map(article_words, articles))
-    # an article of no stated language is taken as Arabic, as ``display_form`` does
-    countries = country_names({article.lang or "ar" for article in articles})
-    extracted, new_labels = _extract(words, given, rules, countries)
+    extracted, new_labels = _extract(words, given, rules, _site_countries(articles))
     chosen = tuple((*keys, *more) for keys, more in zip(given, extracted, strict=True))
     chosen = one_spelling(chosen, [article.source for article in articles], frozenset(rules.labels))
     labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
@@ -134,14 +132,16 @@ class PhraseScore:
     articles: int  # articles of the site with the phrase
     known: bool  # given as a tag elsewhere, or named in config.yaml
     score: float
+    country: bool = False  # a country the headline names (by this phrase): a tag by that
 
 
 def phrase_scores(
     articles: Sequence[Article], config: TagsConfig, article_id: str
 ) -> dict[str, PhraseScore]:
-    """Each tag key the phrases of one article stand for, with its best-scoring phrase:
-    every tag the article got by extraction is among them. The articles are those the
-    site was tagged from, since a score depends on all of them."""
+    """Each tag key the phrases of one article stand for, with its best-scoring phrase,
+    and each country its headline names (``_with_headline_countries``): every tag the
+    article got by extraction is among them. The articles are those the site was tagged
+    from, since a score depends on all of them."""
     rules = _Rules.from_config(config)
     index = next(i for i, article in enumerate(articles) if article.id == article_id)
     wanted = [i == index for i in range(len(articles))]
@@ -159,7 +159,32 @@ def phrase_scores(
         if key and (key not in found or score > found[key].score):
             in_title = text.title[phrase]
             found[key] = PhraseScore(phrase, count, in_title, frequency, family in known, score)
+    countries = _country_keys(corpus, _site_countries(articles))
+    for phrase in text.title:
+        name = _country_named(phrase, corpus, countries)
+        family = family_key(name) if name is not None else ""
+        key = rules.resolve(known.get(family, family))
+        if key and key in found:
+            found[key] = dataclasses.replace(found[key], country=True)
+        elif key:
+            frequency = corpus.document_frequency[phrase]
+            score = tf_idf(text, phrase, frequency, len(articles), family in known)
+            count, in_title = text.counts[phrase], text.title[phrase]
+            found[key] = PhraseScore(
+                phrase, count, in_title, frequency, family in known, score, True
+            )
     return found
+
+
+def _site_countries(articles: Sequence[Article]) -> frozenset[str]:
+    """The names of the world's countries in the languages of the articles; an article
+    of no stated language is taken as Arabic, as ``display_form`` does."""
+    return country_names({article.lang or "ar" for article in articles})
+
+
+def _country_keys(corpus: Corpus, names: Iterable[str]) -> frozenset[str]:
+    """The countries' names as ``family_key``s of phrases read on this site."""
+    return frozenset(family_key(corpus.phrase_of(tag_key(name))) for name in names)
 
 
 def tag_key(name: str) -> str:
@@ -228,9 +253,10 @@ def _extract(
     words: Sequence[Words],
     given: Sequence[tuple[str, ...]],
     rules: _Rules,
-    country_names: frozenset[str],
+    countries: frozenset[str],
 ) -> tuple[tuple[tuple[str, ...], ...], dict[str, str]]:
-    """Key phrases per article (as tag keys, best first) and the labels of new tags."""
+    """Key phrases per article (as tag keys, best first) and the labels of new tags.
+    ``countries`` are the world's countries' names (``places.country_names``)."""
     wanted = tuple(len(keys) < rules.max_per_article for keys in given)
     if not any(wanted):
         return tuple(() for _ in given), {}
@@ -312,8 +338,8 @@ def _extract(
     picks = _said_once_if_known(picks, corpus.texts)
     picks = _shared(picks, given, corpus.texts, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
-    countries = frozenset(family_key(corpus.phrase_of(tag_key(name))) for name in country_names)
-    picks = _with_headline_countries(picks, corpus, given, known, rules, countries)
+    country_keys = _country_keys(corpus, countries)
+    picks = _with_headline_countries(picks, corpus, given, known, rules, country_keys)
     picks = _not_straddling(picks, given)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
 

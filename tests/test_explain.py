@@ -141,9 +141,10 @@ def test_an_extracted_tag_says_why(
                     "articles",
                     "known_tag",
                     "score",
+                    "country",
                 }
                 assert why["count"] >= why["in_title"] and why["score"] > 0
-                assert why["articles"] >= min_articles
+                assert why["articles"] >= min_articles or why["country"]
     assert found, "the example site has extracted tags"
 
 
@@ -168,6 +169,32 @@ def test_a_tag_the_article_writes_in_another_form_names_that_form(
     assert why["phrase"] == "مارادونا" and why["other_form"]
     code, out, _ = explain(site, capsys, f"{case['articles'][0]['id']}.md")
     assert code == 0 and "written in the article as 'مارادونا'" in out
+
+
+def test_a_country_the_headline_names_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """الفلبين, said once in one headline of the site, is a tag as the country the
+    headline names, and the reason says so."""
+    cases = yaml.safe_load(
+        (Path(__file__).parent / "cases" / "tags_headline_countries.yaml").read_text("utf-8")
+    )
+    case = next(case for case in cases if case["tag"] == "الفلبين")
+    site = tmp_path / "site"
+    (site / ARTICLES).mkdir(parents=True)
+    (site / "config.yaml").write_text(
+        "title: t\nbase_url: https://example.org/\nlanguage: ar\n", encoding="utf-8"
+    )
+    for day, title in enumerate(case["titles"], start=1):
+        matter = {"title": title, "date": f"2018-06-{day:02}T12:00:00+00:00", "source": "s"}
+        text = f"---\n{yaml.safe_dump(matter, allow_unicode=True)}---\n{title}\n"
+        (site / ARTICLES / f"a{day}.md").write_text(text, encoding="utf-8")
+    tags = {tag["label"]: tag for tag in explained(site, capsys, "a1.md")["tags"]}
+    assert tags["الفلبين"]["extracted"]["country"]
+    assert tags["الفلبين"]["articles"] == 1
+    assert not any(tag["extracted"]["country"] for label, tag in tags.items() if label != "الفلبين")
+    code, out, _ = explain(site, capsys, "a1.md")
+    assert code == 0 and "a country the headline names" in out
 
 
 def _apply(site: Path, fix: str) -> None:
