@@ -643,12 +643,13 @@ def _with_headline_countries(
     rules: _Rules,
     countries: frozenset[str],
 ) -> list[list[tuple[str, str]]]:
-    """Each article's tags with the countries its headline names, by name or by adjective
-    (``_country_named``): in the room left, else instead of the last tag the headline
-    does not name. A headline's country is its subject, though the lead may never say
-    it again and no other article of a small site name it (الفلبين تستعيد بلدة من داعش);
-    the site's own evidence cannot tell it from a word said once, the list of the world's
-    countries can."""
+    """Each article's tags, and in the room left the countries its headline names, by
+    name or by adjective (``_country_named``). A headline's country is its subject,
+    though the lead may never say it again and no other article of a small site name it
+    (الفلبين تستعيد بلدة من داعش): the site's own evidence cannot tell it from a word
+    said once, the list of the world's countries can. It takes no other tag's place: a
+    headline that names countries often names a person too (هايلي توبخ روسيا), whose
+    tag is the more telling."""
     said = set().union(*(text.title for text in corpus.texts if text is not None))
     country_of = {phrase: _country_named(phrase, corpus, countries) for phrase in said}
     country_of = {phrase: name for phrase, name in country_of.items() if name is not None}
@@ -656,26 +657,17 @@ def _with_headline_countries(
     for picked, keys, text in zip(picks, given, corpus.texts, strict=True):
         room = min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
         added = list(picked)
-        named = [country_of[p] for p in text.title if p in country_of] if text and room else ()
-        for name in named:
+        for name in (country_of[p] for p in text.title if p in country_of) if text else ():
             family = family_key(name)
             key = rules.resolve(known.get(family, family))
-            if (
-                key is None
-                or key in keys
-                or any(key == other or repeats(name, word) for word, other in added)
-            ):
-                continue
             if len(added) >= room:
-                others = [
-                    index
-                    for index, (word, _) in enumerate(added)
-                    if not text.title[word] and family_key(word) not in countries
-                ]
-                if not others:
-                    continue
-                del added[others[-1]]
-            added.append((name, key))
+                break
+            if (
+                key is not None
+                and key not in keys
+                and not any(key == other or repeats(name, word) for word, other in added)
+            ):
+                added.append((name, key))
         result.append(added)
     return result
 
