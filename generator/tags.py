@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import TagsConfig
@@ -97,7 +97,8 @@ def assign_tags(
     labels = _given_labels(articles, rules)
     if words is None:
         words = with_one_copy(map(article_words, articles))
-    extracted, new_labels = _extract(words, given, rules, _site_countries(articles))
+    arabic = tuple(map(_is_arabic, articles))
+    extracted, new_labels = _extract(words, given, rules, arabic)
     chosen = tuple((*keys, *more) for keys, more in zip(given, extracted, strict=True))
     chosen = one_spelling(chosen, [article.source for article in articles], frozenset(rules.labels))
     labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
@@ -159,8 +160,8 @@ def phrase_scores(
         if key and (key not in found or score > found[key].score):
             in_title = text.title[phrase]
             found[key] = PhraseScore(phrase, count, in_title, frequency, family in known, score)
-    countries = _country_keys(corpus, _site_countries(articles))
-    for phrase in text.title:
+    countries = _country_keys(corpus)
+    for phrase in text.title if _is_arabic(articles[index]) else ():
         name = _country_named(phrase, corpus, countries)
         family = family_key(name) if name is not None else ""
         key = rules.resolve(known.get(family, family))
@@ -176,15 +177,17 @@ def phrase_scores(
     return found
 
 
-def _site_countries(articles: Sequence[Article]) -> frozenset[str]:
-    """The names of the world's countries in the languages of the articles; an article
-    of no stated language is taken as Arabic, as ``display_form`` does."""
-    return country_names({article.lang or "ar" for article in articles})
+def _is_arabic(article: Article) -> bool:
+    """Whether an article is in Arabic: of no stated language, as ``display_form`` takes
+    it, or of one of Arabic's tags (ar, ar-SA)."""
+    return article.lang.split("-")[0].lower() in ("", "ar")
 
 
-def _country_keys(corpus: Corpus, names: Iterable[str]) -> frozenset[str]:
-    """The countries' names as ``family_key``s of phrases read on this site."""
-    return frozenset(family_key(corpus.phrase_of(tag_key(name))) for name in names)
+def _country_keys(corpus: Corpus) -> frozenset[str]:
+    """The countries' names in Arabic as ``family_key``s of phrases read on this site.
+    Arabic only: the guard against a common word of the same letters (``_country_named``)
+    reads the article ال, and in a Hebrew feed ירדן is as often a person as Jordan."""
+    return frozenset(family_key(corpus.phrase_of(tag_key(name))) for name in country_names(["ar"]))
 
 
 def tag_key(name: str) -> str:
@@ -253,10 +256,10 @@ def _extract(
     words: Sequence[Words],
     given: Sequence[tuple[str, ...]],
     rules: _Rules,
-    countries: frozenset[str],
+    arabic: Sequence[bool],
 ) -> tuple[tuple[tuple[str, ...], ...], dict[str, str]]:
     """Key phrases per article (as tag keys, best first) and the labels of new tags.
-    ``countries`` are the world's countries' names (``places.country_names``)."""
+    ``arabic`` tells the articles in Arabic (``_is_arabic``)."""
     wanted = tuple(len(keys) < rules.max_per_article for keys in given)
     if not any(wanted):
         return tuple(() for _ in given), {}
@@ -338,8 +341,7 @@ def _extract(
     picks = _said_once_if_known(picks, corpus.texts)
     picks = _shared(picks, given, corpus.texts, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
-    country_keys = _country_keys(corpus, countries)
-    picks = _with_headline_countries(picks, corpus, given, known, rules, country_keys)
+    picks = _with_headline_countries(picks, corpus, given, known, rules, arabic)
     picks = _not_straddling(picks, given)
     return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
 
@@ -641,23 +643,26 @@ def _with_headline_countries(
     given: Sequence[tuple[str, ...]],
     known: Mapping[str, str],
     rules: _Rules,
-    countries: frozenset[str],
+    arabic: Sequence[bool],
 ) -> list[list[tuple[str, str]]]:
-    """Each article's tags, and in the room left the countries its headline names, by
+    """Each Arabic article's tags, and in the room left the countries its headline names, by
     name or by adjective (``_country_named``). A headline's country is its subject,
     though the lead may never say it again and no other article of a small site name it
     (الفلبين تستعيد بلدة من داعش): the site's own evidence cannot tell it from a word
     said once, the list of the world's countries can. It takes no other tag's place: a
     headline that names countries often names a person too (هايلي توبخ روسيا), whose
     tag is the more telling."""
-    said = set().union(*(text.title for text in corpus.texts if text is not None))
+    countries = _country_keys(corpus)
+    read = [text for text, is_arabic in zip(corpus.texts, arabic, strict=True) if is_arabic]
+    said = set().union(*(text.title for text in read if text is not None))
     country_of = {phrase: _country_named(phrase, corpus, countries) for phrase in said}
     country_of = {phrase: name for phrase, name in country_of.items() if name is not None}
     result = []
-    for picked, keys, text in zip(picks, given, corpus.texts, strict=True):
+    for picked, keys, text, is_arabic in zip(picks, given, corpus.texts, arabic, strict=True):
         room = min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
         added = list(picked)
-        for name in (country_of[p] for p in text.title if p in country_of) if text else ():
+        in_title = text.title if text and is_arabic else ()
+        for name in (country_of[p] for p in in_title if p in country_of):
             family = family_key(name)
             key = rules.resolve(known.get(family, family))
             if len(added) >= room:

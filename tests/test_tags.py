@@ -84,7 +84,10 @@ def test_a_word_stands_for_a_whole_name_only_when_the_site_writes_it_as_a_name(c
 
 @pytest.mark.parametrize("case", COUNTRIES, ids=[case["name"] for case in COUNTRIES])
 def test_a_country_the_headline_names_is_a_tag(case):
-    articles = [_article(n, title=title) for n, title in enumerate(case["titles"])]
+    articles = [
+        dataclasses.replace(_article(n, title=title), lang=case.get("lang", ""))
+        for n, title in enumerate(case["titles"])
+    ]
     tagged, _ = assign_tags(articles, TagsConfig())
     keys = [tag.key for tag in tagged[0].tags]  # by key: a label is the site's spelling
     assert (tags_module.tag_key(case["tag"]) in keys) is case["tagged"]
