@@ -663,10 +663,10 @@ def _with_headline_countries(
         added = list(picked)
         in_title = text.title if text and is_arabic else ()
         for name in (country_of[p] for p in in_title if p in country_of):
-            family = family_key(name)
-            key = rules.resolve(known.get(family, family))
             if len(added) >= room:
                 break
+            family = family_key(name)
+            key = rules.resolve(known.get(family, family))
             if (
                 key is not None
                 and key not in keys
