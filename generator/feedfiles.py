@@ -3,14 +3,19 @@
 reading of the channel.
 
 A feed whose inputs are those the last build made it from (its days or its tag's articles,
-each whole, the settings and digest's own code) is taken from the current site as it is,
-as pages are (``pagecache``): on a large site most tags' feeds stay the same from one build
-to the next, and making thousands of them again cost seconds.
+each whole but for its links to other articles, the settings and digest's own code) is
+taken from the current site as it is, as pages are (``pagecache``): on a large site most
+tags' feeds stay the same from one build to the next, and making thousands of them again
+cost seconds. No feed shows an article's related stories or other versions, and an hour's
+new articles change those of hundreds of older ones: with them in the key, thousands of
+feeds would be made again only to come out the same.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from types import MappingProxyType
 
 from . import unchanged
 from .jsonfeed import json_feed, json_path
@@ -22,6 +27,7 @@ from .syndication import Channel, channel_inputs, rss_feed
 def feed_files(site: Site, kept: KeptPages = NOTHING_KEPT) -> Iterator[OutputFile]:
     """Each channel's RSS feed, then its JSON Feed; those the last build made from the same
     inputs (``kept``) as they are."""
+    site = _as_fed(site)
     keys = PageKeys(site, (unchanged.code_state(), repr(site.config)))
     for rss_path, make, inputs in channel_inputs(site):
         channel: Channel | None = None
@@ -33,3 +39,16 @@ def feed_files(site: Site, kept: KeptPages = NOTHING_KEPT) -> Iterator[OutputFil
                 yield OutputFile(path, write(channel, site.urls), made_from=key)
             else:
                 yield OutputFile(path, content, made_from=key, kept=True)
+
+
+def _as_fed(site: Site) -> Site:
+    """The site as its feeds read it: each article without its links to other articles
+    (related stories, other versions), which no feed shows."""
+    fed = {
+        key: dataclasses.replace(article, explicit_related=(), related=(), same_story=())
+        for key, article in site.articles.items()
+    }
+    tag_index = {key: tuple(fed[a.id] for a in listed) for key, listed in site.tag_index.items()}
+    return dataclasses.replace(
+        site, articles=MappingProxyType(fed), tag_index=MappingProxyType(tag_index)
+    )

@@ -70,6 +70,21 @@ def test_an_edit_makes_again_the_feeds_that_show_the_article_and_keeps_others(
     assert kept == feeds - 2 * len(made)  # each channel's RSS and JSON Feed
 
 
+def test_new_links_between_articles_keep_every_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No feed shows an article's related stories: a saved article that no longer names
+    one under related: changes its page, and no feed."""
+    site = _site_folder(tmp_path)
+    _build_making(site, monkeypatch)
+    path = site / "content" / "articles" / EDITED
+    text = path.read_text("utf-8")
+    assert "related: [صاروخ-جديد]\n" in text
+    path.write_text(text.replace("related: [صاروخ-جديد]\n", ""), "utf-8")
+    made, line = _build_making(site, monkeypatch)
+    assert made == set() and line
+
+
 def test_a_feed_changed_since_is_made_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
