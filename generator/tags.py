@@ -163,7 +163,9 @@ def phrase_scores(
     countries = _country_keys(corpus)
     for phrase in text.title if _is_arabic(articles[index]) else ():
         name = _country_named(phrase, corpus, countries)
-        family = family_key(name) if name is not None else ""
+        if name is None:
+            continue
+        family = family_key(name)
         key = rules.resolve(known.get(family, family))
         if key and key in found:
             found[key] = dataclasses.replace(found[key], country=True)
