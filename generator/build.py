@@ -270,7 +270,7 @@ def _outputs(kept: pagecache.KeptPages, contexts: Sequence[Context]) -> tuple[Ou
 class _PageNotes:
     """What a build learns of its pages and feeds as they pass on to be written."""
 
-    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # for the next build
+    pages: dict[str, pagecache.Noted] = field(default_factory=dict)  # for the next build
     kept: Counter[str] = field(default_factory=Counter)  # by output: as the last build made
 
     def passing(self, producer: str, files: Iterable[OutputFile]) -> Iterator[OutputFile]:

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from . import unchanged
 from .jsonfeed import json_feed, json_path
 from .model import OutputFile, Site
-from .pagecache import NOTHING_KEPT, KeptPages, PageKeys
+from .pagecache import NOTHING_KEPT, InputKeys, KeptPages
 from .syndication import Channel, channel_inputs, rss_feed
 
 
@@ -28,7 +28,7 @@ def feed_files(site: Site, kept: KeptPages = NOTHING_KEPT) -> Iterator[OutputFil
     """Each channel's RSS feed, then its JSON Feed; those the last build made from the same
     inputs (``kept``) as they are."""
     site = _as_fed(site)
-    keys = PageKeys(site, (unchanged.code_state(), repr(site.config)))
+    keys = InputKeys(site, (unchanged.code_state(), repr(site.config)))
     for rss_path, make, inputs in channel_inputs(site):
         channel: Channel | None = None
         for path, write in ((rss_path, rss_feed), (json_path(rss_path), json_feed)):

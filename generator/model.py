@@ -79,6 +79,7 @@ class OutputFile:
     content: bytes
     made_from: str = ""  # a page's key (``pagecache``): the next build may keep the file
     kept: bool = False  # taken as the last build made it, not made again
+    trace: tuple[tuple[str, str], ...] = ()  # what a page read of the site (``pagereads``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,15 +2,15 @@
 
 On a large site rendering is most of a rebuild, while a change (an article added, an
 hour's feed items) touches few pages: the article's own, its day's, the lists it is on,
-the pages that link to it. So every page gets a key, a hash of everything its template
-can reach: its context; each article in it, whole; the articles of every story or day in
-it (the ``other_sources`` and ``metadata`` globals read those); for ``linked_tags``,
-which of the tags of the page's articles have a page; and what every page shares (the
-settings, the templates, the theme's words, digest's own code). The last build notes
-each page's key with a hash of the bytes it wrote. A page whose key is unchanged, and
-whose file in the current site still has those bytes, is read back from it instead of
-rendered: it would come out the same. Feeds are kept the same way (``feedfiles``), each
-with a key of its channel's inputs.
+the pages that link to it. So every page gets a key, a hash of what it is made from: what
+every page shares (the settings, the templates, the theme's words, digest's own code),
+its variables, with each article and day in them only named, and what its last rendering
+read of the site's articles, days and tag pages (its trace, ``pagereads``), each as it is
+now. The last build notes each page's key and trace, with a hash of the bytes it wrote.
+A page whose key, made from its trace, is the one noted, and whose file in the current
+site still has those bytes, is read back from it instead of rendered: everything its
+last rendering read is as it was, so it would come out the same. Feeds are kept the same
+way (``feedfiles``), each keyed by its channel's inputs, whole (``InputKeys``).
 
 The note is written only after the new site is in place, and checked against the bytes,
 not the file's time or inode, so neither a failed build nor a file changed since can
@@ -21,6 +21,7 @@ the one the last build left.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import stat
@@ -30,18 +31,22 @@ from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 
+from . import pagereads
 from .atomicwrite import write_text_atomically
 from .model import Article, Digest, OutputFile, Site, Story
+from .pagereads import Trace
 
-FILE_NAME = "pages-v2.json"
+FILE_NAME = "pages-v3.json"
 
 
 @dataclass(frozen=True, slots=True)
 class KeptPages:
-    """The pages of the current site that the last build made, by path, each with its key;
-    ``read`` gives a file's bytes if it is still the one that build wrote."""
+    """The pages of the current site that the last build made, by path, each with its key
+    and, for a page, its trace; ``read`` gives a file's bytes if it is still the one that
+    build wrote."""
 
     keys: Mapping[str, str]
+    traces: Mapping[str, Trace]
     read: Callable[[str], bytes | None]
 
     def content(self, path: str, key: str) -> bytes | None:
@@ -49,33 +54,63 @@ class KeptPages:
         return self.read(path) if self.keys.get(path) == key else None
 
 
-NOTHING_KEPT = KeptPages(MappingProxyType({}), lambda path: None)
+NOTHING_KEPT = KeptPages(MappingProxyType({}), MappingProxyType({}), lambda path: None)
 
 
 def load(cache_dir: Path, output_dir: Path) -> KeptPages:
     """The last build's pages; none when there is no note or it cannot be read."""
     try:
         note = json.loads((cache_dir / FILE_NAME).read_text(encoding="utf-8"))
-        made = {str(path): (str(key), str(content)) for path, (key, content) in note.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
+        refs, names = note["refs"], note["names"]
+        made = {
+            str(path): (str(key), str(content)) for path, (key, content, _) in note["files"].items()
+        }
+        traces = {
+            str(path): tuple(
+                (str(refs[ref]), str(names[name]))
+                for ref, name in zip(read[::2], read[1::2], strict=True)
+            )
+            for path, (_, _, read) in note["files"].items()
+        }
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, IndexError):
         return NOTHING_KEPT
 
     def read(path: str) -> bytes | None:
         return _read_if_same(output_dir / path, made[path][1])
 
-    return KeptPages(MappingProxyType({path: key for path, (key, _) in made.items()}), read)
+    keys = {path: key for path, (key, _) in made.items()}
+    return KeptPages(MappingProxyType(keys), MappingProxyType(traces), read)
 
 
-def noted(file: OutputFile) -> tuple[str, str]:
-    """What the next build needs to know of a page it is given: its key, and a hash of
-    its bytes."""
-    return (file.made_from, _content_hash(file.content))
+Noted = tuple[str, str, Trace]
 
 
-def save(cache_dir: Path, pages: Mapping[str, tuple[str, str]]) -> None:
-    """Note the pages of the site just swapped in (``noted``, by path). Written to a
-    temporary file first, so a killed build never leaves half a note."""
-    text = json.dumps(dict(sorted(pages.items())), ensure_ascii=False)
+def noted(file: OutputFile) -> Noted:
+    """What the next build needs to know of a file it is given: its key, a hash of its
+    bytes, and its trace."""
+    return (file.made_from, _content_hash(file.content), file.trace)
+
+
+def save(cache_dir: Path, files: Mapping[str, Noted]) -> None:
+    """Note the files of the site just swapped in (``noted``, by path). Each trace is
+    written as numbers: what was read and which of its fields, each written once for the
+    whole note (most pages read the same fields of articles many pages read). Written to
+    a temporary file first, so a killed build never leaves half a note."""
+    numbers: dict[str, dict[str, int]] = {"refs": {}, "names": {}}
+
+    def number(table: str, text: str) -> int:
+        return numbers[table].setdefault(text, len(numbers[table]))
+
+    written = {
+        path: [
+            key,
+            content,
+            [n for ref, names in trace for n in (number("refs", ref), number("names", names))],
+        ]
+        for path, (key, content, trace) in sorted(files.items())
+    }
+    note = {"refs": list(numbers["refs"]), "names": list(numbers["names"]), "files": written}
+    text = json.dumps(note, ensure_ascii=False, separators=(",", ":"))
     write_text_atomically(cache_dir / FILE_NAME, text, durable=False)
 
 
@@ -98,57 +133,157 @@ def _content_hash(content: bytes) -> str:
     return hashlib.blake2b(content, digest_size=20).hexdigest()
 
 
-class PageKeys:
-    """Each page's key (see the module docstring). The parts many pages share (an
-    article, a day, the whole site's articles) are hashed once, and held, so that the
-    identity they are remembered by stays theirs for the life of this object."""
+class _Keys:
+    """Keys of values made of the site's data: containers, dataclasses and plain values
+    written out with what they hold, each article, day and story as the subclass says,
+    and the text hashed once. Parts many keys share are written once, and held, so that
+    the identity they are remembered by stays theirs for the life of this object."""
 
-    def __init__(self, site: Site, shared: Iterable[str]) -> None:
-        self._articles = site.articles
-        self._tags_with_pages: frozenset[str] = frozenset(tag.key for tag in site.tags)
+    def __init__(self, shared: Iterable[str]) -> None:
         common = hashlib.blake2b(digest_size=20)
         for text in shared:
             common.update(_framed(text))
         self._common = common.digest()
-        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._memo: dict[int, tuple[object, str]] = {}
 
-    def of(self, context: object) -> str:
+    def _key(self, text: str) -> str:
         hashed = hashlib.blake2b(self._common, digest_size=20)
-        hashed.update(self._part(context))
+        hashed.update(text.encode("utf-8", "surrogatepass"))
         return hashed.hexdigest()
 
-    def _part(self, value: object) -> bytes:
+    def _text(self, value: object) -> str:
         if isinstance(value, Article | Digest | Mapping | frozenset | set):
             kept = self._memo.get(id(value))
             if kept is None:
-                kept = self._memo[id(value)] = (value, self._hashed(value))
+                kept = self._memo[id(value)] = (value, self._written(value))
             return kept[1]
-        return self._hashed(value)
+        return self._written(value)
 
-    def _hashed(self, value: object) -> bytes:
+    def _written(self, value: object) -> str:
+        if type(value) in _PLAIN:
+            return repr(value)
         if isinstance(value, Article):
-            linked = [tag.key for tag in value.tags if tag.key in self._tags_with_pages]
-            return _digest(repr(value), *linked)
+            return self._article(value)
+        if isinstance(value, Digest):
+            return self._day(value)
         if isinstance(value, Story):
-            ids = (value.headline, *value.also_reported_by)
-            return _digest(repr(value), *(self._part(self._articles.get(i)) for i in ids))
+            return self._story(value)
         if isinstance(value, Mapping):
-            return _digest(*(_framed(repr(k)) + self._part(v) for k, v in sorted(value.items())))
+            items = sorted(value.items())
+            return "{" + ",".join(f"{k!r}:{self._text(v)}" for k, v in items) + "}"
         if isinstance(value, frozenset | set):
-            if value == self._tags_with_pages:  # ``linked_tags``: each article says its own
-                return _digest("tags with pages")
-            return _digest("set", *sorted(self._part(item) for item in value))
+            return "{" + ",".join(sorted(self._text(item) for item in value)) + "}"
         if isinstance(value, tuple | list):
-            return _digest(type(value).__name__, *(self._part(item) for item in value))
+            return f"{type(value).__name__}(" + ",".join(map(self._text, value)) + ")"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = dataclasses.fields(value)
-            return _digest(
-                type(value).__qualname__,
-                *(self._part(getattr(value, field.name)) for field in fields),
-            )
+            return self._fields(value)
         if value is None or isinstance(value, str | int | float | bool | date | datetime):
-            return _digest(repr(value))
-        raise TypeError(f"a page's key cannot be made of a {type(value).__name__}")
+            return repr(value)
+        raise TypeError(f"a key cannot be made of a {type(value).__name__}")
+
+    def _fields(self, value: object, *, site_wide: frozenset[str] = frozenset()) -> str:
+        """A dataclass's fields; those ``site_wide`` by their name alone."""
+        written = (
+            f"<{name}>" if name in site_wide else self._text(getattr(value, name))
+            for name in _field_names(type(value))
+        )
+        return f"{type(value).__qualname__}(" + ",".join(written) + ")"
+
+    def _article(self, article: Article) -> str:
+        raise NotImplementedError
+
+    def _day(self, day: Digest) -> str:
+        raise NotImplementedError
+
+    def _story(self, story: Story) -> str:
+        raise NotImplementedError
+
+
+class InputKeys(_Keys):
+    """Keys of inputs read whole, as a feed reads its days and articles: each article and
+    the articles of each story in full."""
+
+    def __init__(self, site: Site, shared: Iterable[str]) -> None:
+        super().__init__(shared)
+        self._articles = site.articles
+
+    def of(self, inputs: object) -> str:
+        return self._key(self._text(inputs))
+
+    def _article(self, article: Article) -> str:
+        return _hashed(repr(article))
+
+    def _day(self, day: Digest) -> str:
+        return self._fields(day)
+
+    def _story(self, story: Story) -> str:
+        ids = (story.headline, *story.also_reported_by)
+        return repr(story) + ",".join(self._text(self._articles.get(i)) for i in ids)
+
+
+class PageKeys(_Keys):
+    """Each page's key (see the module docstring): its variables, each article and day
+    in them named only, and what its trace read of the site as it is now."""
+
+    def __init__(self, site: Site, shared: Iterable[str]) -> None:
+        super().__init__(shared)
+        self._articles = site.articles
+        self._days = {day.date.isoformat(): day for day in site.digests}
+        self._tags_with_pages = frozenset(tag.key for tag in site.tags)
+        self._read: dict[tuple[str, str], str] = {}
+
+    def of(self, context: object, trace: Trace) -> str:
+        variables = self._fields(context, site_wide=pagereads.SITE_WIDE)
+        read = (f"{ref!r}:{names!r}={self._value(ref, names)}" for ref, names in trace)
+        return self._key(variables + "|" + ",".join(read))
+
+    def _article(self, article: Article) -> str:
+        return f"<article {article.id!r}>"
+
+    def _day(self, day: Digest) -> str:
+        return f"<day {day.date.isoformat()}>"
+
+    def _story(self, story: Story) -> str:
+        return repr(story)
+
+    def _value(self, ref: str, names: str) -> str:
+        """What a page read (``ref`` and its fields ``names``) is now, hashed."""
+        value = self._read.get((ref, names))
+        if value is None:
+            now = [self._now(ref, name) for name in names.split(" ")]
+            value = self._read[(ref, names)] = _hashed(repr(now))
+        return value
+
+    def _now(self, ref: str, name: str) -> object:
+        kind, _, what = ref.partition(":")
+        if kind == "t":
+            return what in self._tags_with_pages
+        if kind == "*":
+            whole = self._articles if what == pagereads.ALL_ARTICLES else self._tags_with_pages
+            return sorted(whole)
+        found = (self._articles if kind == "a" else self._days).get(what)
+        if found is None or name == pagereads.PRESENCE:
+            return found is not None
+        return found if name == pagereads.WHOLE else getattr(found, name, _MISSING)
+
+
+class _Missing:
+    """What a page read of an article or a day that has no such field: a ``repr`` no
+    field's value has, the same in every process."""
+
+    def __repr__(self) -> str:
+        return "<no such field>"
+
+
+_MISSING = _Missing()
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def _framed(text: str) -> bytes:
@@ -156,8 +291,5 @@ def _framed(text: str) -> bytes:
     return len(encoded).to_bytes(8, "little") + encoded
 
 
-def _digest(*parts: str | bytes) -> bytes:
-    hashed = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        hashed.update(_framed(part) if isinstance(part, str) else part)
-    return hashed.digest()
+def _hashed(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()

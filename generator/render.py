@@ -17,7 +17,6 @@ from pathlib import Path
 
 from jinja2 import (
     ChoiceLoader,
-    Environment,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -28,11 +27,12 @@ from jinja2 import (
 )
 from jinja2.runtime import Context as Variables
 
-from . import unchanged, urls, workers
+from . import pagereads, unchanged, urls, workers
 from .csp import page_policy
 from .metadata import PageMetadata, page_metadata
 from .model import Article, OutputFile, Site, Story
 from .pagecache import NOTHING_KEPT, KeptPages, PageKeys
+from .pagereads import NotingEnvironment, Reads
 from .pages import Context, page_contexts
 from .problems import BuildError
 from .search import has_search
@@ -61,17 +61,21 @@ def render_pages(
     return workers.mapped(_render_page, shared, pages, at_least=PARALLEL_FROM)
 
 
-_Shared = tuple[Environment, Site, PageKeys, KeptPages]
+_Shared = tuple[NotingEnvironment, Site, PageKeys, KeptPages]
 
 
 def _render_page(shared: _Shared, context: Context) -> OutputFile:
     env, site, keys, kept = shared
-    key = keys.of(context)
     path = urls.file_for(context.page.path)
-    content = kept.content(path, key)
-    if content is None:
-        return OutputFile(path, _render(env, site, context).content, made_from=key)
-    return OutputFile(path, content, made_from=key, kept=True)
+    trace = kept.traces.get(path)
+    if trace is not None:
+        key = keys.of(context, trace)
+        content = kept.content(path, key)
+        if content is not None:
+            return OutputFile(path, content, made_from=key, kept=True, trace=trace)
+    content = _render(env, site, context).content
+    trace = env.reads.trace()
+    return OutputFile(path, content, made_from=keys.of(context, trace), trace=trace)
 
 
 def _shared_inputs(site: Site) -> Iterator[str]:
@@ -94,8 +98,9 @@ def render_contexts(site: Site, contexts: Iterable[Context]) -> Iterator[OutputF
     return (_render(env, site, context) for context in contexts)
 
 
-def _render(env: Environment, site: Site, context: Context) -> OutputFile:
-    values = {field.name: getattr(context, field.name) for field in fields(context)}
+def _render(env: NotingEnvironment, site: Site, context: Context) -> OutputFile:
+    env.reads.begin()
+    values = {f.name: env.noted(f.name, getattr(context, f.name)) for f in fields(context)}
     path = context.page.path
     try:
         html = env.get_template(context.TEMPLATE).render(values)
@@ -138,11 +143,13 @@ def _reason(error: Exception) -> str:
     return _OBJECT.sub(r"'\1'", text)  # 'generator.model.Article object' → 'Article'
 
 
-def _environment(site: Site) -> Environment:
+def _environment(site: Site) -> NotingEnvironment:
     theme = FileSystemLoader(str(THEME_DIR))
     folders = template_folders(site.config.root)
     own = [FileSystemLoader(str(folder)) for folder in folders if folder != THEME_DIR]
-    env = Environment(
+    reads = Reads()
+    env = NotingEnvironment(
+        reads,
         loader=ChoiceLoader([*own, PrefixLoader({"theme": theme}, delimiter="/"), theme]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -150,7 +157,7 @@ def _environment(site: Site) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(template_globals(site))
+    env.globals.update(template_globals(site, reads))
     return env
 
 
@@ -163,8 +170,9 @@ def _template_texts(site_root: Path) -> tuple[tuple[str, str], ...]:
     )
 
 
-def template_globals(site: Site) -> dict[str, object]:
-    """What every template gets besides its page's context (documented in docs/themes.md)."""
+def template_globals(site: Site, reads: Reads) -> dict[str, object]:
+    """What every template gets besides its page's context (documented in docs/themes.md);
+    what they read of articles and days is noted in ``reads``."""
     config, link, localizer = site.config, site.urls, site.localizer
     return dict(
         site={
@@ -177,35 +185,47 @@ def template_globals(site: Site) -> dict[str, object]:
         },
         labels=site.labels,
         href=link.href,
-        article_href=lambda article: link.href(urls.article_path(article.slug)),
+        article_href=lambda article: link.href(urls.article_path(reads.field(article, "slug"))),
         tag_href=lambda tag: link.href(urls.tag_path(tag.slug)),
-        other_sources=lambda story: _other_sources(story, site.articles),
-        digest_href=lambda digest: link.href(urls.digest_path(digest.slug)),
+        other_sources=lambda story: _other_sources(story, site.articles, reads),
+        digest_href=lambda digest: link.href(urls.digest_path(reads.field(digest, "slug"))),
         long_date=localizer.long_date,
         full_date=localizer.full_date,
         time_of_day=localizer.time_of_day,
         month=localizer.month,
         number=localizer.number,
         content_security_policy=page_policy(_template_texts(config.root), wasm=has_search(site)),
-        metadata=pass_context(lambda variables: _metadata(site, variables)),
+        metadata=pass_context(lambda variables: _metadata(site, variables, reads)),
     )
 
 
-def _metadata(site: Site, variables: Variables) -> PageMetadata:
+def _metadata(site: Site, variables: Variables, reads: Reads) -> PageMetadata:
     """``metadata()`` in a template: read off the page's own variables, whichever kind of
-    page and template (the theme's or an override) is being rendered."""
-    return page_metadata(
-        site, variables["page"], article=variables.get("article"), digest=variables.get("digest")
-    )
+    page and template (the theme's or an override) is being rendered. Notes what
+    ``page_metadata`` reads: an article page's article whole and its day's date; a day's
+    page, its stories and the title and address of each headline."""
+    article, digest = variables.get("article"), variables.get("digest")
+    if article is not None:
+        reads.attribute(article, pagereads.WHOLE)
+        for name in ("date", "slug"):
+            reads.attribute(digest, name)
+    elif digest is not None:
+        for story in reads.field(digest, "stories"):  # type: ignore[attr-defined]
+            for name in ("title", "slug"):
+                reads.attribute(site.articles[story.headline], name)
+    return page_metadata(site, variables["page"], article=article, digest=digest)
 
 
-def _other_sources(story: Story, articles: Mapping[str, Article]) -> tuple[Article, ...]:
+def _other_sources(
+    story: Story, articles: Mapping[str, Article], reads: Reads
+) -> tuple[Article, ...]:
     """The other versions of a story, one per source other than the headline's (a source
     that ran the story twice is named once, with its earliest version)."""
-    seen = {articles[story.headline].source}
+    seen = {reads.field(articles[story.headline], "source")}
     found = []
     for article in (articles[i] for i in story.also_reported_by):
-        if article.source not in seen:
-            seen.add(article.source)
+        source = reads.field(article, "source")
+        if source not in seen:
+            seen.add(source)
             found.append(article)
     return tuple(found)

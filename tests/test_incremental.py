@@ -113,10 +113,26 @@ def _shorter_tag_pages(site: Path) -> None:
     config.write_text(text.replace("\ntags:\n", "\ntags:\n  page_size: 1\n"), "utf-8")
 
 
+def _read_more_in_a_theme(site: Path) -> None:
+    """The site's own templates, reading what the theme's do not: the text of every
+    article a page lists, and how many articles the site has."""
+    own = site / "templates"
+    own.mkdir()
+    macros = (THEME_DIR / "_macros.html").read_text("utf-8")
+    listed = "</h{{ heading }}>"
+    assert listed in macros
+    length = '<span class="length">{{ article.body_html | length }}</span>'
+    (own / "_macros.html").write_text(macros.replace(listed, listed + length, 1), "utf-8")
+    index = (THEME_DIR / "index.html").read_text("utf-8")
+    end = "{% endblock %}"
+    count = '<p class="count">{{ articles | length }}</p>'
+    (own / "index.html").write_text(index.replace(end, count + end), "utf-8")
+
+
 def _override_a_template(site: Path) -> None:
     """The site's own article template: every article page is made again, from it."""
     own = site / "templates" / "article.html"
-    own.parent.mkdir()
+    own.parent.mkdir(exist_ok=True)
     theme = (THEME_DIR / "article.html").read_text("utf-8")
     own.write_text(theme.replace("</article>", "<p>نسخة الموقع</p></article>", 1), "utf-8")
 
@@ -127,6 +143,8 @@ STAGES = ("tags", "same-story", "related")  # the analysis results kept in .cach
 STEPS: tuple[tuple[str, Callable[[Path], None], frozenset[str]], ...] = (
     ("cold", lambda site: None, frozenset(STAGES)),
     ("no change", lambda site: None, frozenset()),
+    # pages are made again from what they read, whatever their templates read
+    ("a theme that reads more", _read_more_in_a_theme, frozenset()),
     ("edit one", _edit_one, frozenset(STAGES)),
     ("add one", _add_one, frozenset(STAGES)),
     ("delete one", _delete_one, frozenset(STAGES)),

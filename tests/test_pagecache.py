@@ -8,17 +8,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from conftest import BUILD_TIME, copy_example_site
 
-from generator import pagecache, urls
+from generator import pagecache, pagereads, urls
 from generator.build import CACHE_DIR, build, compute_site
 from generator.config import load_config
-from generator.model import Article, Site, Story
-from generator.pages import page_contexts
+from generator.model import Article, OutputFile, Site
+from generator.pages import ArticleContext, page_contexts
 from generator.render import render_pages
 
 EDITED = "kim-in-russia.md"  # a saved article of the example site
@@ -35,9 +35,33 @@ def _computed(site: Path) -> Site:
     return compute_site(load_config(site), now=BUILD_TIME, offline=True, keep=False).site
 
 
-def _keys(site: Site) -> dict[str, str]:
+def _rendered(site: Site) -> dict[str, OutputFile]:
+    """Every page, rendered, by site path: each with its key and its trace."""
+    return {file.path: file for file in render_pages(site)}
+
+
+def _keys_now(site: Site, rendered: dict[str, OutputFile]) -> dict[str, str]:
+    """Each page's key for ``site`` made from the trace of its rendering in ``rendered``, as
+    the next build makes it before deciding to render the page again."""
     keys = pagecache.PageKeys(site, ())
-    return {context.page.path: keys.of(context) for context in page_contexts(site)}
+    traces = {path: file.trace for path, file in rendered.items()}
+    return {
+        context.page.path: keys.of(context, traces[urls.file_for(context.page.path)])
+        for context in page_contexts(site)
+        if urls.file_for(context.page.path) in traces  # a new page has none
+    }
+
+
+def _changed(before: Site, after: Site) -> set[str]:
+    """The pages whose key the change from ``before`` to ``after`` changes."""
+    rendered = _rendered(before)
+    old, new = _keys_now(before, rendered), _keys_now(after, rendered)
+    return {path for path in old if old[path] != new.get(path)}
+
+
+def _with_article(site: Site, article: Article) -> Site:
+    articles = MappingProxyType({**site.articles, article.id: article})
+    return dataclasses.replace(site, articles=articles)
 
 
 def _edit_body(site: Path) -> None:
@@ -57,70 +81,83 @@ def _kept_count(lines: list[str]) -> tuple[int, int] | None:
     return (int(found[0][0]), int(found[0][2])) if found else None
 
 
-def test_an_edit_changes_the_keys_of_the_pages_that_show_the_article_only(
+def test_an_edit_changes_the_keys_of_the_pages_that_read_the_article_only(
     tmp_path: Path,
 ) -> None:
     folder = _site_folder(tmp_path)
-    before_site = _computed(folder)
-    before = _keys(before_site)
+    before = _computed(folder)
+    rendered = _rendered(before)
     _edit_body(folder)
-    after_site = _computed(folder)
-    after = _keys(after_site)
-    assert before.keys() == after.keys()
-    changed = {path for path in before if before[path] != after[path]}
-    edited = next(a for a in after_site.articles.values() if a.origin.endswith(EDITED))
-    showing = {  # the pages whose context holds the edited article, or its day
-        context.page.path
-        for context in page_contexts(after_site)
-        if edited.id in _article_ids(context)
+    after = _computed(folder)
+    old, new = _keys_now(before, rendered), _keys_now(after, rendered)
+    changed = {path for path in old if old[path] != new[path]}
+    edited = next(a for a in after.articles.values() if a.origin.endswith(EDITED))
+    reading = {  # the pages whose last rendering read the edited article
+        path
+        for path in old
+        if pagereads.article_ref(edited.id) in dict(rendered[urls.file_for(path)].trace)
     }
     assert urls.article_path(edited.slug) in changed
-    assert changed <= showing
-    unrelated = [path for path in after if path.startswith("articles/") and path not in showing]
+    assert changed <= reading
+    unrelated = [path for path in old if path.startswith("articles/") and path not in reading]
     assert unrelated
-    assert all(before[path] == after[path] for path in unrelated)
+    assert all(old[path] == new[path] for path in unrelated)
 
 
-def _article_ids(value: object) -> set[str]:
-    """Every article id a page's context reaches: its articles, and those of its stories."""
-    if isinstance(value, Article):
-        return {value.id}
-    if isinstance(value, Story):
-        return {value.headline, *value.also_reported_by}
-    if isinstance(value, Mapping):
-        return set(value.keys())  # the whole site's articles
-    if isinstance(value, tuple | frozenset):
-        return set().union(*map(_article_ids, value))
-    if dataclasses.is_dataclass(value):
-        return set().union(
-            *(_article_ids(getattr(value, f.name)) for f in dataclasses.fields(value))
-        )
-    return set()
+def _listed_as_related(site: Site) -> tuple[str, Article]:
+    """An article page and an article it lists among its related stories."""
+    page = next(
+        context
+        for context in page_contexts(site)
+        if isinstance(context, ArticleContext) and context.related
+    )
+    return page.page.path, page.related[0]
+
+
+def test_what_a_page_does_not_show_of_an_article_it_lists_leaves_its_key(
+    tmp_path: Path,
+) -> None:
+    """A related story's own related links, tags and text are not on the page listing it:
+    an hour's new articles change those of hundreds of older ones."""
+    site = _computed(_site_folder(tmp_path))
+    path, listed = _listed_as_related(site)
+    unseen = dataclasses.replace(
+        listed, related=(), tags=(), body_html="<p>نص آخر</p>", summary="نص آخر"
+    )
+    changed = _changed(site, _with_article(site, unseen))
+    assert urls.article_path(listed.slug) in changed  # its own page shows all of it
+    assert path not in changed
+
+
+def test_what_a_page_shows_of_an_article_it_lists_changes_its_key(tmp_path: Path) -> None:
+    site = _computed(_site_folder(tmp_path))
+    path, listed = _listed_as_related(site)
+    for change in ({"title": "عنوان آخر"}, {"source": "مصدر آخر"}, {"slug": "another-slug"}):
+        changed = _changed(site, _with_article(site, dataclasses.replace(listed, **change)))
+        assert path in changed, change
 
 
 def test_keys_change_with_what_every_page_shares(tmp_path: Path) -> None:
     site = _computed(_site_folder(tmp_path))
+    traces = {path: file.trace for path, file in _rendered(site).items()}
     contexts = page_contexts(site)
-    first = pagecache.PageKeys(site, ("templates as they were",))
-    second = pagecache.PageKeys(site, ("a template edited",))
-    assert all(first.of(c) != second.of(c) for c in contexts)
-    assert [first.of(c) for c in contexts] == [
-        pagecache.PageKeys(site, ("templates as they were",)).of(c) for c in contexts
-    ]
+
+    def keys(shared: str) -> list[str]:
+        made = pagecache.PageKeys(site, (shared,))
+        return [made.of(c, traces[urls.file_for(c.page.path)]) for c in contexts]
+
+    first, second = keys("templates as they were"), keys("a template edited")
+    assert all(a != b for a, b in zip(first, second, strict=True))
+    assert first == keys("templates as they were")
 
 
 def test_a_tag_getting_its_page_changes_the_pages_of_its_articles(tmp_path: Path) -> None:
     site = _computed(_site_folder(tmp_path))
     tagged = next(a for a in site.articles.values() if a.tags)
     tag = tagged.tags[0]
-    without = Site(**{**_fields(site), "tags": tuple(t for t in site.tags if t.key != tag.key)})
-    with_page = Site(**{**_fields(site), "tags": (*site.tags, tag)})
-    path = urls.article_path(tagged.slug)
-    assert _keys(without)[path] != _keys(with_page)[path]
-
-
-def _fields(site: Site) -> dict[str, object]:
-    return {name: getattr(site, name) for name in site.__dataclass_fields__}
+    without = dataclasses.replace(site, tags=tuple(t for t in site.tags if t.key != tag.key))
+    with_page = dataclasses.replace(site, tags=(*site.tags, tag))
+    assert urls.article_path(tagged.slug) in _changed(without, with_page)
 
 
 def test_a_build_takes_the_pages_it_would_make_the_same(tmp_path: Path) -> None:
@@ -146,11 +183,15 @@ def _untouched_by_the_edit(folder: Path) -> str:
     """The path of an article page whose key ``_edit_body`` leaves as it is."""
     scratch = folder.parent / "scratch"
     shutil.copytree(folder, scratch, ignore=shutil.ignore_patterns("site", CACHE_DIR))
-    before = _keys(_computed(scratch))
+    before = _computed(scratch)
     _edit_body(scratch)
-    after = _keys(_computed(scratch))
+    changed = _changed(before, _computed(scratch))
     shutil.rmtree(scratch)
-    return next(p for p in sorted(before) if p.startswith("articles/") and before[p] == after[p])
+    return next(
+        context.page.path
+        for context in page_contexts(before)
+        if context.page.path.startswith("articles/") and context.page.path not in changed
+    )
 
 
 @pytest.mark.parametrize("change", ["in place", "rewritten", "removed", "linked"])

@@ -9,6 +9,7 @@ from typing import get_args, get_type_hints
 
 import pytest
 
+from generator.pagereads import Reads
 from generator.pages import CONTEXTS
 from generator.render import template_globals
 from generator.theme_files import THEME_DIR
@@ -82,6 +83,6 @@ def test_every_type_a_template_reaches_is_documented_field_by_field() -> None:
 
 def test_the_globals_and_the_site_global_are_documented(built_example) -> None:
     _, result = built_example
-    names = template_globals(result.site)
+    names = template_globals(result.site, Reads())
     assert SECTIONS["globals"] == set(names)
     assert SECTIONS["site"] == set(names["site"])
