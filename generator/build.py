@@ -120,7 +120,7 @@ def build(
     articlecache.save(cache_dir, data.parsed)
     if data.tokens is not None:
         tokencache.save(cache_dir, data.tokens)
-    pagecache.save(cache_dir, noted.pages)
+    noted.note.save(cache_dir)
     pages, feeds = (_producer(output) for output in (render_pages, feed_files))
     if any(noted.kept.values()):
         progress(
@@ -270,13 +270,13 @@ def _outputs(kept: pagecache.KeptPages, contexts: Sequence[Context]) -> tuple[Ou
 class _PageNotes:
     """What a build learns of its pages and feeds as they pass on to be written."""
 
-    pages: dict[str, pagecache.Noted] = field(default_factory=dict)  # for the next build
+    note: pagecache.Note = field(default_factory=pagecache.Note)  # for the next build
     kept: Counter[str] = field(default_factory=Counter)  # by output: as the last build made
 
     def passing(self, producer: str, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
         for file in files:
             if file.made_from:
-                self.pages[file.path] = pagecache.noted(file)
+                self.note.add(file)
                 self.kept[producer] += file.kept
             yield file
 

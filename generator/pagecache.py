@@ -25,8 +25,8 @@ import functools
 import hashlib
 import json
 import stat
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -42,76 +42,91 @@ FILE_NAME = "pages-v3.json"
 @dataclass(frozen=True, slots=True)
 class KeptPages:
     """The pages of the current site that the last build made, by path, each with its key
-    and, for a page, its trace; ``read`` gives a file's bytes if it is still the one that
-    build wrote."""
+    and, for a page, its trace (as ``Note`` numbers it); ``read`` gives a file's bytes if
+    it is still the one that build wrote."""
 
     keys: Mapping[str, str]
-    traces: Mapping[str, Trace]
     read: Callable[[str], bytes | None]
+    numbered: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    refs: Sequence[str] = ()
+    names: Sequence[str] = ()
 
     def content(self, path: str, key: str) -> bytes | None:
         """The page's bytes as the current site holds them, if made from inputs of this key."""
         return self.read(path) if self.keys.get(path) == key else None
 
+    def trace(self, path: str) -> Trace | None:
+        """What the page's last rendering read, if the last build made it."""
+        numbers = self.numbered.get(path)
+        if numbers is None:
+            return None
+        pairs = zip(numbers[::2], numbers[1::2], strict=True)
+        return tuple((self.refs[ref], self.names[name]) for ref, name in pairs)
 
-NOTHING_KEPT = KeptPages(MappingProxyType({}), MappingProxyType({}), lambda path: None)
+
+NOTHING_KEPT = KeptPages(MappingProxyType({}), lambda path: None)
 
 
 def load(cache_dir: Path, output_dir: Path) -> KeptPages:
     """The last build's pages; none when there is no note or it cannot be read."""
     try:
         note = json.loads((cache_dir / FILE_NAME).read_text(encoding="utf-8"))
-        refs, names = note["refs"], note["names"]
-        made = {
-            str(path): (str(key), str(content)) for path, (key, content, _) in note["files"].items()
-        }
-        traces = {
-            str(path): tuple(
-                (str(refs[ref]), str(names[name]))
-                for ref, name in zip(read[::2], read[1::2], strict=True)
-            )
-            for path, (_, _, read) in note["files"].items()
-        }
-    except (OSError, ValueError, TypeError, AttributeError, KeyError, IndexError):
+        refs, names = [str(ref) for ref in note["refs"]], [str(name) for name in note["names"]]
+        made, numbered = {}, {}
+        for path, (key, content, numbers) in note["files"].items():
+            made[str(path)] = (str(key), str(content))
+            if not _numbers_in(numbers, refs, names):
+                raise ValueError("a trace names what the note does not hold")
+            numbered[str(path)] = numbers
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return NOTHING_KEPT
 
     def read(path: str) -> bytes | None:
         return _read_if_same(output_dir / path, made[path][1])
 
     keys = {path: key for path, (key, _) in made.items()}
-    return KeptPages(MappingProxyType(keys), MappingProxyType(traces), read)
+    return KeptPages(MappingProxyType(keys), read, MappingProxyType(numbered), refs, names)
 
 
-Noted = tuple[str, str, Trace]
+def _numbers_in(numbers: object, refs: list[str], names: list[str]) -> bool:
+    """Whether a trace as noted is pairs of numbers of a ref and of its names."""
+    return (
+        isinstance(numbers, list)
+        and len(numbers) % 2 == 0
+        and all(type(n) is int and 0 <= n < len(refs) for n in numbers[::2])
+        and all(type(n) is int and 0 <= n < len(names) for n in numbers[1::2])
+    )
 
 
-def noted(file: OutputFile) -> Noted:
-    """What the next build needs to know of a file it is given: its key, a hash of its
-    bytes, and its trace."""
-    return (file.made_from, _content_hash(file.content), file.trace)
+class Note:
+    """What a build learns of the files it is given, for the next build: each one's key, a
+    hash of its bytes and its trace. A trace is written as numbers (what was read, and
+    which of its fields, each written once for the whole note: most pages read the same
+    fields of articles many pages read), as soon as its file passes: a large site's
+    traces would otherwise be held in full until the end."""
 
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[str, str, list[int]]] = {}
+        self._refs: dict[str, int] = {}
+        self._names: dict[str, int] = {}
 
-def save(cache_dir: Path, files: Mapping[str, Noted]) -> None:
-    """Note the files of the site just swapped in (``noted``, by path). Each trace is
-    written as numbers: what was read and which of its fields, each written once for the
-    whole note (most pages read the same fields of articles many pages read). Written to
-    a temporary file first, so a killed build never leaves half a note."""
-    numbers: dict[str, dict[str, int]] = {"refs": {}, "names": {}}
+    def add(self, file: OutputFile) -> None:
+        numbers = []
+        for ref, names in file.trace:
+            numbers.append(self._refs.setdefault(ref, len(self._refs)))
+            numbers.append(self._names.setdefault(names, len(self._names)))
+        self._files[file.path] = (file.made_from, _content_hash(file.content), numbers)
 
-    def number(table: str, text: str) -> int:
-        return numbers[table].setdefault(text, len(numbers[table]))
-
-    written = {
-        path: [
-            key,
-            content,
-            [n for ref, names in trace for n in (number("refs", ref), number("names", names))],
-        ]
-        for path, (key, content, trace) in sorted(files.items())
-    }
-    note = {"refs": list(numbers["refs"]), "names": list(numbers["names"]), "files": written}
-    text = json.dumps(note, ensure_ascii=False, separators=(",", ":"))
-    write_text_atomically(cache_dir / FILE_NAME, text, durable=False)
+    def save(self, cache_dir: Path) -> None:
+        """Note the files of the site just swapped in. Written to a temporary file first,
+        so a killed build never leaves half a note."""
+        note = {
+            "refs": list(self._refs),
+            "names": list(self._names),
+            "files": dict(sorted(self._files.items())),
+        }
+        text = json.dumps(note, ensure_ascii=False, separators=(",", ":"))
+        write_text_atomically(cache_dir / FILE_NAME, text, durable=False)
 
 
 def _read_if_same(file: Path, content_hash: str) -> bytes | None:

@@ -67,7 +67,7 @@ _Shared = tuple[NotingEnvironment, Site, PageKeys, KeptPages]
 def _render_page(shared: _Shared, context: Context) -> OutputFile:
     env, site, keys, kept = shared
     path = urls.file_for(context.page.path)
-    trace = kept.traces.get(path)
+    trace = kept.trace(path)
     if trace is not None:
         key = keys.of(context, trace)
         content = kept.content(path, key)

@@ -223,7 +223,10 @@ def test_a_page_changed_since_is_made_again(tmp_path: Path, change: str) -> None
     assert not page.is_symlink()
 
 
-@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"index.html": 3}', b""])
+_OUT_OF_RANGE = b'{"refs": [], "names": [], "files": {"index.html": ["k", "h", [5, 0]]}}'
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"index.html": 3}', b"", _OUT_OF_RANGE])
 def test_a_damaged_note_renders_every_page(tmp_path: Path, damage: bytes) -> None:
     site = _site_folder(tmp_path)
     _build(site)
