@@ -37,6 +37,7 @@ from .model import Article, Digest, OutputFile, Site, Story
 from .pagereads import Trace
 
 FILE_NAME = "pages-v3.json"
+_NUMBER_SEPARATOR = ","
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class KeptPages:
 
     keys: Mapping[str, str]
     read: Callable[[str], bytes | None]
-    numbered: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    numbered: Mapping[str, str] = field(default_factory=dict)
     refs: Sequence[str] = ()
     names: Sequence[str] = ()
 
@@ -56,12 +57,19 @@ class KeptPages:
         return self.read(path) if self.keys.get(path) == key else None
 
     def trace(self, path: str) -> Trace | None:
-        """What the page's last rendering read, if the last build made it."""
-        numbers = self.numbered.get(path)
-        if numbers is None:
+        """What the page's last rendering read, if the last build made it and its note can
+        be read (a page whose note cannot is made again)."""
+        try:
+            numbered = self.numbered[path]
+            if not numbered:
+                return ()  # a page that read nothing of the site: the 404 page
+            numbers = [int(number) for number in numbered.split(_NUMBER_SEPARATOR)]
+            if min(numbers) < 0:
+                return None
+            pairs = zip(numbers[::2], numbers[1::2], strict=True)
+            return tuple((self.refs[ref], self.names[name]) for ref, name in pairs)
+        except (KeyError, ValueError, IndexError):
             return None
-        pairs = zip(numbers[::2], numbers[1::2], strict=True)
-        return tuple((self.refs[ref], self.names[name]) for ref, name in pairs)
 
 
 NOTHING_KEPT = KeptPages(MappingProxyType({}), lambda path: None)
@@ -72,30 +80,19 @@ def load(cache_dir: Path, output_dir: Path) -> KeptPages:
     try:
         note = json.loads((cache_dir / FILE_NAME).read_text(encoding="utf-8"))
         refs, names = [str(ref) for ref in note["refs"]], [str(name) for name in note["names"]]
-        made, numbered = {}, {}
-        for path, (key, content, numbers) in note["files"].items():
-            made[str(path)] = (str(key), str(content))
-            if not _numbers_in(numbers, refs, names):
-                raise ValueError("a trace names what the note does not hold")
-            numbered[str(path)] = numbers
+        made = {
+            str(path): (str(key), str(content), str(numbers))
+            for path, (key, content, numbers) in note["files"].items()
+        }
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return NOTHING_KEPT
 
     def read(path: str) -> bytes | None:
         return _read_if_same(output_dir / path, made[path][1])
 
-    keys = {path: key for path, (key, _) in made.items()}
+    keys = {path: key for path, (key, _, _) in made.items()}
+    numbered = {path: numbers for path, (_, _, numbers) in made.items()}
     return KeptPages(MappingProxyType(keys), read, MappingProxyType(numbered), refs, names)
-
-
-def _numbers_in(numbers: object, refs: list[str], names: list[str]) -> bool:
-    """Whether a trace as noted is pairs of numbers of a ref and of its names."""
-    return (
-        isinstance(numbers, list)
-        and len(numbers) % 2 == 0
-        and all(type(n) is int and 0 <= n < len(refs) for n in numbers[::2])
-        and all(type(n) is int and 0 <= n < len(names) for n in numbers[1::2])
-    )
 
 
 class Note:
@@ -106,7 +103,7 @@ class Note:
     traces would otherwise be held in full until the end."""
 
     def __init__(self) -> None:
-        self._files: dict[str, tuple[str, str, list[int]]] = {}
+        self._files: dict[str, tuple[str, str, str]] = {}
         self._refs: dict[str, int] = {}
         self._names: dict[str, int] = {}
 
@@ -115,7 +112,8 @@ class Note:
         for ref, names in file.trace:
             numbers.append(self._refs.setdefault(ref, len(self._refs)))
             numbers.append(self._names.setdefault(names, len(self._names)))
-        self._files[file.path] = (file.made_from, _content_hash(file.content), numbers)
+        numbered = _NUMBER_SEPARATOR.join(map(str, numbers))
+        self._files[file.path] = (file.made_from, _content_hash(file.content), numbered)
 
     def save(self, cache_dir: Path) -> None:
         """Note the files of the site just swapped in. Written to a temporary file first,

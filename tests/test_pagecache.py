@@ -179,6 +179,16 @@ def test_a_site_restored_elsewhere_is_taken_from_too(tmp_path: Path) -> None:
     assert 0 < kept < pages
 
 
+def test_the_note_gives_back_what_each_page_read(tmp_path: Path) -> None:
+    folder = _site_folder(tmp_path)
+    _build(folder)
+    kept = pagecache.load(folder / CACHE_DIR, folder / "site")
+    rendered = _rendered(_computed(folder))
+    assert rendered["404.html"].trace == ()  # it reads nothing of the site
+    assert any(file.trace for file in rendered.values())
+    assert all(kept.trace(path) == file.trace for path, file in rendered.items())
+
+
 def _untouched_by_the_edit(folder: Path) -> str:
     """The path of an article page whose key ``_edit_body`` leaves as it is."""
     scratch = folder.parent / "scratch"
