@@ -16,7 +16,7 @@ printed whole (``{{ article }}``) counts as read whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Collection, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +92,7 @@ class Reads:
         return _NotedArticles(articles, self)
 
     def tag_pages(self, keys: Set[str]) -> Set[str]:
-        return _NotedTagPages(keys, self)
+        return _NotedTagPages(keys, self, ALL_TAG_PAGES)
 
 
 def _names(fields: set[str]) -> str:
@@ -100,43 +100,40 @@ def _names(fields: set[str]) -> str:
     return WHOLE if WHOLE in fields else " ".join(sorted(fields))
 
 
-class _NotedArticles(Mapping[str, Article]):
+class _NotedWhole:
+    """A site-wide collection a template may go through or count: that reads all of it."""
+
+    def __init__(self, whole: Collection[str], reads: Reads, what: str) -> None:
+        self._whole, self._reads, self._ref = whole, reads, site_ref(what)
+
+    def __iter__(self) -> Iterator[str]:
+        self._reads.note(self._ref, WHOLE)
+        return iter(self._whole)
+
+    def __len__(self) -> int:
+        self._reads.note(self._ref, WHOLE)
+        return len(self._whole)
+
+
+class _NotedArticles(_NotedWhole, Mapping[str, Article]):
     """The site's articles by id, as a template looks them up."""
 
     def __init__(self, articles: Mapping[str, Article], reads: Reads) -> None:
-        self._articles, self._reads = articles, reads
+        super().__init__(articles, reads, ALL_ARTICLES)
+        self._articles = articles
 
     def __getitem__(self, article_id: str) -> Article:
         self._reads.note(article_ref(article_id), PRESENCE)
         return self._articles[article_id]
 
-    def __iter__(self) -> Iterator[str]:
-        self._reads.note(site_ref(ALL_ARTICLES), WHOLE)
-        return iter(self._articles)
 
-    def __len__(self) -> int:
-        self._reads.note(site_ref(ALL_ARTICLES), WHOLE)
-        return len(self._articles)
-
-
-class _NotedTagPages(Set[str]):
+class _NotedTagPages(_NotedWhole, Set[str]):
     """The keys of the tags that have a page, as a template asks about them."""
-
-    def __init__(self, keys: Set[str], reads: Reads) -> None:
-        self._keys, self._reads = keys, reads
 
     def __contains__(self, key: object) -> bool:
         if isinstance(key, str):  # no other key is ever there
             self._reads.note(tag_page_ref(key), PRESENCE)
-        return key in self._keys
-
-    def __iter__(self) -> Iterator[str]:
-        self._reads.note(site_ref(ALL_TAG_PAGES), WHOLE)
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        self._reads.note(site_ref(ALL_TAG_PAGES), WHOLE)
-        return len(self._keys)
+        return key in self._whole
 
 
 class NotingEnvironment(Environment):
