@@ -202,8 +202,8 @@ def template_globals(site: Site, reads: Reads) -> dict[str, object]:
 def _metadata(site: Site, variables: Variables, reads: Reads) -> PageMetadata:
     """``metadata()`` in a template: read off the page's own variables, whichever kind of
     page and template (the theme's or an override) is being rendered. Notes what
-    ``page_metadata`` reads: an article page's article whole and its day's date; a day's
-    page, its stories and the title and address of each headline."""
+    ``page_metadata`` reads: an article page's article whole and its day's date and slug;
+    a day's page, its stories and the title and address of each headline."""
     article, digest = variables.get("article"), variables.get("digest")
     if article is not None:
         reads.attribute(article, pagereads.WHOLE)
