@@ -336,17 +336,26 @@ def code_version() -> str:
 # Printing
 
 
+def draw_of(row: dict) -> str:
+    """The draw a label row belongs to: each later draw of articles was labelled before
+    any rule was made on it, so its figures alone say how the tagger does on articles no
+    rule had seen when it was drawn."""
+    added = row.get("added", "")
+    return added if added.endswith("draw") else "first-draw"
+
+
 def print_tags(split: str, measured: Measured) -> None:
     rows = [row for row in read_labels("tags.jsonl") if row["split"] == split]
     subjects = [row for row in read_labels("headline_subjects.jsonl") if row["split"] == split]
     key_of = {s: tag_key(s) for row in subjects for s in row["subjects"]}
     print("\n### Tags\n")
-    print("| slice | articles | extracted now | labelled | good | generic | cut | duplicate |")
+    print(f"| slice or draw | articles | extracted now | labelled | {' | '.join(TAG_LABELS)} |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     scores, coverage = {}, {}
-    for name in ("feed", "text", "both"):
-        chosen = [row for row in rows if name in ("both", row["slice"])]
-        named = [row for row in subjects if name in ("both", row["slice"])]
+    draws = sorted({draw_of(row) for row in rows})
+    for name in ("feed", "text", "both", *(draws if len(draws) > 1 else ())):
+        chosen = [row for row in rows if name in ("both", row["slice"], draw_of(row))]
+        named = [row for row in subjects if name in ("both", row["slice"], draw_of(row))]
         articles = {
             row["id"]: measured.tagged[row["slice"]].get(row["id"]) for row in [*chosen, *named]
         }
