@@ -352,10 +352,13 @@ def print_tags(split: str, measured: Measured) -> None:
     print(f"| slice or draw | articles | extracted now | labelled | {' | '.join(TAG_LABELS)} |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     scores, coverage = {}, {}
-    draws = sorted({draw_of(row) for row in rows})
+    draw = {}  # article id -> the draw that brought it: its first row's
+    for row in rows:
+        draw.setdefault(row["id"], draw_of(row))
+    draws = sorted(set(draw.values()))
     for name in ("feed", "text", "both", *(draws if len(draws) > 1 else ())):
-        chosen = [row for row in rows if name in ("both", row["slice"], draw_of(row))]
-        named = [row for row in subjects if name in ("both", row["slice"], draw_of(row))]
+        chosen = [row for row in rows if name in ("both", row["slice"], draw[row["id"]])]
+        named = [row for row in subjects if name in ("both", row["slice"], draw.get(row["id"]))]
         articles = {
             row["id"]: measured.tagged[row["slice"]].get(row["id"]) for row in [*chosen, *named]
         }
