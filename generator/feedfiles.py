@@ -33,12 +33,11 @@ def feed_files(site: Site, kept: KeptPages = NOTHING_KEPT) -> Iterator[OutputFil
         channel: Channel | None = None
         for path, write in ((rss_path, rss_feed), (json_path(rss_path), json_feed)):
             key = keys.of((path, inputs))
-            content = kept.content(path, key)
-            if content is None:
+            file = kept.kept(path, key)
+            if file is None:
                 channel = channel or make()
-                yield OutputFile(path, write(channel, site.urls), made_from=key)
-            else:
-                yield OutputFile(path, content, made_from=key, kept=True)
+                file = OutputFile(path, write(channel, site.urls), made_from=key)
+            yield file
 
 
 def _as_fed(site: Site) -> Site:

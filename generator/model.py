@@ -73,12 +73,15 @@ class Digest:
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
-    """One file of the built site: a path relative to the output folder and its bytes."""
+    """One file of the built site: a path relative to the output folder and its bytes. A
+    file kept as the last build made it carries no bytes: they stay in the current site
+    (``kept_bytes``), which most files of a rebuild are linked to without being read."""
 
     path: str
     content: bytes
     made_from: str = ""  # a page's key (``pagecache``): the next build may keep the file
     kept: bool = False  # taken as the last build made it, not made again
+    content_hash: str = ""  # a kept file's: the hash of its bytes in the current site
     trace: tuple[tuple[str, str], ...] = ()  # what a page read of the site (``pagereads``)
 
 

@@ -8,8 +8,10 @@ its variables, with each article and day in them only named, and what its last r
 read of the site's articles, days and tag pages (its trace, ``pagereads``), each as it is
 now. The last build notes each page's key and trace, with a hash of the bytes it wrote.
 A page whose key, made from its trace, is the one noted, and whose file in the current
-site still has those bytes, is read back from it instead of rendered: everything its
-last rendering read is as it was, so it would come out the same. Feeds are kept the same
+site still has those bytes, is taken from it instead of rendered: everything its last
+rendering read is as it was, so it would come out the same. Its bytes are checked where
+the key is made and then left in the current site (the new site links to them), not
+carried to the process that writes. Feeds are kept the same
 way (``feedfiles``), each keyed by its channel's inputs, whole (``InputKeys``).
 
 The note is written only after the new site is in place, and checked against the bytes,
@@ -35,6 +37,7 @@ from . import pagereads
 from .atomicwrite import write_text_atomically
 from .model import Article, Digest, OutputFile, Site, Story
 from .pagereads import Trace
+from .problems import BuildError
 
 FILE_NAME = "pages-v3.json"
 _NUMBER_SEPARATOR = ","
@@ -51,10 +54,16 @@ class KeptPages:
     numbered: Mapping[str, str] = field(default_factory=dict)
     refs: Sequence[str] = ()
     names: Sequence[str] = ()
+    hashes: Mapping[str, str] = field(default_factory=dict)
 
-    def content(self, path: str, key: str) -> bytes | None:
-        """The page's bytes as the current site holds them, if made from inputs of this key."""
-        return self.read(path) if self.keys.get(path) == key else None
+    def kept(self, path: str, key: str) -> OutputFile | None:
+        """The file as the current site holds it, if made from inputs of this key and its
+        bytes are still those the last build wrote: checked here, and then left there
+        (``OutputFile``), so that they are not carried from the process that checks them
+        to the one that writes."""
+        if self.keys.get(path) != key or self.read(path) is None:
+            return None
+        return OutputFile(path, b"", made_from=key, kept=True, content_hash=self.hashes[path])
 
     def trace(self, path: str) -> Trace | None:
         """What the page's last rendering read, if the last build made it and its note can
@@ -92,7 +101,28 @@ def load(cache_dir: Path, output_dir: Path) -> KeptPages:
 
     keys = {path: key for path, (key, _, _) in made.items()}
     numbered = {path: numbers for path, (_, _, numbers) in made.items()}
-    return KeptPages(MappingProxyType(keys), read, MappingProxyType(numbered), refs, names)
+    hashes = {path: content for path, (_, content, _) in made.items()}
+    return KeptPages(
+        MappingProxyType(keys),
+        read,
+        MappingProxyType(numbered),
+        refs,
+        names,
+        MappingProxyType(hashes),
+    )
+
+
+def kept_bytes(file: OutputFile, output_dir: Path) -> bytes:
+    """A file's bytes: for a kept file, those of the current site, checked again (a file
+    changed there since it was found unchanged is an error, not a stale page)."""
+    if not file.kept:
+        return file.content
+    content = _read_if_same(output_dir / file.path, file.content_hash)
+    if content is None:
+        raise BuildError(
+            f"{output_dir / file.path} changed while the site was being built; build again"
+        )
+    return content
 
 
 class Note:
@@ -113,7 +143,8 @@ class Note:
             numbers.append(self._refs.setdefault(ref, len(self._refs)))
             numbers.append(self._names.setdefault(names, len(self._names)))
         numbered = _NUMBER_SEPARATOR.join(map(str, numbers))
-        self._files[file.path] = (file.made_from, _content_hash(file.content), numbered)
+        content = file.content_hash or content_hash(file.content)
+        self._files[file.path] = (file.made_from, content, numbered)
 
     def save(self, cache_dir: Path) -> None:
         """Note the files of the site just swapped in. Written to a temporary file first,
@@ -127,9 +158,9 @@ class Note:
         write_text_atomically(cache_dir / FILE_NAME, text, durable=False)
 
 
-def _read_if_same(file: Path, content_hash: str) -> bytes | None:
+def _read_if_same(file: Path, expected: str) -> bytes | None:
     content = _read_file(file)
-    return content if content is not None and _content_hash(content) == content_hash else None
+    return content if content is not None and content_hash(content) == expected else None
 
 
 def _read_file(file: Path) -> bytes | None:
@@ -142,7 +173,8 @@ def _read_file(file: Path) -> bytes | None:
         return None
 
 
-def _content_hash(content: bytes) -> str:
+def content_hash(content: bytes) -> str:
+    """What a kept file is checked by: a hash of its bytes."""
     return hashlib.blake2b(content, digest_size=20).hexdigest()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from jinja2 import (
@@ -70,9 +70,9 @@ def _render_page(shared: _Shared, context: Context) -> OutputFile:
     trace = kept.trace(path)
     if trace is not None:
         key = keys.of(context, trace)
-        content = kept.content(path, key)
-        if content is not None:
-            return OutputFile(path, content, made_from=key, kept=True, trace=trace)
+        file = kept.kept(path, key)
+        if file is not None:
+            return replace(file, trace=trace)
     content = _render(env, site, context).content
     trace = env.reads.trace()
     return OutputFile(path, content, made_from=keys.of(context, trace), trace=trace)

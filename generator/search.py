@@ -34,6 +34,7 @@ from . import urls
 from .digests import category_sections, section_of
 from .model import Article, OutputFile, Site, Story
 from .normalize import match_keys, written_words
+from .pagecache import kept_bytes
 from .problems import BuildError
 from .textindex import article_text
 
@@ -365,17 +366,18 @@ class _Copies:
             return None
         self._passed += 1
         bundle = self._bundle_of(article)
-        if _BODY_MARK not in file.content:
-            return bundle
         name = f"{bundle}/{file.path}"
         copy = self.folder / name
         before = self._before.get(name)
         there = before is not None and copy.is_file()
         if there and file.made_from and before[0] == file.made_from:
-            self._made[name] = before
+            self._made[name] = before  # made from the same page: it had the mark then
+            return bundle
+        page = kept_bytes(file, site.config.output_dir)
+        if _BODY_MARK not in page:
             return bundle
         section = section_of(Story(headline=article.id), site.articles, self._by_category)
-        content = index_copy(file.content, article, section, site.labels)
+        content = index_copy(page, article, section, site.labels)
         made = self._made[name] = (file.made_from, hashlib.sha256(content).hexdigest())
         if not (there and before[1] == made[1]):
             self._write(copy, content, site.config.output_dir / file.path)

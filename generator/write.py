@@ -50,6 +50,7 @@ from types import FrameType, MappingProxyType, TracebackType
 from typing import Any
 
 from .model import OutputFile
+from .pagecache import kept_bytes
 from .problems import BuildError
 from .slugs import name_fits
 
@@ -209,7 +210,8 @@ def _write_files(
             current = output_dir.joinpath(*relative.parts)
             try:
                 own = current if folders.is_own(current.parent) else None
-                _put(file.content, target, own, read_from=file.kept, replacing=reused)
+                content = kept_bytes(file, output_dir) if own is None else file.content
+                _put(content, target, own, read_from=file.kept, replacing=reused)
             except OSError as error:  # a full disk: name the file as the user knows it
                 raise OSError(error.errno, error.strerror, output_dir / relative) from error
             written.add(str(target))

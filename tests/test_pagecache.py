@@ -19,6 +19,7 @@ from generator.build import CACHE_DIR, build, compute_site
 from generator.config import load_config
 from generator.model import Article, OutputFile, Site
 from generator.pages import ArticleContext, page_contexts
+from generator.problems import BuildError
 from generator.render import render_pages
 
 EDITED = "kim-in-russia.md"  # a saved article of the example site
@@ -251,6 +252,36 @@ def test_rebuild_renders_every_page(tmp_path: Path) -> None:
     lines: list[str] = []
     build(load_config(site), now=BUILD_TIME, offline=True, rebuild=True, progress=lines.append)
     assert _kept_count(lines) is None
+
+
+def test_a_kept_page_carries_its_bytes_hash_and_leaves_them_in_the_site(tmp_path: Path) -> None:
+    folder = _site_folder(tmp_path)
+    _build(folder)
+    kept = pagecache.load(folder / CACHE_DIR, folder / "site")
+    files = [file for file in render_pages(_computed(folder), kept) if file.kept]
+    assert files and not any(file.content for file in files)
+    site = folder / "site"
+    assert all(
+        file.content_hash == pagecache.content_hash((site / file.path).read_bytes())
+        for file in files
+    )
+
+
+def test_a_kept_file_changed_in_the_site_since_it_was_checked_stops_the_build(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "page.html").write_bytes(b"as the last build wrote it")
+    file = OutputFile(
+        "page.html",
+        b"",
+        made_from="key",
+        kept=True,
+        content_hash=pagecache.content_hash(b"as the last build wrote it"),
+    )
+    assert pagecache.kept_bytes(file, tmp_path) == b"as the last build wrote it"
+    (tmp_path / "page.html").write_bytes(b"changed by hand meanwhile")
+    with pytest.raises(BuildError, match=r"page\.html changed while the site was being built"):
+        pagecache.kept_bytes(file, tmp_path)
 
 
 def test_render_pages_without_a_note_renders_all(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -13,11 +15,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import build_site, console_messages, copy_example_site
+from conftest import BUILD_TIME, build_site, console_messages, copy_example_site
 
 import generator.build as build_module
 from generator import search, urls
-from generator.build import CACHE_DIR
+from generator.build import CACHE_DIR, build
+from generator.config import load_config
 from generator.model import OutputFile, Site
 from generator.normalize import match_key
 from generator.problems import BuildError
@@ -305,6 +308,27 @@ def test_only_the_pages_that_changed_are_copied_for_the_index_again(tmp_path: Pa
     result = build_site(site_dir)
     assert _copies(site_dir).keys() == first.keys() - {copy}  # nothing stale is indexed
     assert not (site_dir / CACHE_DIR / search.COPIES_DIR / copy).parent.exists()
+    (bundle,) = search.bundle_paths(result.site)
+    entry = json.loads((site_dir / "site" / bundle / "pagefind-entry.json").read_text())
+    assert entry["languages"]["ar"]["page_count"] == result.articles
+
+
+def test_copies_lost_are_made_again_from_the_pages_the_build_keeps(tmp_path: Path) -> None:
+    """A kept page carries no bytes: its copy is made from the page in the current site."""
+    site_dir = copy_example_site(tmp_path / "site-src")
+    build_site(site_dir)
+    folder = site_dir / CACHE_DIR / search.COPIES_DIR
+    first = {path: path.read_bytes() for path in folder.rglob("*.html")}
+    shutil.rmtree(folder)
+    saved = site_dir / "content" / "articles" / "kim-in-russia.md"
+    saved.write_text(saved.read_text("utf-8") + "\nA sentence added later.\n", "utf-8")
+    lines: list[str] = []
+    result = build(load_config(site_dir), now=BUILD_TIME, offline=True, progress=lines.append)
+    kept = re.search(r"(\d+) of (\d+) pages and", "\n".join(lines))
+    assert kept and 0 < int(kept[1]) < int(kept[2])
+    again = {path: path.read_bytes() for path in folder.rglob("*.html")}
+    assert again.keys() == first.keys()
+    assert sum(again[path] == first[path] for path in first) == len(first) - 1  # all but its
     (bundle,) = search.bundle_paths(result.site)
     entry = json.loads((site_dir / "site" / bundle / "pagefind-entry.json").read_text())
     assert entry["languages"]["ar"]["page_count"] == result.articles

@@ -11,6 +11,7 @@ from conftest import GOLDEN_SITE, build_site, copy_example_site, tree
 
 import generator.build as build_module
 from generator.model import OutputFile, Site
+from generator.pagecache import content_hash
 from generator.problems import BuildError
 from generator.search import BUNDLE_DIR
 from generator.write import Stopped, UnsafePathError, leftovers, spare_folder, write_site
@@ -362,6 +363,19 @@ def test_a_file_reached_through_a_link_in_the_old_site_is_written_not_linked(
     inside = {inode for inode, _ in _identities(output).values()}
     assert inside.isdisjoint(inode for inode, _ in outside.values())
     assert _identities(elsewhere) == outside
+
+
+def test_a_kept_file_reached_through_a_link_is_written_from_its_bytes(tmp_path: Path) -> None:
+    """A kept file carries no bytes; where the current site's file cannot be linked to,
+    its bytes are read from it, checked, and written."""
+    elsewhere = _folder(tmp_path / "elsewhere", {"a/index.html": b"same"})
+    output = tmp_path / "site"
+    write_site([("test", [OutputFile("index.html", b"home")])], output)
+    (output / "a").symlink_to(elsewhere / "a", target_is_directory=True)
+    kept = OutputFile("a/index.html", b"", kept=True, content_hash=content_hash(b"same"))
+    write_site([("test", [kept])], output)
+    assert tree(output) == {"a/index.html": b"same"}
+    assert not any(path.is_symlink() for path in output.rglob("*"))
 
 
 def test_where_no_link_can_be_made_an_unchanged_file_is_copied_with_its_time(
