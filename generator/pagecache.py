@@ -27,7 +27,7 @@ import functools
 import hashlib
 import json
 import stat
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -45,23 +45,25 @@ _NUMBER_SEPARATOR = ","
 
 @dataclass(frozen=True, slots=True)
 class KeptPages:
-    """The pages of the current site that the last build made, by path, each with its key
-    and, for a page, its trace (as ``Note`` numbers it); ``read`` gives a file's bytes if
-    it is still the one that build wrote."""
+    """The pages of the current site (``output_dir``) that the last build made, by path,
+    each with its key, the hash of its bytes and, for a page, its trace (as ``Note``
+    numbers it)."""
 
-    keys: Mapping[str, str]
-    read: Callable[[str], bytes | None]
+    output_dir: Path | None
+    keys: Mapping[str, str] = field(default_factory=dict)
+    hashes: Mapping[str, str] = field(default_factory=dict)
     numbered: Mapping[str, str] = field(default_factory=dict)
     refs: Sequence[str] = ()
     names: Sequence[str] = ()
-    hashes: Mapping[str, str] = field(default_factory=dict)
 
     def kept(self, path: str, key: str) -> OutputFile | None:
         """The file as the current site holds it, if made from inputs of this key and its
         bytes are still those the last build wrote: checked here, and then left there
         (``OutputFile``), so that they are not carried from the process that checks them
         to the one that writes."""
-        if self.keys.get(path) != key or self.read(path) is None:
+        if self.output_dir is None or self.keys.get(path) != key:
+            return None
+        if _read_if_same(self.output_dir / path, self.hashes[path]) is None:
             return None
         return OutputFile(path, b"", made_from=key, kept=True, content_hash=self.hashes[path])
 
@@ -81,7 +83,7 @@ class KeptPages:
             return None
 
 
-NOTHING_KEPT = KeptPages(MappingProxyType({}), lambda path: None)
+NOTHING_KEPT = KeptPages(None)
 
 
 def load(cache_dir: Path, output_dir: Path) -> KeptPages:
@@ -95,20 +97,13 @@ def load(cache_dir: Path, output_dir: Path) -> KeptPages:
         }
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return NOTHING_KEPT
-
-    def read(path: str) -> bytes | None:
-        return _read_if_same(output_dir / path, made[path][1])
-
-    keys = {path: key for path, (key, _, _) in made.items()}
-    numbered = {path: numbers for path, (_, _, numbers) in made.items()}
-    hashes = {path: content for path, (_, content, _) in made.items()}
     return KeptPages(
-        MappingProxyType(keys),
-        read,
-        MappingProxyType(numbered),
+        output_dir,
+        MappingProxyType({path: key for path, (key, _, _) in made.items()}),
+        MappingProxyType({path: content for path, (_, content, _) in made.items()}),
+        MappingProxyType({path: numbers for path, (_, _, numbers) in made.items()}),
         refs,
         names,
-        MappingProxyType(hashes),
     )
 
 
