@@ -24,8 +24,7 @@ articles that share a word or a tag are ever compared. A word or tag held by mor
 than ``_COMMON`` articles counts only between those close to each other in time
 (``textindex.near_products``): each article then meets a bounded number of others, so
 the work grows with the number of articles, not its square, whatever their text; and
-only the best few candidates of each article are ranked. The blocks are independent, so
-on a large site each core takes its share of them.
+only the best few candidates of each article are ranked.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from . import cache, textindex, workers
+from . import cache, textindex
 from .config import RelatedConfig
 from .model import Article
 from .normalize import match_key
@@ -56,9 +55,6 @@ _COMMON = 100  # holders of a word or tag compared all with all; beyond, only ne
 # its other versions and those of the stories linked, repeated headlines.
 _PASSED_OVER = 100
 _VERSION = 6  # bump when the method changes, so cached results are not reused
-# Blocks of rows (``textindex.NearBlocks``) from which other processes choose the links
-# beside this one: below, forking costs more than it saves.
-_PARALLEL = 8
 
 
 def find_related(
@@ -99,34 +95,21 @@ def _links(
         _word_sets(profiles),
         _families(columns),
     )
-    blocks = textindex.NearBlocks.of(vectors, common=_COMMON)
-    shared = (blocks, site, config)
     links = {}
-    for found in workers.mapped(_block_links, shared, blocks.starts, at_least=_PARALLEL, chunk=1):
-        links.update(found)
-    return links
-
-
-def _block_links(
-    shared: tuple[textindex.NearBlocks, _Site, RelatedConfig], start: int
-) -> dict[str, list[str]]:
-    """The links of one block of rows (``textindex.NearBlocks``), from its first row on."""
-    blocks, site, config = shared
-    block = blocks.block(start)
-    rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
-    apart = abs(site.days[block.indices] - site.days[rows + start])
-    scores = block.data * _time_factor(apart, config)
-    keep = scores >= config.min_score
-    best_of = textindex.largest(
-        sparse.csr_matrix((scores[keep], (rows[keep], block.indices[keep])), shape=block.shape),
-        config.count + _PASSED_OVER,
-    )
-    links = {}
-    for offset in range(best_of.shape[0]):
-        found = slice(best_of.indptr[offset], best_of.indptr[offset + 1])
-        candidates, scores = best_of.indices[found], best_of.data[found]
-        best = candidates[np.lexsort((candidates, -scores))]  # ties: earlier, then id
-        links[site.ordered[start + offset].id] = _choose(site, start + offset, best, config)
+    for start, block in textindex.near_products(vectors, common=_COMMON):
+        rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+        apart = abs(site.days[block.indices] - site.days[rows + start])
+        scores = block.data * _time_factor(apart, config)
+        keep = scores >= config.min_score
+        best_of = textindex.largest(
+            sparse.csr_matrix((scores[keep], (rows[keep], block.indices[keep])), shape=block.shape),
+            config.count + _PASSED_OVER,
+        )
+        for offset in range(best_of.shape[0]):
+            found = slice(best_of.indptr[offset], best_of.indptr[offset + 1])
+            candidates, scores = best_of.indices[found], best_of.data[found]
+            best = candidates[np.lexsort((candidates, -scores))]  # ties: earlier, then id
+            links[ordered[start + offset].id] = _choose(site, start + offset, best, config)
     return links
 
 

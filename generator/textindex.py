@@ -186,29 +186,9 @@ def near_products(
     ``3 * common`` others through one feature: the work grows with the number of stored
     values, whatever the text.
     """
-    blocks = NearBlocks.of(matrix, common=common)
-    for start in blocks.starts:
-        yield start, blocks.block(start)
-
-
-@dataclass(frozen=True, slots=True)
-class NearBlocks:
-    """``near_products`` one block at a time, in any order: blocks are independent, so
-    they can be computed by several processes (each block's first row is its name)."""
-
-    query: sparse.csr_matrix
-    target_columns: sparse.csr_matrix
-
-    @classmethod
-    def of(cls, matrix: sparse.csr_matrix, *, common: int) -> NearBlocks:
-        return cls(*_near_runs(matrix, common))
-
-    @property
-    def starts(self) -> range:
-        return range(0, self.query.shape[0], _CHUNK)
-
-    def block(self, start: int) -> sparse.csr_matrix:
-        return sparse.csr_matrix(self.query[start : start + _CHUNK] @ self.target_columns)
+    query, target_columns = _near_runs(matrix, common)
+    for start in range(0, query.shape[0], _CHUNK):
+        yield start, sparse.csr_matrix(query[start : start + _CHUNK] @ target_columns)
 
 
 def _near_runs(

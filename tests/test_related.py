@@ -12,7 +12,7 @@ import yaml
 from ant_rows import article_from_row
 from related_fixtures import CASES, FIXTURES, case_articles
 
-from generator import related, textindex, workers
+from generator import textindex
 from generator.config import RelatedConfig, SameStoryConfig
 from generator.dedupe import group_same_stories
 from generator.model import Tag
@@ -171,25 +171,3 @@ def test_a_cached_result_needs_no_tokenizing(tmp_path):
     again = enrich(articles, cache_dir=tmp_path, corpus=functools.cache(corpus))
     assert first == again
     assert len(calls) == 1  # once for both stages, then not at all
-
-
-def test_blocks_chosen_in_other_processes_give_the_same_links(monkeypatch):
-    """On a large site each core takes its share of the blocks of rows: made small here,
-    so that the fixtures' articles fill several blocks shared among worker processes."""
-    articles = list(FIXTURES.values())
-    alone, _ = enrich(articles)
-    forked = []
-
-    def in_workers(*args, **kwargs):
-        forked.append(True)
-        return in_workers_before(*args, **kwargs)
-
-    in_workers_before = workers._in_workers
-    monkeypatch.setattr(workers, "_in_workers", in_workers)
-    monkeypatch.setattr(workers, "cores", lambda: 2)
-    monkeypatch.setattr(textindex, "_CHUNK", 2)
-    monkeypatch.setattr(related, "_PARALLEL", 2)
-    shared_out, _ = enrich(articles)
-    assert forked
-    assert shared_out == alone
-    assert any(article.related for article in alone)
