@@ -304,8 +304,9 @@ def _put(
     """Write ``target``, or link it to ``current`` when that holds the same bytes; a copy
     keeps the time too where no link can be made (another file system, or none allowed).
     No ``current``: the current site's folder is reached through a link, so it is not
-    read. ``read_from``: the content was just read from ``current`` itself (a file of its
-    own, not a link), so it is not read again to compare. ``replacing``: what is at
+    read. ``read_from``: the file is one kept from ``current`` itself (a file of its own,
+    not a link), its bytes checked against the last build's note where its key was made,
+    so it is not read again to compare. ``replacing``: what is at
     ``target`` was left by an earlier write; it stays when it is ``current`` itself."""
     same = current is not None and (read_from or _holds(current, content))
     if replacing:
