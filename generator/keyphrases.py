@@ -661,7 +661,7 @@ class Corpus:
     def _name_of_adjective(self, token: str) -> str | None:
         return _adjective_name(token, self.count)
 
-    def name_of_adjective(self, token: str) -> str | None:
+    def name_of_adjective(self, token: str, places: frozenset[str] = frozenset()) -> str | None:
         """The name a relation adjective is made from (المصرية: مصر, الإسباني: إسبانيا),
         when that name is a topic: a headline's «الحكومة المصرية» is about مصر. The site
         writes the adjective in both genders (المصري, المصرية): a family name that looks
@@ -669,8 +669,10 @@ class Corpus:
         (السعودي, السعودية), nothing tells the name from the adjective (الديمقراطي,
         الديمقراطية), so none is given. A headline also writes it without the article or
         in the plural (قرار كويتي, الكويتيون, اليمنيين): the same name, when the site
-        writes the adjective so more often (not تغني, a verb, beside a rare التغني), and
-        the name is a place's (``_names_a_place``)."""
+        writes the adjective so more often (not تغني, a verb, beside a rare التغني). The
+        name must be a place's (``_names_a_place``), or among ``places`` (``family_key``s
+        of names known to be places: الهندية is about الهند, whose people the site calls
+        الهنود), or a people's: الأزمة الإنسانية is not about الإنسان."""
         definite = _definite_singular(token)
         people = self.reading.get(definite + "ين")
         if people in self.peoples:
@@ -682,7 +684,7 @@ class Corpus:
         written_both_ways = self.count(other_gender) >= _OTHER_GENDER_SHARE * self.count(definite)
         if name in (None, other_gender) or not written_both_ways:
             return None
-        if definite != token and not self._names_a_place(definite, name):
+        if family_key(name) not in places and not self._names_a_place(definite, name):
             return None
         return name if self.is_topic(name) else None
 
@@ -696,8 +698,7 @@ class Corpus:
         stem = adjective[2:].removesuffix("ه").removesuffix("ي")
         people = self.count(f"ال{stem}يون") + self.count(f"ال{stem}يين")
         uses = self.count(f"ال{stem}ي") + self.count(f"ال{stem}يه")
-        judged = name.startswith(f"ال{stem}") and uses * _PEOPLE_SHARE >= 1  # else too few
-        return not judged or people >= _PEOPLE_SHARE * uses
+        return not name.startswith(f"ال{stem}") or people >= _PEOPLE_SHARE * uses
 
 
 def is_adjective_shaped(word: str) -> bool:

@@ -267,6 +267,7 @@ def _extract(
         return tuple(() for _ in given), {}
     corpus = Corpus.read(words, wanted)
     known = _known(corpus, given, rules)
+    countries = _country_keys(corpus)
     total = len(given)
     families: dict[str, str] = {}  # phrase -> family_key(phrase): phrases recur across articles
     whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
@@ -292,7 +293,7 @@ def _extract(
             counted, phrase = said, bare_phrase(said)
             frequency = max(frequency, corpus.document_frequency[phrase])
             if not corpus.is_topic(phrase):
-                name = corpus.name_of_adjective(phrase) if text.title[counted] else None
+                name = corpus.name_of_adjective(phrase, countries) if text.title[counted] else None
                 if (
                     name is not None
                     and name not in scored_phrases
@@ -688,7 +689,7 @@ def _country_named(phrase: str, corpus: Corpus, countries: frozenset[str]) -> st
         return None if corpus.is_common_word(phrase) else phrase
     if " " in phrase or not phrase.endswith(("ي", "يه", "يون", "يين")):
         return None
-    name = corpus.name_of_adjective(phrase)
+    name = corpus.name_of_adjective(phrase, countries)
     return name if name is not None and family_key(name) in countries else None
 
 
