@@ -291,6 +291,7 @@ class Corpus:
                 and not any(map(self._is_conjugated, words))
                 and not self._is_description(words)
                 and not self._is_kind(phrase)
+                and not self._wants_more(words[-1])
             )
         return not (
             self._takes_article_both_ways(phrase)
@@ -525,6 +526,18 @@ class Corpus:
         return (
             articles >= _COMPLEMENT_EVIDENCE
             and self.clause_ends[token] < _CLAUSE_END_SHARE * articles
+        )
+
+    def _wants_more(self, last: str) -> bool:
+        """Whether a phrase ending on this word is cut short of what the word wants after
+        it: a common noun (written with and without the article) that wants a complement
+        (``wants_complement``): «قبالة سواحل» of «قبالة سواحل اليمن», «تحت أنقاض». An
+        adjective at the end (صندوق النقد الدولي) is followed by more adjectives, not by
+        what it lacks."""
+        return (
+            not last.endswith(("ي", "يه"))
+            and self.wants_complement(last)
+            and self._takes_article_both_ways(last)
         )
 
     def _counts_things(self, token: str) -> bool:
