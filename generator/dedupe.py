@@ -65,7 +65,7 @@ _COMMON = 32  # holders of a word compared all with all; beyond, only near in ti
 _RARE = 0.01  # words in more of the articles only add to the similarity of candidates
 _NEAR = 0.75  # share of the threshold every member of a story must reach with the others
 _MAX_VERSIONS = 50  # a story listing more sources is no longer one reader's story
-_VERSION = 6  # bump when the method changes, so cached results are not reused
+_VERSION = 7  # bump when the method changes, so cached results are not reused
 
 
 def group_same_stories(

@@ -54,7 +54,7 @@ _COMMON = 100  # holders of a word or tag compared all with all; beyond, only ne
 # Candidates kept per article beyond ``count``, for those passed over: the article itself,
 # its other versions and those of the stories linked, repeated headlines.
 _PASSED_OVER = 100
-_VERSION = 6  # bump when the method changes, so cached results are not reused
+_VERSION = 7  # bump when the method changes, so cached results are not reused
 
 
 def find_related(
