@@ -268,6 +268,8 @@ def _extract(
     corpus = Corpus.read(words, wanted)
     known = _known(corpus, given, rules)
     countries = _country_keys(corpus)
+    # names the settings give (aliases): the curator's word that they are topics
+    configured = frozenset(family_key(corpus.phrase_of(key)) for key in rules.canonical)
     total = len(given)
     families: dict[str, str] = {}  # phrase -> family_key(phrase): phrases recur across articles
     whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
@@ -292,7 +294,7 @@ def _extract(
             # scored by how often the article says it, counted as the site's own phrase
             counted, phrase = said, bare_phrase(said)
             frequency = max(frequency, corpus.document_frequency[phrase])
-            if not corpus.is_topic(phrase):
+            if not (corpus.is_topic(phrase) or (configured and family_key(phrase) in configured)):
                 name = corpus.name_of_adjective(phrase, countries) if text.title[counted] else None
                 if (
                     name is not None
@@ -341,7 +343,7 @@ def _extract(
     picks = prefer_longer(picks, corpus.texts)
     picks = _with_whole_names(picks, corpus, whole_names, known, rules)
     picks = _with_kinds_named(picks, corpus, known, rules)
-    picks = _said_once_if_known(picks, corpus.texts)
+    picks = _said_once_if_known(picks, corpus.texts, frozenset(rules.canonical.values()))
     picks = _shared(picks, given, corpus.texts, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
     picks = _with_headline_countries(picks, corpus, given, known, rules, arabic)
@@ -538,12 +540,13 @@ def _in_other_name(word: str, whole: str, text: Text, corpus: Corpus) -> bool:
 
 
 def _said_once_if_known(
-    picks: list[list[tuple[str, str]]], texts: Sequence[Text | None]
+    picks: list[list[tuple[str, str]]], texts: Sequence[Text | None], configured: frozenset[str]
 ) -> list[list[tuple[str, str]]]:
     """A word an article says once (a summary's headline) only when other articles
     pick it, or the name it stands for, as more than a word said once: a name (نيمار,
     ترامب for دونالد ترامب) is repeated or written whole where it is the story, a
-    headline's verb (تفوق, يترك) nowhere."""
+    headline's verb (تفوق, يترك) nowhere. A tag the settings name (``configured``, as
+    aliases) needs no such word from other articles."""
     confirmed = Counter(
         key
         for picked, text in zip(picks, texts, strict=True)
@@ -554,7 +557,7 @@ def _said_once_if_known(
         [
             (phrase, key)
             for phrase, key in picked
-            if not _said_once(phrase, text) or confirmed[key] >= _CONFIRMING
+            if not _said_once(phrase, text) or confirmed[key] >= _CONFIRMING or key in configured
         ]
         for picked, text in zip(picks, texts, strict=True)
     ]

@@ -57,7 +57,8 @@ def test_keyphrases(case):
         assert all(_read(corpus, phrase) in counts for phrase in expected["has"]), counts
         assert not any(_read(corpus, phrase) in counts for phrase in expected["lacks"]), counts
     if "tags" in case:
-        settings = TagsConfig(min_articles=case["tags"].get("min_articles", 1))
+        aliases = {name: tuple(others) for name, others in case.get("aliases", {}).items()}
+        settings = TagsConfig(min_articles=case["tags"].get("min_articles", 1), aliases=aliases)
         tagged, _ = assign_tags(articles, settings)
         if "article" in case["tags"]:
             tagged = [tagged[case["tags"]["article"]]]
