@@ -275,6 +275,10 @@ def _extract(
     whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
     pairs_seen: set[str] = set()  # two-word topics whose words were looked up in it
     bare_phrase = functools.cache(corpus.without_proclitic)
+
+    def family_of(phrase: str) -> str:
+        return families.get(phrase) or families.setdefault(phrase, family_key(phrase))
+
     picks: list[list[tuple[str, str]]] = []
     for text, keys in zip(corpus.texts, given, strict=True):
         if text is None:
@@ -294,7 +298,7 @@ def _extract(
             # scored by how often the article says it, counted as the site's own phrase
             counted, phrase = said, bare_phrase(said)
             frequency = max(frequency, corpus.document_frequency[phrase])
-            if not (corpus.is_topic(phrase) or (configured and family_key(phrase) in configured)):
+            if not (corpus.is_topic(phrase) or (configured and family_of(phrase) in configured)):
                 name = corpus.name_of_adjective(phrase, countries) if text.title[counted] else None
                 if (
                     name is not None
@@ -329,7 +333,7 @@ def _extract(
                 pairs_seen.add(phrase)
                 _learn_whole_name(phrase, corpus, whole_names)
             scored_phrases.add(phrase)
-            family = families.get(phrase) or families.setdefault(phrase, family_key(phrase))
+            family = family_of(phrase)
             score = tf_idf(text, counted, frequency, total, family in known)
             scored.append((-max(score, piece_score), phrase))
         ranked = []
