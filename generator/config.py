@@ -51,6 +51,8 @@ class TagsConfig:
     min_articles: int = 2  # a tag gets a page and a feed from this many articles on
     most_used: int = 100  # the tags page lists this many, the most used; the rest by letter
     page_size: int = 30  # articles on each page of a tag
+    # what an article's phrases are scored against: the whole site, or its month's articles
+    window: Literal["site", "month"] = "site"
 
 
 @dataclass(frozen=True, slots=True)

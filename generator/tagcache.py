@@ -10,14 +10,16 @@ again; a change of anything else (a date, the time zone, the body further down, 
 
 Those words (``keyphrases.article_words``) are kept too, by the article's text: finding
 them in the markup is a fifth of tagging, and a rebuild would find the same again for
-every article but the few that changed.
+every article but the few that changed. With ``tags: window: month`` each month's key
+phrases are kept apart as well, so a change re-tags only its month.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, cache, tags
@@ -25,6 +27,7 @@ from .atomicwrite import write_text_atomically
 from .config import TagsConfig
 from .keyphrases import Words, article_words, with_one_copy
 from .model import Article, Tag
+from .tags import Extracted
 
 # Bumped whenever tagging (tags.py, keyphrases.py, spellings.py, or what they use) can give
 # other tags for the same articles and settings: tags kept by an earlier version are then
@@ -55,9 +58,14 @@ def assign_tags(
     inputs = (TAGS_VERSION, settings, read)
 
     def tag() -> dict[str, list]:
-        words = with_one_copy(map(_words, written))
-        written.clear()  # tagging is a build's peak of memory: the texts are split by now
-        return _plain(tags.assign_tags(articles, config, words))
+        if config.window == "site" or cache_dir is None:
+            words = with_one_copy(map(_words, written))
+            written.clear()  # tagging is a build's peak of memory: the texts are split by now
+            return _plain(tags.assign_tags(articles, config, words))
+        windows = _KeptWindows(cache_dir, config, (TAGS_VERSION, settings))
+        result = tags.assign_tags(articles, config, _Split(written), windows)
+        windows.forget_others()
+        return _plain(result)
 
     kept = cache.stored(cache_dir, "tags", inputs, tag)
     by_key = {key: Tag(key, label, slug) for key, label, slug in kept["tags"]}
@@ -68,6 +76,42 @@ def assign_tags(
         ),
         tuple(by_key[key] for key in kept["pages"]),
     )
+
+
+class _KeptWindows:
+    """Each window's key phrases (``tags.windows``), read back from ``cache_dir`` when its
+    articles were tagged with the same settings before: a change re-tags its window alone.
+    Called as ``tags.Extractor``."""
+
+    _PREFIX = "tagwindow-"
+
+    def __init__(self, cache_dir: Path, config: TagsConfig, settings: object) -> None:
+        self._cache_dir = cache_dir
+        self._config = config
+        self._settings = settings
+        self._names: set[str] = set()
+
+    def __call__(
+        self, name: str, articles: Sequence[Article], words: Callable[[], Sequence[Words]]
+    ) -> Extracted:
+        self._names.add(name)
+        # the words tagging reads are those of the text: its key names them
+        read = cache.digest((cache.text_key(a), a.lang, a.source, *a.given_tags) for a in articles)
+
+        def extract() -> dict[str, object]:
+            split = functools.partial(with_one_copy, words())
+            found = tags.extract_phrases(name, articles, split, config=self._config)
+            return {"keys": found.keys, "spellings": found.spellings}
+
+        kept = cache.stored(self._cache_dir, self._PREFIX + name, (self._settings, read), extract)
+        return Extracted(tuple(map(tuple, kept["keys"])), kept["spellings"])
+
+    def forget_others(self) -> None:
+        """Remove what was kept for windows the site no longer has (a month emptied)."""
+        for path in self._cache_dir.glob(f"{self._PREFIX}*.json"):
+            name = path.name.removeprefix(self._PREFIX).rpartition("-")[0]
+            if name not in self._names:
+                path.unlink(missing_ok=True)
 
 
 def _written(articles: Sequence[Article], cache_dir: Path | None) -> list[tuple[str, str]]:
@@ -95,6 +139,19 @@ def _written(articles: Sequence[Article], cache_dir: Path | None) -> list[tuple[
         text = json.dumps({"version": version, "words": now}, ensure_ascii=False)
         write_text_atomically(path, text, durable=False)
     return [(now[key][0], now[key][1]) for key in keys]
+
+
+class _Split(Sequence[Words]):
+    """The articles' words, each split from its two texts when it is read."""
+
+    def __init__(self, written: Sequence[tuple[str, str]]) -> None:
+        self._written = written
+
+    def __len__(self) -> int:
+        return len(self._written)
+
+    def __getitem__(self, index: int) -> Words:  # type: ignore[override]: no slices
+        return _words(self._written[index])
 
 
 def _two_texts(value: object) -> bool:

@@ -3,8 +3,9 @@
 Given tags arrive in every spelling (diacritics, Persian keyboards, hamza or not); they
 are merged by their match key and shown in their most frequent spelling. Articles with
 fewer given tags than ``max_per_article`` get key phrases of one to three words, scored
-against the whole site (TF-IDF), so a tag links articles about the same subject rather
-than repeating words every article uses. What a phrase is, and how it scores, is
+against the whole site (TF-IDF), or against their month's articles (``window: month``), so
+a tag links articles about the same subject rather than repeating words every article
+uses. What a phrase is, and how it scores, is
 keyphrases.py; which phrases become which tags is here.
 """
 
@@ -14,7 +15,7 @@ import dataclasses
 import functools
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import TagsConfig
@@ -86,22 +87,50 @@ class _Rules:
         return None if not key or key in self.ignore else key
 
 
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What the key phrases of some articles give: each article's new tag keys, best
+    first, and how often each new tag is written each way (its label is the spelling
+    most articles use, counted over the whole site)."""
+
+    keys: tuple[tuple[str, ...], ...]
+    spellings: Mapping[str, Mapping[str, int]]
+
+
+# How a window's key phrases are found (``extract_phrases``, or the same kept on disk),
+# given the window's name, articles and a function giving their words.
+Extractor = Callable[[str, Sequence[Article], Callable[[], Sequence[Words]]], Extracted]
+
+
 def assign_tags(
-    articles: Sequence[Article], config: TagsConfig, words: Sequence[Words] | None = None
+    articles: Sequence[Article],
+    config: TagsConfig,
+    words: Sequence[Words] | None = None,
+    extract: Extractor | None = None,
 ) -> tuple[tuple[Article, ...], tuple[Tag, ...]]:
     """Every article with its tags, and the tags carried by at least ``min_articles``
     articles, sorted by label: those get a page, unless merging reposts leaves fewer.
-    ``words`` are the articles' ``article_words``, when they are known already."""
+    ``words`` are the articles' ``article_words``, when they are known already; key
+    phrases are found in each of the ``windows`` by ``extract``."""
     rules = _Rules.from_config(config)
     given = tuple(_given_keys(article, rules) for article in articles)
     labels = _given_labels(articles, rules)
     if words is None:
         words = with_one_copy(map(article_words, articles))
-    arabic = tuple(map(_is_arabic, articles))
-    extracted, new_labels = _extract(words, given, rules, arabic)
+    if extract is None:
+        extract = functools.partial(extract_phrases, config=config)
+    extracted: list[tuple[str, ...]] = [()] * len(articles)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, window in windows(articles, config):
+        taken = functools.partial(_taken, words, window)  # split when needed: not if kept
+        found = extract(name, [articles[i] for i in window], taken)
+        for index, keys in zip(window, found.keys, strict=True):
+            extracted[index] = keys
+        for key, counts in found.spellings.items():
+            spellings[key].update(counts)
     chosen = tuple((*keys, *more) for keys, more in zip(given, extracted, strict=True))
     chosen = one_spelling(chosen, [article.source for article in articles], frozenset(rules.labels))
-    labels = {**new_labels, **labels, **rules.labels}  # a configured label wins
+    labels = {**_labels_of(spellings), **labels, **rules.labels}  # a configured label wins
     used = sorted({key for keys in chosen for key in keys})
     slugs = unique_slugs([(key, slugify(labels[key]) or key) for key in used])
     tags = {key: Tag(key=key, label=labels[key], slug=slugs[key]) for key in used}
@@ -110,6 +139,37 @@ def assign_tags(
         for article, keys in zip(articles, chosen, strict=True)
     )
     return tagged, _with_pages(tagged, rules.min_articles)
+
+
+def windows(articles: Sequence[Article], config: TagsConfig) -> list[tuple[str, tuple[int, ...]]]:
+    """The articles whose phrases are scored against each other, by position, each set
+    named: all of them (``site``), or those of each calendar month (``month``, UTC),
+    so that a change re-tags its month alone, at the price of less evidence."""
+    if config.window == "site":
+        return [("site", tuple(range(len(articles))))]
+    months: dict[str, list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        months[article.published.strftime("%Y-%m")].append(index)
+    return [(month, tuple(months[month])) for month in sorted(months)]
+
+
+def _taken(words: Sequence[Words], window: Sequence[int]) -> list[Words]:
+    return [words[i] for i in window]
+
+
+def extract_phrases(
+    name: str,
+    articles: Sequence[Article],
+    words: Callable[[], Sequence[Words]],
+    *,
+    config: TagsConfig,
+) -> Extracted:
+    """The key phrases of these articles (a window ``name``d by ``windows``), each scored
+    against the others."""
+    rules = _Rules.from_config(config)
+    given = tuple(_given_keys(article, rules) for article in articles)
+    keys, spellings = _extract(words(), given, rules, tuple(map(_is_arabic, articles)))
+    return Extracted(keys, spellings)
 
 
 def _with_pages(articles: Sequence[Article], min_articles: int) -> tuple[Tag, ...]:
@@ -142,9 +202,12 @@ def phrase_scores(
     """Each tag key the phrases of one article stand for, with its best-scoring phrase,
     and each country its headline names (``_with_headline_countries``): every tag the
     article got by extraction is among them. The articles are those the site was tagged
-    from, since a score depends on all of them."""
+    from, since a score depends on all of them: those of its window (``windows``)."""
     rules = _Rules.from_config(config)
     index = next(i for i, article in enumerate(articles) if article.id == article_id)
+    window = next(window for _, window in windows(articles, config) if index in window)
+    articles = [articles[i] for i in window]
+    index = window.index(index)
     wanted = [i == index for i in range(len(articles))]
     corpus = Corpus.read(with_one_copy(map(article_words, articles)), wanted)
     known = _known(corpus, [_given_keys(article, rules) for article in articles], rules)
@@ -259,8 +322,8 @@ def _extract(
     given: Sequence[tuple[str, ...]],
     rules: _Rules,
     arabic: Sequence[bool],
-) -> tuple[tuple[tuple[str, ...], ...], dict[str, str]]:
-    """Key phrases per article (as tag keys, best first) and the labels of new tags.
+) -> tuple[tuple[tuple[str, ...], ...], dict[str, Counter[str]]]:
+    """Key phrases per article (as tag keys, best first) and the spellings of new tags.
     ``arabic`` tells the articles in Arabic (``_is_arabic``)."""
     wanted = tuple(len(keys) < rules.max_per_article for keys in given)
     if not any(wanted):
@@ -352,7 +415,8 @@ def _extract(
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
     picks = _with_headline_countries(picks, corpus, given, known, rules, arabic)
     picks = _not_straddling(picks, given)
-    return tuple(tuple(key for _, key in picked) for picked in picks), _labels(corpus, picks, known)
+    keys = tuple(tuple(key for _, key in picked) for picked in picks)
+    return keys, _spellings(corpus, picks, known)
 
 
 def _not_straddling(
@@ -700,10 +764,10 @@ def _country_named(phrase: str, corpus: Corpus, countries: frozenset[str]) -> st
     return name if name is not None and family_key(name) in countries else None
 
 
-def _labels(
+def _spellings(
     corpus: Corpus, picks: list[list[tuple[str, str]]], known: Mapping[str, str]
-) -> dict[str, str]:
-    """Each new tag's label: its most frequent spelling in the articles it tags."""
+) -> dict[str, Counter[str]]:
+    """How often each new tag is written each way in the articles it tags."""
     found: dict[str, Counter[tuple[str, tuple[str, ...]]]] = defaultdict(Counter)
     for text, picked in zip(corpus.texts, picks, strict=True):
         if text is not None and picked:
@@ -711,17 +775,23 @@ def _labels(
             for phrase, key in picked:
                 if family_key(phrase) not in known:
                     found[key][phrase, _written_at(phrase, text, joined)] += 1
-    labels = {}
+    spellings: dict[str, Counter[str]] = {}
     for key, occurrences in found.items():
-        spellings: Counter[str] = Counter()
+        counts = spellings[key] = Counter()
         for (phrase, words), count in occurrences.items():
             written = corpus.written(words, phrase) if words else None
-            spellings[written or " ".join(map(corpus.spelling, phrase.split()))] += count
-        # a name's label is written whole (مانويل لوبيز أوبرادور, not لوبيز), if anywhere
-        whole = Counter(
-            {name: n for name, n in spellings.items() if _word_count(name) >= _word_count(key)}
-        )
-        labels[key] = most_frequent(whole or spellings)
+            counts[written or " ".join(map(corpus.spelling, phrase.split()))] += count
+    return spellings
+
+
+def _labels_of(spellings: Mapping[str, Mapping[str, int]]) -> dict[str, str]:
+    """Each new tag's label: its most frequent spelling, a name written whole
+    (مانويل لوبيز أوبرادور, not لوبيز) if it is anywhere."""
+    labels = {}
+    for key, counts in spellings.items():
+        size = _word_count(key)
+        whole = Counter({name: n for name, n in counts.items() if _word_count(name) >= size})
+        labels[key] = most_frequent(whole or Counter(counts))
     return labels
 
 

@@ -282,3 +282,39 @@ def test_a_look_without_keeping_neither_reads_nor_writes_the_parses(tmp_path: Pa
     data = compute_site(config, now=BUILD_TIME, offline=True, keep=False)
     assert "عنوان من الذاكرة" not in {a.title for a in data.site.articles.values()}
     assert _kept(site)[key].article == marked  # left as it was
+
+
+def _tag_windows(site: Path) -> dict[str, tuple[str, int]]:
+    """The kept key phrases of each month (``tags: window: month``), by month: the file's
+    name (its inputs' hash) and inode (a file computed again is written anew)."""
+    found = {}
+    for path in (site / CACHE_DIR).glob("tagwindow-*.json"):
+        month, _, _ = path.name.removeprefix("tagwindow-").rpartition("-")
+        found[month] = (path.name, path.stat().st_ino)
+    return found
+
+
+def test_tags_by_month_are_found_again_for_the_changed_month_only(tmp_path: Path) -> None:
+    """With ``tags: window: month`` an edit re-tags its month alone, the other months'
+    phrases are read back, and the site is the one a cold build makes."""
+    site = _site_folder(tmp_path)
+    config = site / "config.yaml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("\ntags:\n", "\ntags:\n  window: month\n"), "utf-8")
+    (_articles(site) / "october.md").write_text(
+        "---\ntitle: كيم يزور موسكو مجددا\ndate: 2023-10-02\n---\nوصل كيم إلى موسكو.\n",
+        "utf-8",
+    )
+    build_site(site)
+    before = _tag_windows(site)
+    assert before.keys() == {"2023-09", "2023-10"}
+    _edit_one(site)  # an article of September
+    build_site(site)
+    after = _tag_windows(site)
+    assert after["2023-10"] == before["2023-10"]
+    assert after["2023-09"] != before["2023-09"]
+    assert tree(site / "site") == _cold_tree(site, tmp_path / "cold")
+    (_articles(site) / "october.md").unlink()
+    build_site(site)
+    assert _tag_windows(site).keys() == {"2023-09"}  # an emptied month leaves nothing
+    assert tree(site / "site") == _cold_tree(site, tmp_path / "cold")

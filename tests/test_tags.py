@@ -304,4 +304,64 @@ def test_a_name_merged_with_its_piece_is_labelled_whole():
     corpus = Corpus.read(list(map(article_words, articles)), [True] * len(articles))
     whole, piece = "مانويل لوبيز اوبرادور", "لوبيز اوبرادور"
     picks = [[(whole, whole)], [(piece, whole)], [(piece, whole)]]
-    assert tags_module._labels(corpus, picks, {}) == {whole: "مانويل لوبيز أوبرادور"}
+    spellings = tags_module._spellings(corpus, picks, {})
+    assert tags_module._labels_of(spellings) == {whole: "مانويل لوبيز أوبرادور"}
+
+
+def _lopez_obrador_articles(month: int, first: int) -> list[Article]:
+    """Three ANT articles about one Mexican election (as above), published in ``month``
+    of 2018."""
+    texts = [
+        (
+            "لوبيز أوبرادور يتصدر الانتخابات الرئاسية في المكسيك",
+            "<p>تشير استطلاعات الرأي في المكسيك إلى فوز واضح للمرشح اليساري، أندريس"
+            " مانويل لوبيز أوبرادور، في الانتخابات الرئاسية.</p>",
+        ),
+        ("بومبيو يلتقي لوبيز أوبرادور وسط تزايد الخلافات بين واشنطن ومكسيكو", ""),
+        (
+            'المكسيك تطالب الولايات المتحدة بـ"تصفيح الحدود"',
+            '<p>وحول تصريحات ترامب، دعا الرئيس المكسيكي المنتخب، لوبيز أوبرادور، إلى "الحوار".</p>',
+        ),
+    ]
+    return [
+        dataclasses.replace(
+            _article(first + number, title=title, body=body),
+            published=datetime(2018, month, 2 + number, tzinfo=UTC),
+        )
+        for number, (title, body) in enumerate(texts)
+    ]
+
+
+def test_tags_by_month_score_an_article_against_its_month_alone():
+    """With ``window: month`` the articles of another month change nothing in a month's
+    tags (so a rebuild re-tags the changed month only); scored against the whole site,
+    the same articles republished a month later do change them."""
+    july, august = _lopez_obrador_articles(7, 0), _lopez_obrador_articles(8, 10)
+
+    def july_tags(articles: list[Article], config: TagsConfig) -> list[tuple[str, ...]]:
+        tagged, _ = assign_tags(articles, config)
+        return [tuple(tag.key for tag in article.tags) for article in tagged[: len(july)]]
+
+    by_month = TagsConfig(window="month")
+    assert july_tags(july + august, by_month) == july_tags(july, by_month)
+    assert july_tags(july + august, TagsConfig()) != july_tags(july, TagsConfig())
+
+
+def test_windows_are_the_calendar_months_in_order():
+    articles = [*_lopez_obrador_articles(8, 0), *_lopez_obrador_articles(7, 10)]
+    assert tags_module.windows(articles, TagsConfig(window="month")) == [
+        ("2018-07", (3, 4, 5)),
+        ("2018-08", (0, 1, 2)),
+    ]
+    assert tags_module.windows(articles, TagsConfig()) == [("site", tuple(range(6)))]
+
+
+def test_why_a_tag_by_month_is_told_from_its_month():
+    """``digest explain`` scores a phrase as tagging did: with ``window: month``, in how
+    many articles of the month it occurs, among how many."""
+    july, august = _lopez_obrador_articles(7, 0), _lopez_obrador_articles(8, 10)
+    by_month = TagsConfig(window="month")
+    month = tags_module.phrase_scores(july + august, by_month, july[0].id)
+    assert month == tags_module.phrase_scores(july, by_month, july[0].id)
+    site = tags_module.phrase_scores(july + august, TagsConfig(), july[0].id)
+    assert site != month
