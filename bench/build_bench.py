@@ -59,6 +59,7 @@ class Site:
     folder: Path
     articles: Sequence[Article]
     size: int
+    tags_window: str = "site"  # the site's ``tags: window`` setting
 
     @property
     def saved(self) -> Path:
@@ -78,6 +79,8 @@ class Site:
         """The site's settings are the example site's, its one feed a local file."""
         config = yaml.safe_load(EXAMPLE_CONFIG.read_text("utf-8"))
         config["feeds"] = [{"url": FEED.as_posix(), "name": "ANT"}]
+        if self.tags_window != "site":
+            config.setdefault("tags", {})["window"] = self.tags_window
         self.saved.mkdir(parents=True)
         (self.folder / FEED).parent.mkdir()
         (self.folder / "config.yaml").write_text(
@@ -244,6 +247,10 @@ def main() -> None:
     )
     parser.add_argument("--keep", type=Path, help="make the sites here and keep them")
     parser.add_argument(
+        "--tags-window", choices=["site", "month"], default="site",
+        help="the sites' tags: window setting (a kept site keeps the one it was made with)",
+    )  # fmt: skip
+    parser.add_argument(
         "--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS, metavar="NAME",
         help=f"run only these of {', '.join(repr(n) for n in SCENARIOS)}",
     )  # fmt: skip
@@ -255,7 +262,7 @@ def main() -> None:
     try:
         for size in args.sizes:
             folder = base / f"n{size}"
-            site = Site(folder / "digest", articles, size)
+            site = Site(folder / "digest", articles, size, args.tags_window)
             if not site.folder.exists():
                 site.make()
             own = measure_digest(site, args.repeat, args.scenarios)

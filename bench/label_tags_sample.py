@@ -18,6 +18,7 @@ only on the corpus, the tagger and the seed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import re
@@ -41,9 +42,9 @@ TEXT_FROM = datetime(2018, 6, 1, tzinfo=UTC)
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 
 
-def feed_slice(corpus: Path) -> tuple[Article, ...]:
+def feed_slice(corpus: Path, window: str = "site") -> tuple[Article, ...]:
     """The daily feed files read by a site built in a scratch folder, as ``digest build``
-    reads local feeds."""
+    reads local feeds; tagged with ``tags: window``."""
     with tempfile.TemporaryDirectory() as scratch:
         site = Path(scratch)
         shutil.copytree(corpus / "feeds", site / "feeds")
@@ -58,13 +59,13 @@ def feed_slice(corpus: Path) -> tuple[Article, ...]:
             offline=True,
             progress=lambda message: None,
         )
-        tagged, _ = assign_tags(fed.articles, config.tags)
+        tagged, _ = assign_tags(fed.articles, dataclasses.replace(config.tags, window=window))
     return tagged
 
 
-def text_slice(corpus: Path) -> tuple[Article, ...]:
+def text_slice(corpus: Path, window: str = "site") -> tuple[Article, ...]:
     articles = [a for a in read_articles(corpus, categories=False) if a.published >= TEXT_FROM]
-    tagged, _ = assign_tags(articles, TagsConfig())
+    tagged, _ = assign_tags(articles, TagsConfig(window=window))
     return tagged
 
 

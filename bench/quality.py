@@ -264,11 +264,11 @@ class Measured:
     same_story: Mapping[str, frozenset[str]]  # whole corpus: id -> its story's other versions
 
 
-def measure(corpus: Path, splits: Sequence[str]) -> Measured:
+def measure(corpus: Path, splits: Sequence[str], window: str = "site") -> Measured:
     progress("tags: the daily feed files built as one site")
-    feed = {a.id: a for a in feed_slice(corpus)}
+    feed = {a.id: a for a in feed_slice(corpus, window)}
     progress("tags: the full-text articles from 2018-06-01 on")
-    text = {a.id: a for a in text_slice(corpus)}
+    text = {a.id: a for a in text_slice(corpus, window)}
     progress("reading the whole corpus")
     everything = read_articles(corpus, by_date=True)
     linked = {}
@@ -451,11 +451,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
+    parser.add_argument(
+        "--tags-window",
+        choices=("site", "month"),
+        default="site",
+        help="the tags: window setting the slices are tagged with (default: site)",
+    )
     options = parser.parse_args()
     splits = ("dev", "test") if options.split == "both" else (options.split,)
     version = code_version()
-    measured = measure(options.corpus, splits)
-    print(f"Code measured: {version}.")
+    measured = measure(options.corpus, splits, options.tags_window)
+    print(f"Code measured: {version}, tags: window: {options.tags_window}.")
     for split in splits:
         print(f"\n## {split}")
         print_tags(split, measured)
