@@ -52,6 +52,7 @@ class TagReason:
     drop: str  # config.yaml lines that drop the tag
     merge: str  # config.yaml lines that merge it into a tag it overlaps; empty if none
     merge_into: str  # that tag's label
+    window: str  # what an extracted phrase was scored against: "site", or its month (2023-09)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ def _tag_reasons(data: SiteData, article: Article) -> tuple[TagReason, ...]:
     scores = phrase_scores(data.tagged, config, article.id) if extracted else {}
     everywhere = {tag.key: tag for a in data.tagged for tag in a.tags}
     with_page = {tag.key for tag in site.tags}
+    window = "site" if config.window == "site" else f"{article.published:%Y-%m}"
     reasons = []
     for tag in article.tags:
         other = _overlapping(tag, everywhere.values(), site.tag_index)
@@ -192,6 +194,7 @@ def _tag_reasons(data: SiteData, article: Article) -> tuple[TagReason, ...]:
                 drop=_yaml({"ignore": [*config.ignore, tag.label]}),
                 merge=_yaml({"aliases": _merged(config, other, tag)}) if other else "",
                 merge_into=other.label if other else "",
+                window=window,
             )
         )
     return tuple(reasons)
@@ -403,6 +406,10 @@ def _lines(explanation: Explanation, zone: ZoneInfo) -> Iterator[str]:
             yield f"    joined the story through {version.through.slug}"
 
 
+def _among(window: str) -> str:
+    return "the site" if window == "site" else f"its month ({window})"
+
+
 def _tag_lines(reason: TagReason) -> Iterator[str]:
     tag = reason.tag
     page = "has a page" if reason.has_page else "no page: too few articles (min_articles)"
@@ -420,7 +427,7 @@ def _tag_lines(reason: TagReason) -> Iterator[str]:
         yield (
             f"    extracted: the phrase '{phrase.phrase}' appears {Count(phrase.count, 'time')} "
             f"({phrase.in_title} in the title), in {Count(phrase.articles, 'article')} "
-            f"of the site; score {phrase.score:.2f}{known}"
+            f"of {_among(reason.window)}; score {phrase.score:.2f}{known}"
         )
         if phrase.country:
             yield "    a country the headline names: a tag even when no other article names it"
@@ -447,7 +454,7 @@ def _explanation_json(explanation: Explanation, zone: ZoneInfo) -> dict[str, Any
                 "given": {"by": reason.given_by, "as": list(reason.given)}
                 if reason.given
                 else None,
-                "extracted": _phrase_json(reason.extracted, other_form=reason.other_form),
+                "extracted": _phrase_json(reason),
                 "fix": {"drop": reason.drop, "merge": reason.merge or None},
             }
             for reason in explanation.tags
@@ -483,18 +490,20 @@ def _article_json(article: Article, zone: ZoneInfo) -> dict[str, str]:
     }
 
 
-def _phrase_json(phrase: PhraseScore | None, *, other_form: bool) -> dict[str, Any] | None:
+def _phrase_json(reason: TagReason) -> dict[str, Any] | None:
+    phrase = reason.extracted
     if phrase is None:
         return None
     return {
         "phrase": phrase.phrase,
-        "other_form": other_form,
+        "other_form": reason.other_form,
         "count": phrase.count,
         "in_title": phrase.in_title,
         "articles": phrase.articles,
         "known_tag": phrase.known,
         "score": round(phrase.score, 4),
         "country": phrase.country,
+        "window": reason.window,
     }
 
 

@@ -142,10 +142,25 @@ def test_an_extracted_tag_says_why(
                     "known_tag",
                     "score",
                     "country",
+                    "window",
                 }
+                assert why["window"] == "site"
                 assert why["count"] >= why["in_title"] and why["score"] > 0
                 assert why["articles"] >= min_articles or why["country"]
     assert found, "the example site has extracted tags"
+
+
+def test_an_extracted_tag_by_month_says_it_was_scored_in_its_month(
+    site: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = site / "config.yaml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("\ntags:\n", "\ntags:\n  window: month\n"), "utf-8")
+    slug, tag = _extracted(site, capsys, tmp_path)
+    month = built_articles(site, tmp_path)[slug].published.strftime("%Y-%m")
+    assert tag["extracted"]["window"] == month
+    code, out, _ = explain(site, capsys, slug)
+    assert code == 0 and f"of its month ({month}); score" in out
 
 
 def test_a_tag_the_article_writes_in_another_form_names_that_form(
