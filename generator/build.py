@@ -200,7 +200,9 @@ def analyse(
 
     progress(f"tagging {len(articles)} articles")
     with workers.beside(grouping, worth_it=len(articles) >= _GROUPED_BESIDE_FROM) as grouped:
-        tagged, tags = tagcache.assign_tags(articles, config.tags, cache_dir=cache_dir)
+        tagged, tags = tagcache.assign_tags(
+            articles, config.tags, cache_dir=cache_dir, zone=config.tz
+        )
         progress("grouping stories reported by several sources")
         groups, tokenized = grouped()
     grouped_articles, stories = with_groups(tagged, groups)

@@ -32,7 +32,7 @@ from .related import shared
 from .report import EXIT_OK, Count, error
 from .slugs import slugify
 from .spellings import skeleton
-from .tags import PhraseScore, given_spellings, phrase_scores, tag_key
+from .tags import PhraseScore, given_spellings, phrase_scores, tag_key, window_of
 from .textindex import article_text
 
 _SUGGESTIONS = 3  # close names offered for a PAGE that names no article
@@ -173,10 +173,11 @@ def _tag_reasons(data: SiteData, article: Article) -> tuple[TagReason, ...]:
     config = site.config.tags
     given = given_spellings(article, config)
     extracted = any(tag.key not in given for tag in article.tags)
-    scores = phrase_scores(data.tagged, config, article.id) if extracted else {}
+    zone = site.config.tz
+    scores = phrase_scores(data.tagged, config, article.id, zone) if extracted else {}
     everywhere = {tag.key: tag for a in data.tagged for tag in a.tags}
     with_page = {tag.key for tag in site.tags}
-    window = "site" if config.window == "site" else f"{article.published:%Y-%m}"
+    window = window_of(article, config, zone)
     reasons = []
     for tag in article.tags:
         other = _overlapping(tag, everywhere.values(), site.tag_index)

@@ -20,6 +20,7 @@ import dataclasses
 import functools
 import json
 from collections.abc import Callable, Sequence
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from . import __version__, cache, tags
@@ -41,13 +42,18 @@ _JOIN = "\n"  # never inside a written word
 
 
 def assign_tags(
-    articles: Sequence[Article], config: TagsConfig, *, cache_dir: Path | None
+    articles: Sequence[Article],
+    config: TagsConfig,
+    *,
+    cache_dir: Path | None,
+    zone: tzinfo = UTC,
 ) -> tuple[tuple[Article, ...], tuple[Tag, ...]]:
     """What ``tags.assign_tags`` gives for these articles, read back from ``cache_dir`` when
-    the same articles were tagged with the same settings before."""
+    the same articles were tagged with the same settings before, each in the same window
+    (by month, in the site's time ``zone``)."""
     written = _written(articles, cache_dir)
     read = cache.digest(
-        (title, lead, a.lang, a.source, *a.given_tags)
+        (title, lead, a.lang, a.source, tags.window_of(a, config, zone), *a.given_tags)
         for a, (title, lead) in zip(articles, written, strict=True)
     )
     settings = {
@@ -61,9 +67,9 @@ def assign_tags(
         if config.window == "site" or cache_dir is None:
             words = with_one_copy(map(_words, written))
             written.clear()  # tagging is a build's peak of memory: the texts are split by now
-            return _plain(tags.assign_tags(articles, config, words))
+            return _plain(tags.assign_tags(articles, config, words, zone=zone))
         windows = _KeptWindows(cache_dir, config, (TAGS_VERSION, settings))
-        result = tags.assign_tags(articles, config, _Split(written), windows)
+        result = tags.assign_tags(articles, config, _Split(written), windows, zone)
         windows.forget_others()
         return _plain(result)
 

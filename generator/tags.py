@@ -17,6 +17,7 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
 from .config import TagsConfig
 from .keyphrases import (
@@ -107,11 +108,13 @@ def assign_tags(
     config: TagsConfig,
     words: Sequence[Words] | None = None,
     extract: Extractor | None = None,
+    zone: tzinfo = UTC,
 ) -> tuple[tuple[Article, ...], tuple[Tag, ...]]:
     """Every article with its tags, and the tags carried by at least ``min_articles``
     articles, sorted by label: those get a page, unless merging reposts leaves fewer.
     ``words`` are the articles' ``article_words``, when they are known already; key
-    phrases are found in each of the ``windows`` by ``extract``."""
+    phrases are found in each of the ``windows`` (months in the site's time ``zone``) by
+    ``extract``."""
     rules = _Rules.from_config(config)
     given = tuple(_given_keys(article, rules) for article in articles)
     labels = _given_labels(articles, rules)
@@ -121,7 +124,7 @@ def assign_tags(
         extract = functools.partial(extract_phrases, config=config)
     extracted: list[tuple[str, ...]] = [()] * len(articles)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for name, window in windows(articles, config):
+    for name, window in windows(articles, config, zone):
         taken = functools.partial(_taken, words, window)  # split when needed: not if kept
         found = extract(name, [articles[i] for i in window], taken)
         for index, keys in zip(window, found.keys, strict=True):
@@ -141,16 +144,24 @@ def assign_tags(
     return tagged, _with_pages(tagged, rules.min_articles)
 
 
-def windows(articles: Sequence[Article], config: TagsConfig) -> list[tuple[str, tuple[int, ...]]]:
+def windows(
+    articles: Sequence[Article], config: TagsConfig, zone: tzinfo = UTC
+) -> list[tuple[str, tuple[int, ...]]]:
     """The articles whose phrases are scored against each other, by position, each set
-    named: all of them (``site``), or those of each calendar month (``month``, UTC),
-    so that a change re-tags its month alone, at the price of less evidence."""
-    if config.window == "site":
-        return [("site", tuple(range(len(articles))))]
-    months: dict[str, list[int]] = defaultdict(list)
+    named (``window_of``): all of them, or those of each calendar month, so that a change
+    re-tags its month alone, at the price of less evidence."""
+    named: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(articles):
-        months[article.published.strftime("%Y-%m")].append(index)
-    return [(month, tuple(months[month])) for month in sorted(months)]
+        named[window_of(article, config, zone)].append(index)
+    return [(name, tuple(named[name])) for name in sorted(named)]
+
+
+def window_of(article: Article, config: TagsConfig, zone: tzinfo = UTC) -> str:
+    """The name of the window an article is tagged in: ``site``, or its month in the
+    site's time zone (``2023-09``), the month its digest day is in."""
+    if config.window == "site":
+        return "site"
+    return article.published.astimezone(zone).strftime("%Y-%m")
 
 
 def _taken(words: Sequence[Words], window: Sequence[int]) -> list[Words]:
@@ -197,7 +208,7 @@ class PhraseScore:
 
 
 def phrase_scores(
-    articles: Sequence[Article], config: TagsConfig, article_id: str
+    articles: Sequence[Article], config: TagsConfig, article_id: str, zone: tzinfo = UTC
 ) -> dict[str, PhraseScore]:
     """Each tag key the phrases of one article stand for, with its best-scoring phrase,
     and each country its headline names (``_with_headline_countries``): every tag the
@@ -205,7 +216,7 @@ def phrase_scores(
     from, since a score depends on all of them: those of its window (``windows``)."""
     rules = _Rules.from_config(config)
     index = next(i for i, article in enumerate(articles) if article.id == article_id)
-    window = next(window for _, window in windows(articles, config) if index in window)
+    window = next(window for _, window in windows(articles, config, zone) if index in window)
     articles = [articles[i] for i in window]
     index = window.index(index)
     wanted = [i == index for i in range(len(articles))]

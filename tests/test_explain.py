@@ -157,7 +157,8 @@ def test_an_extracted_tag_by_month_says_it_was_scored_in_its_month(
     text = config.read_text("utf-8")
     config.write_text(text.replace("\ntags:\n", "\ntags:\n  window: month\n"), "utf-8")
     slug, tag = _extracted(site, capsys, tmp_path)
-    month = built_articles(site, tmp_path)[slug].published.strftime("%Y-%m")
+    published = built_articles(site, tmp_path)[slug].published
+    month = published.astimezone(load_config(site).tz).strftime("%Y-%m")
     assert tag["extracted"]["window"] == month
     code, out, _ = explain(site, capsys, slug)
     assert code == 0 and f"of its month ({month}); score" in out

@@ -314,7 +314,13 @@ def test_tags_by_month_are_found_again_for_the_changed_month_only(tmp_path: Path
     assert after["2023-10"] == before["2023-10"]
     assert after["2023-09"] != before["2023-09"]
     assert tree(site / "site") == _cold_tree(site, tmp_path / "cold")
-    (_articles(site) / "october.md").unlink()
+    moved = _articles(site) / "kim-in-russia.md"  # to October: the same words, another month
+    moved.write_text(moved.read_text("utf-8").replace("date: 2023-09-12", "date: 2023-10-12"))
+    build_site(site)
+    assert tree(site / "site") == _cold_tree(site, tmp_path / "cold")
+    assert _tag_windows(site)["2023-10"] != after["2023-10"]
+    for name in ("october.md", "kim-in-russia.md"):
+        (_articles(site) / name).unlink()
     build_site(site)
     assert _tag_windows(site).keys() == {"2023-09"}  # an emptied month leaves nothing
     assert tree(site / "site") == _cold_tree(site, tmp_path / "cold")

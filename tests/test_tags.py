@@ -4,6 +4,7 @@ import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -365,3 +366,15 @@ def test_why_a_tag_by_month_is_told_from_its_month():
     assert month == tags_module.phrase_scores(july, by_month, july[0].id)
     site = tags_module.phrase_scores(july + august, TagsConfig(), july[0].id)
     assert site != month
+
+
+def test_a_month_is_the_month_of_the_digest_day():
+    """An article published at 01:30 in Riyadh on 1 October (22:30 UTC on 30 September)
+    is on the digest of 1 October, and tagged with October's articles."""
+    article = dataclasses.replace(
+        _article(0, title="خبر"), published=datetime(2018, 9, 30, 22, 30, tzinfo=UTC)
+    )
+    by_month = TagsConfig(window="month")
+    assert tags_module.window_of(article, by_month, ZoneInfo("Asia/Riyadh")) == "2018-10"
+    assert tags_module.window_of(article, by_month) == "2018-09"
+    assert tags_module.window_of(article, TagsConfig(), ZoneInfo("Asia/Riyadh")) == "site"
