@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, tzinfo
 from pathlib import Path
 
@@ -51,7 +51,8 @@ def assign_tags(
     """What ``tags.assign_tags`` gives for these articles, read back from ``cache_dir`` when
     the same articles were tagged with the same settings before, each in the same window
     (by month, in the site's time ``zone``)."""
-    written = _written(articles, cache_dir)
+    text_keys = [cache.text_key(article) for article in articles]
+    written = _written(articles, text_keys, cache_dir)
     read = cache.digest(
         (title, lead, a.lang, a.source, tags.window_of(a, config, zone), *a.given_tags)
         for a, (title, lead) in zip(articles, written, strict=True)
@@ -68,7 +69,8 @@ def assign_tags(
             words = with_one_copy(map(_words, written))
             written.clear()  # tagging is a build's peak of memory: the texts are split by now
             return _plain(tags.assign_tags(articles, config, words, zone=zone))
-        windows = _KeptWindows(cache_dir, config, (TAGS_VERSION, settings))
+        text_key_of = dict(zip((a.id for a in articles), text_keys, strict=True))
+        windows = _KeptWindows(cache_dir, config, (TAGS_VERSION, settings), text_key_of)
         result = tags.assign_tags(articles, config, _Split(written), windows, zone)
         windows.forget_others()
         return _plain(result)
@@ -91,10 +93,17 @@ class _KeptWindows:
 
     _PREFIX = "tagwindow-"
 
-    def __init__(self, cache_dir: Path, config: TagsConfig, settings: object) -> None:
+    def __init__(
+        self,
+        cache_dir: Path,
+        config: TagsConfig,
+        settings: object,
+        text_key_of: Mapping[str, str],
+    ) -> None:
         self._cache_dir = cache_dir
         self._config = config
         self._settings = settings
+        self._text_key_of = text_key_of  # article id -> ``cache.text_key``
         self._names: set[str] = set()
 
     def __call__(
@@ -102,7 +111,9 @@ class _KeptWindows:
     ) -> Extracted:
         self._names.add(name)
         # the words tagging reads are those of the text: its key names them
-        read = cache.digest((cache.text_key(a), a.lang, a.source, *a.given_tags) for a in articles)
+        read = cache.digest(
+            (self._text_key_of[a.id], a.lang, a.source, *a.given_tags) for a in articles
+        )
 
         def extract() -> dict[str, object]:
             split = functools.partial(with_one_copy, words())
@@ -120,10 +131,13 @@ class _KeptWindows:
                 path.unlink(missing_ok=True)
 
 
-def _written(articles: Sequence[Article], cache_dir: Path | None) -> list[tuple[str, str]]:
+def _written(
+    articles: Sequence[Article], keys: Sequence[str], cache_dir: Path | None
+) -> list[tuple[str, str]]:
     """Each article's ``article_words`` (the title's, then the lead's) as two texts, read
-    back from ``cache_dir`` for an article whose text was read before. The file keeps
-    only these articles' words, and is written only when that changes."""
+    back from ``cache_dir`` for an article whose text (its ``cache.text_key`` among
+    ``keys``) was read before. The file keeps only these articles' words, and is written
+    only when that changes."""
     version = f"{__version__}/{TAGS_VERSION}"
     kept: dict[str, list[str]] = {}
     path = cache_dir / WORDS_FILE if cache_dir is not None else None
@@ -134,7 +148,6 @@ def _written(articles: Sequence[Article], cache_dir: Path | None) -> list[tuple[
                 kept = stored["words"]
         except (OSError, ValueError, TypeError, KeyError):
             pass
-    keys = [cache.text_key(article) for article in articles]
     now: dict[str, list[str]] = {}
     for article, key in zip(articles, keys, strict=True):
         found = now.get(key) or kept.get(key)
