@@ -94,6 +94,36 @@ def test_a_country_the_headline_names_is_a_tag(case):
     assert (tags_module.tag_key(case["tag"]) in keys) is case["tagged"]
 
 
+def test_a_headline_country_takes_the_place_of_a_tag_from_the_body_alone():
+    """A country the headline names outranks a tag the headline does not say
+    (مينداناو), never one it does (دوتيرتي): the two tags of the first article at most
+    one tag each, and room for both."""
+    texts = [
+        (
+            "الفلبين تستعيد بلدة من داعش جنوبي البلاد",
+            "استعاد الجيش بلدة في جزيرة مينداناو "
+            "بعد معارك في مينداناو. وقال قائد الجيش إن مينداناو آمنة الآن.",
+        ),
+        ("أمطار غزيرة في مينداناو", "هطلت أمطار غزيرة على مينداناو وغمرت المياه قرى في مينداناو."),
+        (
+            "دوتيرتي: الفلبين لن تتراجع",
+            "قال دوتيرتي إن بلاده لن تتراجع. وأضاف دوتيرتي أن مينداناو آمنة.",
+        ),
+        (
+            "دوتيرتي يزور مينداناو",
+            "زار دوتيرتي مينداناو اليوم، وقال دوتيرتي إن الجيش يحمي الجزيرة.",
+        ),
+    ]
+    articles = [
+        _article(n, title=title, body=f"<p>{body}</p>") for n, (title, body) in enumerate(texts)
+    ]
+    one, _ = assign_tags(articles, TagsConfig(max_per_article=1, min_articles=1))
+    assert _labels(one)["a0"] == ["الفلبين"] and _labels(one)["a2"] == ["دوتيرتي"]
+    two, _ = assign_tags(articles, TagsConfig(max_per_article=2, min_articles=1))
+    assert sorted(_labels(two)["a0"]) == ["الفلبين", "مينداناو"]
+    assert _labels(two)["a2"] == ["دوتيرتي", "الفلبين"]
+
+
 @pytest.mark.parametrize("case", SPELLINGS, ids=[case["name"] for case in SPELLINGS])
 def test_spellings_used_the_same_way_are_one_tag(case):
     articles = [
