@@ -11,6 +11,7 @@ keyphrases.py; which phrases become which tags is here.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -36,7 +37,7 @@ from .keyphrases import (
     with_one_copy,
 )
 from .model import Article, Tag
-from .normalize import display_form, tokenize
+from .normalize import clitic_readings, display_form, tokenize
 from .places import country_names
 from .problems import Problem
 from .sanitize import clean_text
@@ -420,6 +421,7 @@ def _extract(
         picks.append(_joined_names(pick(ranked, text.counts, room), text, corpus, known, rules))
     picks = prefer_longer(picks, corpus.texts)
     picks = _with_whole_names(picks, corpus, whole_names, known, rules)
+    picks = _inside_one_phrase(picks, corpus, known, rules)
     picks = _with_kinds_named(picks, corpus, known, rules)
     picks = _said_once_if_known(picks, corpus.texts, frozenset(rules.canonical.values()))
     picks = _shared(picks, given, corpus.texts, rules)
@@ -507,6 +509,73 @@ def _joined_names(
     merged = (joined.get(phrase, (phrase, key)) for phrase, key in picked)
     # a noun that starts a construct is a tag only as the start of one (مكافحة الإرهاب)
     return [pair for pair in dict.fromkeys(merged) if not corpus.is_construct(pair[0])]
+
+
+def _inside_one_phrase(
+    picks: list[list[tuple[str, str]]],
+    corpus: Corpus,
+    known: Mapping[str, str],
+    rules: _Rules,
+) -> list[list[tuple[str, str]]]:
+    """Each article's tags, less the words it says more than once and always inside one
+    two-word phrase (الأحمر of الميدان الأحمر, يارا of يارا بوريللو): the article is about
+    that phrase, tagged as it when it reads as a name, and not about the word. Not a
+    word that stands for a longer name (كيم: كيم جونغ أون), nor a name after a common
+    noun it is the genitive of (وسط القاهرة, شركة أبل), nor a word before its place's
+    adjective (النازحين السوريين): there the word is the topic, the other word says
+    which part or which one. Nor a word before one that reads with a proclitic
+    (السودان وإثيوبيا): two things side by side, not one name."""
+    result = []
+    for picked, text in zip(picks, corpus.texts, strict=True):
+        kept = []
+        for phrase, key in picked:
+            holder = _only_phrase_of(phrase, text) if text is not None else None
+            if holder is None:
+                kept.append((phrase, key))
+                continue
+            family = family_key(phrase)
+            first, _, second = holder.partition(" ")
+            if (
+                key != rules.resolve(known.get(family, family))
+                or (
+                    second == phrase and not first.startswith("ال") and corpus.is_common_word(first)
+                )
+                or (first == phrase and corpus.name_of_adjective(second) is not None)
+                or any(map(corpus.count, clitic_readings(second)[1:]))
+            ):
+                kept.append((phrase, key))
+                continue
+            whole = corpus.without_proclitic(holder)
+            family = family_key(whole)
+            whole_key = rules.resolve(known.get(family, family))
+            if corpus.is_topic(whole) and whole_key is not None:
+                kept.append((whole, whole_key))
+        result.append(list(dict.fromkeys(kept)))
+    return result
+
+
+def _only_phrase_of(word: str, text: Text) -> str | None:
+    """The two-word phrase that holds every one of a word's uses in an article, if the
+    article says it more than once; looked up by the word's places in the text."""
+    count = text.counts[word]
+    if count < 2 or " " in word:
+        return None
+    tokens = text.tokens
+    places: list[int] = []
+    with contextlib.suppress(ValueError):
+        while len(places) < count:
+            places.append(tokens.index(word, places[-1] + 1 if places else 0))
+    if len(places) < count:
+        return None
+    last = len(tokens) - 1
+    for side in (1, -1):
+        beside = {tokens[place + side] if 0 <= place + side <= last else "" for place in places}
+        other = beside.pop()
+        if other and not beside:
+            pair = f"{word} {other}" if side == 1 else f"{other} {word}"
+            if text.counts[pair] == count:
+                return pair
+    return None
 
 
 def _with_whole_names(

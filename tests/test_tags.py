@@ -23,6 +23,7 @@ CASES = yaml.safe_load((HERE / "cases" / "tags.yaml").read_text("utf-8"))
 SHORT_FORMS = yaml.safe_load((HERE / "cases" / "tags_short_forms.yaml").read_text("utf-8"))
 SPELLINGS = yaml.safe_load((HERE / "cases" / "tags_spellings.yaml").read_text("utf-8"))
 COUNTRIES = yaml.safe_load((HERE / "cases" / "tags_headline_countries.yaml").read_text("utf-8"))
+INSIDE = yaml.safe_load((HERE / "cases" / "tags_inside_one_phrase.yaml").read_text("utf-8"))
 KOREA = ("AL-internationalNews-1838-20180708", "AL-internationalNews-1842-20180707")
 
 
@@ -91,6 +92,17 @@ def test_a_country_the_headline_names_is_a_tag(case):
     ]
     tagged, _ = assign_tags(articles, TagsConfig())
     keys = [tag.key for tag in tagged[0].tags]  # by key: a label is the site's spelling
+    assert (tags_module.tag_key(case["tag"]) in keys) is case["tagged"]
+
+
+@pytest.mark.parametrize("case", INSIDE, ids=[case["name"] for case in INSIDE])
+def test_a_word_said_only_inside_one_phrase_is_a_piece_of_it(case):
+    articles = [
+        _article(n, title=row["title"], body=f"<p>{row['body']}</p>")
+        for n, row in enumerate(case["articles"])
+    ]
+    tagged, _ = assign_tags(articles, TagsConfig(min_articles=1))
+    keys = [tag.key for tag in tagged[0].tags]
     assert (tags_module.tag_key(case["tag"]) in keys) is case["tagged"]
 
 
