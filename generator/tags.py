@@ -799,14 +799,13 @@ def _with_headline_countries(
     rules: _Rules,
     arabic: Sequence[bool],
 ) -> list[list[tuple[str, str]]]:
-    """Each Arabic article's tags, and the countries its headline names, by
+    """Each Arabic article's tags, and in the room left the countries its headline names, by
     name or by adjective (``_country_named``). A headline's country is its subject,
     though the lead may never say it again and no other article of a small site name it
     (الفلبين تستعيد بلدة من داعش): the site's own evidence cannot tell it from a word
-    said once, the list of the world's countries can. When the article has no room left
-    it takes the place of the last tag its headline does not say (الهجرة of a story
-    headed «إيطاليا: رئيس الوزراء الجديد ...»), never one it says: a headline that names
-    countries often names a person too (هايلي توبخ روسيا), whose tag is the more telling."""
+    said once, the list of the world's countries can. It takes no other tag's place: a
+    headline that names countries often names a person too (هايلي توبخ روسيا), whose
+    tag is the more telling."""
     countries = _country_keys(corpus)
     read = [text for text, is_arabic in zip(corpus.texts, arabic, strict=True) if is_arabic]
     said = set().union(*(text.title for text in read if text is not None))
@@ -818,20 +817,16 @@ def _with_headline_countries(
         added = list(picked)
         in_title = text.title if text and is_arabic else ()
         for name in (country_of[p] for p in in_title if p in country_of):
+            if len(added) >= room:
+                break
             family = family_key(name)
             key = rules.resolve(known.get(family, family))
             if (
-                key is None
-                or key in keys
-                or any(key == other or repeats(name, word) for word, other in added)
+                key is not None
+                and key not in keys
+                and not any(key == other or repeats(name, word) for word, other in added)
             ):
-                continue
-            if len(added) >= room:
-                body_only = [i for i, (word, _) in enumerate(added) if not text.title[word]]
-                if not body_only:
-                    break
-                del added[body_only[-1]]
-            added.append((name, key))
+                added.append((name, key))
         result.append(added)
     return result
 

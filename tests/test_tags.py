@@ -106,10 +106,11 @@ def test_a_word_said_only_inside_one_phrase_is_a_piece_of_it(case):
     assert (tags_module.tag_key(case["tag"]) in keys) is case["tagged"]
 
 
-def test_a_headline_country_takes_the_place_of_a_tag_from_the_body_alone():
-    """A country the headline names outranks a tag the headline does not say
-    (مينداناو), never one it does (دوتيرتي): the two tags of the first article at most
-    one tag each, and room for both."""
+def test_a_headline_country_takes_only_the_room_left():
+    """A country the headline names is added where there is room, and takes no other
+    tag's place, even one the headline does not say (مينداناو): read on the whole corpus,
+    the tags it would replace were often the telling ones (a president for his country).
+    The first article at one tag at most, then at three."""
     texts = [
         (
             "الفلبين تستعيد بلدة من داعش جنوبي البلاد",
@@ -130,10 +131,9 @@ def test_a_headline_country_takes_the_place_of_a_tag_from_the_body_alone():
         _article(n, title=title, body=f"<p>{body}</p>") for n, (title, body) in enumerate(texts)
     ]
     one, _ = assign_tags(articles, TagsConfig(max_per_article=1, min_articles=1))
-    assert _labels(one)["a0"] == ["الفلبين"] and _labels(one)["a2"] == ["دوتيرتي"]
-    two, _ = assign_tags(articles, TagsConfig(max_per_article=2, min_articles=1))
-    assert sorted(_labels(two)["a0"]) == ["الفلبين", "مينداناو"]
-    assert _labels(two)["a2"] == ["دوتيرتي", "الفلبين"]
+    assert _labels(one)["a0"] == ["مينداناو"] and _labels(one)["a2"] == ["دوتيرتي"]
+    three, _ = assign_tags(articles, TagsConfig(max_per_article=3, min_articles=1))
+    assert "الفلبين" in _labels(three)["a0"]
 
 
 @pytest.mark.parametrize("case", SPELLINGS, ids=[case["name"] for case in SPELLINGS])
