@@ -519,7 +519,8 @@ def _inside_one_phrase(
 ) -> list[list[tuple[str, str]]]:
     """Each article's tags, less the words it says more than once and always inside one
     two-word phrase (الأحمر of الميدان الأحمر, يارا of يارا بوريللو): the article is about
-    that phrase, tagged as it when it reads as a name, and not about the word. Not a
+    that phrase, tagged as it when it reads as a name other articles write too (as
+    every extracted tag), and not about the word. Not a
     word that stands for a longer name (كيم: كيم جونغ أون), nor a name after a common
     noun it is the genitive of (وسط القاهرة, شركة أبل), nor a word before its place's
     adjective (النازحين السوريين): there the word is the topic, the other word says
@@ -548,7 +549,7 @@ def _inside_one_phrase(
             whole = corpus.without_proclitic(holder)
             family = family_key(whole)
             whole_key = rules.resolve(known.get(family, family))
-            if corpus.is_topic(whole) and whole_key is not None:
+            if corpus.document_frequency[whole] > 1 and corpus.is_topic(whole) and whole_key:
                 kept.append((whole, whole_key))
         result.append(list(dict.fromkeys(kept)))
     return result
