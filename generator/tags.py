@@ -519,13 +519,13 @@ def _inside_one_phrase(
 ) -> list[list[tuple[str, str]]]:
     """Each article's tags, less the words it says more than once and always inside one
     two-word phrase (الأحمر of الميدان الأحمر, يارا of يارا بوريللو): the article is about
-    that phrase, tagged as it when it reads as a name other articles write too (as
-    every extracted tag), and not about the word. Not a
-    word that stands for a longer name (كيم: كيم جونغ أون), nor a name after a common
-    noun it is the genitive of (وسط القاهرة, شركة أبل), nor a word before its place's
-    adjective (النازحين السوريين): there the word is the topic, the other word says
-    which part or which one. Nor a word before one that reads with a proclitic
-    (السودان وإثيوبيا): two things side by side, not one name."""
+    that phrase, tagged as it when it reads as a name that other articles write too (as
+    every extracted tag is), and not about the word. Not a word that stands for a longer
+    name (كيم: كيم جونغ أون), nor a name after a common noun it is the genitive of (وسط
+    القاهرة, شركة أبل), nor a word before its place's adjective (النازحين السوريين): there
+    the word is the topic, the other word says which part or which one. Nor a word
+    before one that reads with a proclitic (السودان وإثيوبيا): two things side by side,
+    not one name."""
     result = []
     for picked, text in zip(picks, corpus.texts, strict=True):
         kept = []
