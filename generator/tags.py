@@ -421,7 +421,7 @@ def _extract(
         picks.append(_joined_names(pick(ranked, text.counts, room), text, corpus, known, rules))
     picks = prefer_longer(picks, corpus.texts)
     picks = _with_whole_names(picks, corpus, whole_names, known, rules)
-    picks = _inside_one_phrase(picks, corpus, known, rules)
+    picks = _inside_one_phrase(picks, corpus, known, rules, arabic)
     picks = _with_kinds_named(picks, corpus, known, rules)
     picks = _said_once_if_known(picks, corpus.texts, frozenset(rules.canonical.values()))
     picks = _shared(picks, given, corpus.texts, rules)
@@ -516,8 +516,9 @@ def _inside_one_phrase(
     corpus: Corpus,
     known: Mapping[str, str],
     rules: _Rules,
+    arabic: Sequence[bool],
 ) -> list[list[tuple[str, str]]]:
-    """Each article's tags, less the words it says more than once and always inside one
+    """Each Arabic article's tags, less the words it says more than once and always inside one
     two-word phrase (الأحمر of الميدان الأحمر, يارا of يارا بوريللو): the article is about
     that phrase, tagged as it when it reads as a name that other articles write too (as
     every extracted tag is), and not about the word. Not a word that stands for a longer
@@ -525,12 +526,14 @@ def _inside_one_phrase(
     القاهرة, شركة أبل), nor a word before its place's adjective (النازحين السوريين): there
     the word is the topic, the other word says which part or which one. Nor a word
     before one that reads with a proclitic (السودان وإثيوبيا): two things side by side,
-    not one name."""
+    not one name. Arabic only, where it was measured, and where those exceptions are read
+    (the article ال, the proclitics): in a Hebrew shop's feed it took ספוילר, בלם and מפתח,
+    each said twice in a product's name, as pieces."""
     result = []
-    for picked, text in zip(picks, corpus.texts, strict=True):
+    for picked, text, is_arabic in zip(picks, corpus.texts, arabic, strict=True):
         kept = []
         for phrase, key in picked:
-            holder = _only_phrase_of(phrase, text) if text is not None else None
+            holder = _only_phrase_of(phrase, text) if text is not None and is_arabic else None
             if holder is None:
                 kept.append((phrase, key))
                 continue

@@ -98,7 +98,10 @@ def test_a_country_the_headline_names_is_a_tag(case):
 @pytest.mark.parametrize("case", INSIDE, ids=[case["name"] for case in INSIDE])
 def test_a_word_said_only_inside_one_phrase_is_a_piece_of_it(case):
     articles = [
-        _article(n, title=row["title"], body=f"<p>{row['body']}</p>")
+        dataclasses.replace(
+            _article(n, title=row["title"], body=f"<p>{row['body']}</p>"),
+            lang=case.get("lang", ""),
+        )
         for n, row in enumerate(case["articles"])
     ]
     tagged, _ = assign_tags(articles, TagsConfig(min_articles=1))
