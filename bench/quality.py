@@ -158,14 +158,16 @@ def score_subjects(
     rows: Sequence[dict], tags_of: Mapping[str, Sequence[Tag]], key_of: Mapping[str, str]
 ) -> SubjectScore:
     """``key_of`` gives each subject's tag key. A subject is tagged when one of the
-    article's tags has its key, and tagged in part when a tag's key words are a run of
-    its key words (ترامب for دونالد ترامب, but also كوريا for كوريا الشمالية). A plural's
-    two cases are one word (الحوثيون, الحوثيين): a label written in one case matches a
-    tag written in the other."""
+    article's tags has its key, or shows it to readers as its label (عمر الرزاز, the
+    label of a tag keyed by the surname), and tagged in part when a tag's key words are a
+    run of its key words (ترامب for دونالد ترامب, but also كوريا for كوريا الشمالية). A
+    plural's two cases are one word (الحوثيون, الحوثيين): a label written in one case
+    matches a tag written in the other."""
     named = [row for row in rows if row["subjects"]]
     full, part = [], []  # per article, whether each subject is tagged
     for row in named:
-        keys = [one_case(tag.key) for tag in tags_of.get(row["id"], ())]
+        tags = tags_of.get(row["id"], ())
+        keys = [one_case(key) for tag in tags for key in (tag.key, tag_key(tag.label))]
         wanted = [one_case(key_of[subject]) for subject in row["subjects"]]
         full.append([subject in keys for subject in wanted])
         part.append([any(is_run(key, subject) for key in keys) for subject in wanted])

@@ -82,6 +82,14 @@ def test_a_headline_subject_is_tagged_by_its_key_or_in_part_by_a_run_of_it():
     assert (score.subjects, score.tagged, score.tagged_in_part) == (3, 2, 3)
 
 
+def test_a_subject_is_tagged_by_the_label_readers_see_whatever_the_key():
+    rows = [{"id": "a", "subjects": ["عمر الرزاز"]}, {"id": "b", "subjects": ["عمر الرزاز"]}]
+    key_of = {"عمر الرزاز": "عمر رزاز"}
+    tags_of = {"a": [tag("عمر الرزاز", "رزاز")], "b": [tag("الرزاز", "رزاز")]}
+    score = score_subjects(rows, tags_of, key_of)
+    assert (score.covered, score.covered_in_part) == (1, 2)
+
+
 def test_only_the_first_links_are_judged_and_the_first_one_is_followed():
     labels = [
         {"article": "a", "candidate": "x", "label": "unrelated"},
