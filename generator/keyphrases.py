@@ -556,7 +556,9 @@ class Corpus:
         where a place or an institution is rarely followed by a person's name (إقليم
         كردستان العراق, الاتحاد الأوروبي). A word without the article is left out: a
         first name is followed by the rest of its name too (ميلانيا ترامب), and headlines
-        name people by it."""
+        name people by it. A phrase of three words that starts with such a title is the
+        title and a first name (الرئيس الفرنسي إيمانويل of الرئيس الفرنسي إيمانويل
+        ماكرون), cut from the name, which is the tag."""
         if " " not in phrase:
             return phrase.startswith("ال") and self._mostly_before(
                 phrase,
@@ -566,7 +568,11 @@ class Corpus:
                     or (not is_adjective_shaped(word) and self._starts_names(word))
                 ),
             )
-        return phrase.count(" ") == 1 and self._mostly_before(phrase, phrase, self._starts_names)
+        words = phrase.split()
+        if len(words) > 2 and not words[0].startswith("ال"):
+            return False
+        first_two = " ".join(words[:2])
+        return self._mostly_before(first_two, first_two, self._starts_names)
 
     def _starts_names(self, word: str) -> bool:
         """Whether the site mostly writes a name right after ``word``: a first name
