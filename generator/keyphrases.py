@@ -151,6 +151,8 @@ class Corpus:
     peoples: frozenset[str]
     # phrase -> is_topic's answer: many rules ask about the same words again
     topics: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+    # word with the article -> whether it is a person's title (``_is_title``), as above
+    titles: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def read(cls, words: Sequence[Words], wanted: Sequence[bool]) -> Corpus:
@@ -556,23 +558,35 @@ class Corpus:
         where a place or an institution is rarely followed by a person's name (إقليم
         كردستان العراق, الاتحاد الأوروبي). A word without the article is left out: a
         first name is followed by the rest of its name too (ميلانيا ترامب), and headlines
-        name people by it. A phrase of three words that starts with such a title is the
-        title and a first name (الرئيس الفرنسي إيمانويل of الرئيس الفرنسي إيمانويل
-        ماكرون), cut from the name, which is the tag."""
-        if " " not in phrase:
-            return phrase.startswith("ال") and self._mostly_before(
-                phrase,
-                _without_article(phrase),
-                lambda word: (
-                    self._is_title(f"{phrase} {word}")
-                    or (not is_adjective_shaped(word) and self._starts_names(word))
+        name people by it. Such a word before a relation adjective is a title too
+        (الرئيس التركي, though the site writes أردوغان after it, no first name), and a
+        phrase of three words that starts with either is the title and a first name
+        (الرئيس الفرنسي إيمانويل of الرئيس الفرنسي إيمانويل ماكرون, the longest phrase
+        read), cut from the name, which is the tag."""
+        words = phrase.split()
+        if not words[0].startswith("ال"):
+            return len(words) == 2 and self._titles_a_name(phrase)
+        if len(words) == 1:
+            return self._is_one_word_title(phrase)
+        return self._titles_a_name(" ".join(words[:2])) or (
+            (len(words) > 2 or is_adjective_shaped(words[1])) and self._is_one_word_title(words[0])
+        )
+
+    def _titles_a_name(self, pair: str) -> bool:
+        return self._mostly_before(pair, pair, self._starts_names)
+
+    def _is_one_word_title(self, word: str) -> bool:
+        title = self.titles.get(word)
+        if title is None:
+            title = self.titles[word] = self._mostly_before(
+                word,
+                _without_article(word),
+                lambda after: (
+                    self._titles_a_name(f"{word} {after}")
+                    or (not is_adjective_shaped(after) and self._starts_names(after))
                 ),
             )
-        words = phrase.split()
-        if len(words) > 2 and not words[0].startswith("ال"):
-            return False
-        first_two = " ".join(words[:2])
-        return self._mostly_before(first_two, first_two, self._starts_names)
+        return title
 
     def _starts_names(self, word: str) -> bool:
         """Whether the site mostly writes a name right after ``word``: a first name
