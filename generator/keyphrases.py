@@ -563,7 +563,8 @@ class Corpus:
         كردستان العراق, الاتحاد الأوروبي). A word without the article is left out: a
         first name is followed by the rest of its name too (ميلانيا ترامب), and headlines
         name people by it. Such a word before a relation adjective is a title too
-        (الرئيس التركي, though the site writes أردوغان after it, no first name), and a
+        (الرئيس التركي, though the site writes أردوغان after it, no first name), and so
+        is one before a first name (الأمير محمد of الأمير محمد بن سلمان), and a
         phrase of three words that starts with either is the title and a first name
         (الرئيس الفرنسي إيمانويل of الرئيس الفرنسي إيمانويل ماكرون, the longest phrase
         read), cut from the name, which is the tag."""
@@ -573,7 +574,8 @@ class Corpus:
         if len(words) == 1:
             return self._is_one_word_title(phrase)
         return self._titles_a_name(" ".join(words[:2])) or (
-            (len(words) > 2 or is_adjective_shaped(words[1])) and self._is_one_word_title(words[0])
+            (len(words) > 2 or is_adjective_shaped(words[1]) or self._starts_names(words[1]))
+            and self._is_one_word_title(words[0])
         )
 
     def _is_described_name(self, phrase: str) -> bool:
