@@ -539,7 +539,8 @@ class Corpus:
         it: a common noun (written with and without the article) that wants a complement
         (``wants_complement``): «قبالة سواحل» of «قبالة سواحل اليمن», «تحت أنقاض». An
         adjective at the end (صندوق النقد الدولي) is followed by more adjectives, not by
-        what it lacks."""
+        what it lacks. So is one ending on a preposition's genitive that goes on as one
+        word (``_goes_on_as_one``)."""
         return self.wants_complement(last) and (
             (not last.endswith(("ي", "يه")) and self._takes_article_both_ways(last))
             or self._goes_on_as_one(last)
@@ -601,15 +602,18 @@ class Corpus:
         first, _, name = phrase.partition(" ")
         if name.count(" ") != 1 or not first.startswith("ال") or not self.is_topic(name):
             return False
-        alone = self.document_frequency.get(name, 0) - self.document_frequency.get(phrase, 0)
-        return self.is_personal_name(
-            name
-        ) or alone >= _SHORT_FORM_SHARE * self.document_frequency.get(name, 0)
+        if self.is_personal_name(name):
+            return True
+        articles = self.document_frequency.get(name, 0)
+        return articles - self.document_frequency.get(phrase, 0) >= _SHORT_FORM_SHARE * articles
 
     def _titles_a_name(self, pair: str) -> bool:
+        """A two-word title: mostly written right before a first name."""
         return self._mostly_before(pair, pair, self._starts_names)
 
     def _is_one_word_title(self, word: str) -> bool:
+        """A word with the article mostly written before a first name or as the start of
+        a two-word title; asked about for many phrases, so kept in ``titles``."""
         title = self.titles.get(word)
         if title is None:
             title = self.titles[word] = self._mostly_before(
