@@ -613,7 +613,7 @@ def _with_whole_names(
             for word in words:
                 if corpus.is_short_form(word, whole):
                     found[family_key(word)].append((frequency, whole, key))
-    for whole, key in {pair for picked in picks for pair in picked if pair[0].count(" ") == 2}:
+    for whole, key in _names_of_three(picks, corpus, known, rules):
         if not corpus.is_name_of_three(whole):
             continue
         frequency = corpus.document_frequency[whole]
@@ -635,9 +635,58 @@ def _with_whole_names(
             whole_key, whole = longer.get(key, (key, phrase))
             if text is None or not _in_other_name(phrase, whole, text, corpus):
                 key = whole_key
+                if " " in phrase and text is not None and text.counts[whole]:
+                    phrase = whole  # written whole here: its spelling counts for the label
             keys.setdefault(key, (phrase, key))
         merged.append(list(keys.values()))
     return merged
+
+
+def _names_of_three(
+    picks: list[list[tuple[str, str]]],
+    corpus: Corpus,
+    known: Mapping[str, str],
+    rules: _Rules,
+) -> set[tuple[str, str]]:
+    """The phrases of three words picked, and those an article writes as a word before a
+    pair it picked (رجب طيب أردوغان, فتح الله غولن), as ``(phrase, key)``: a summary may
+    say the whole name once in its body and so never pick it, though it is the name the
+    pair stands for. Not a word after the pair: an adjective or a direction (سبورتنغ
+    لشبونة البرتغالي, محافظة حمص وسط) says which or where, and is no part of the name; nor a
+    noun that starts genitive constructs before it (رفع سن التقاعد)."""
+    found = {pair for picked in picks for pair in picked if pair[0].count(" ") == 2}
+    for picked, text in zip(picks, corpus.texts, strict=True):
+        if text is None:
+            continue
+        for phrase, _ in picked:
+            if phrase.count(" ") != 1:
+                continue
+            for first in _words_before(phrase, text.tokens):
+                whole = f"{first} {phrase}"
+                family = family_key(whole)
+                key = rules.resolve(known.get(family, family))
+                if (
+                    key
+                    and corpus.document_frequency[whole] > 1
+                    and not corpus.is_construct(first)
+                    and corpus.is_topic(whole)
+                ):
+                    found.add((whole, key))
+    return found
+
+
+def _words_before(pair: str, tokens: Sequence[str]) -> set[str]:
+    """The words an article's tokens hold right before a pair of words."""
+    first, _, second = pair.partition(" ")
+    last = len(tokens) - 1
+    found = set()
+    with contextlib.suppress(ValueError):
+        place = tokens.index(first)
+        while True:
+            if 0 < place < last and tokens[place + 1] == second and tokens[place - 1]:
+                found.add(tokens[place - 1])
+            place = tokens.index(first, place + 1)
+    return found
 
 
 def _with_kinds_named(
