@@ -265,6 +265,11 @@ class Corpus:
     def count(self, token: str) -> int:
         return self.occurrences.get(token, 0)
 
+    def reads_with_proclitic(self, token: str) -> bool:
+        """Whether the site writes what is left of a token with a proclitic taken off
+        (لكرة: كرة, وإثيوبيا: إثيوبيا)."""
+        return any(map(self.count, clitic_readings(token)[1:]))
+
     def is_topic(self, phrase: str) -> bool:
         """Whether a phrase reads as a name or a fixed term rather than a common word, from
         how the site writes it: a common noun or adjective comes both with and without the
@@ -552,7 +557,7 @@ class Corpus:
         a name of four words or more cut short, since no longer phrase is read. Not any
         word mostly followed by one (جونغ of كيم جونغ أون): a name's words are read in
         their own right (``Corpus.is_name_of_three``)."""
-        if word[:1] not in "بكل" or not any(map(self.count, clitic_readings(word)[1:])):
+        if word[:1] not in "بكل" or not self.reads_with_proclitic(word):
             return False
         after = next(iter(self.followers.get(word, ())), "")
         articles = self.document_frequency.get(word, 0)

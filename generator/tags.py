@@ -37,7 +37,7 @@ from .keyphrases import (
     with_one_copy,
 )
 from .model import Article, Tag
-from .normalize import clitic_readings, display_form, tokenize
+from .normalize import display_form, tokenize
 from .places import country_names
 from .problems import Problem
 from .sanitize import clean_text
@@ -545,7 +545,7 @@ def _inside_one_phrase(
                     second == phrase and not first.startswith("ال") and corpus.is_common_word(first)
                 )
                 or (first == phrase and corpus.name_of_adjective(second) is not None)
-                or any(map(corpus.count, clitic_readings(second)[1:]))
+                or corpus.reads_with_proclitic(second)
             ):
                 kept.append((phrase, key))
                 continue
@@ -565,10 +565,7 @@ def _only_phrase_of(word: str, text: Text) -> str | None:
     if count < 2 or " " in word:
         return None
     tokens = text.tokens
-    places: list[int] = []
-    with contextlib.suppress(ValueError):
-        while len(places) < count:
-            places.append(tokens.index(word, places[-1] + 1 if places else 0))
+    places = _places(word, tokens)
     if len(places) < count:
         return None
     last = len(tokens) - 1
@@ -663,14 +660,11 @@ def _names_of_three(
                 continue
             for first in _words_before(phrase, text.tokens):
                 whole = f"{first} {phrase}"
+                if corpus.document_frequency[whole] < 2 or corpus.is_construct(first):
+                    continue
                 family = family_key(whole)
                 key = rules.resolve(known.get(family, family))
-                if (
-                    key
-                    and corpus.document_frequency[whole] > 1
-                    and not corpus.is_construct(first)
-                    and corpus.is_topic(whole)
-                ):
+                if key and corpus.is_topic(whole):
                     found.add((whole, key))
     return found
 
@@ -679,14 +673,20 @@ def _words_before(pair: str, tokens: Sequence[str]) -> set[str]:
     """The words an article's tokens hold right before a pair of words."""
     first, _, second = pair.partition(" ")
     last = len(tokens) - 1
-    found = set()
+    return {
+        tokens[place - 1]
+        for place in _places(first, tokens)
+        if 0 < place < last and tokens[place + 1] == second and tokens[place - 1]
+    }
+
+
+def _places(word: str, tokens: Sequence[str]) -> list[int]:
+    """Where a word is in an article's tokens, found by ``index`` (a loop in C)."""
+    places: list[int] = []
     with contextlib.suppress(ValueError):
-        place = tokens.index(first)
         while True:
-            if 0 < place < last and tokens[place + 1] == second and tokens[place - 1]:
-                found.add(tokens[place - 1])
-            place = tokens.index(first, place + 1)
-    return found
+            places.append(tokens.index(word, places[-1] + 1 if places else 0))
+    return places
 
 
 def _with_kinds_named(
