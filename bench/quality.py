@@ -14,6 +14,8 @@ and prints for each split, as Markdown:
   the unjudged ones (listed), and how many articles open with an unrelated link.
 - Same story: precision and recall of grouping on the labelled cross-source pairs, all of
   them and those told in each source's own words.
+- Tag pages: the labels of the labelled pages of the whole corpus's tag index that the
+  tagger still makes, and of those it no longer makes.
 
 Every figure gives its count. Progress goes to stderr.
 """
@@ -31,15 +33,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ant import DEFAULT_CORPUS, ROOT, as_built, read_articles
+from label_pages_sample import extracted_pages
 from label_sample import SLICES, TOP
 from label_tags_sample import extracted_tags, feed_slice, text_slice
 
 import generator
-from generator.config import SameStoryConfig
+from generator.config import SameStoryConfig, TagsConfig
 from generator.dedupe import group_same_stories
 from generator.model import Article, Tag
 from generator.normalize import match_key, tokenize
-from generator.tags import tag_key
+from generator.tags import assign_tags, tag_key
 from generator.textindex import article_text
 
 LABELS = Path(__file__).resolve().parent / "labels"
@@ -58,6 +61,21 @@ def read_labels(name: str) -> list[dict]:
 
 
 # Tags
+
+
+@dataclass(frozen=True)
+class PageScore:
+    """The labelled tag pages, against what the tagger makes now."""
+
+    made: Mapping[str, int]  # label -> labelled pages still made
+    gone: Mapping[str, int]  # label -> labelled pages no longer made
+
+
+def score_pages(rows: Sequence[dict], pages: Mapping[str, int]) -> PageScore:
+    """``pages``: the keys of the tag pages made now, each with its number of articles."""
+    made = Counter(row["label"] for row in rows if row["key"] in pages)
+    gone = Counter(row["label"] for row in rows if row["key"] not in pages)
+    return PageScore(made, gone)
 
 
 @dataclass(frozen=True)
@@ -264,6 +282,7 @@ class Measured:
     tagged: Mapping[str, Mapping[str, Article]]  # slice -> article id -> article
     linked: Mapping[str, Article]  # related slices' articles by id
     same_story: Mapping[str, frozenset[str]]  # whole corpus: id -> its story's other versions
+    pages: Mapping[str, int]  # whole corpus: each extracted tag's page -> its articles
 
 
 def measure(corpus: Path, splits: Sequence[str], window: str = "site") -> Measured:
@@ -281,11 +300,14 @@ def measure(corpus: Path, splits: Sequence[str], window: str = "site") -> Measur
         linked.update((a.id, a) for a in built)
     progress(f"same-story grouping: all {len(everything):,} articles")
     grouped, _ = group_same_stories(everything, SameStoryConfig())
+    progress(f"tags: all {len(everything):,} articles as one site, for its tag pages")
+    held = extracted_pages(*assign_tags(everything, TagsConfig(window=window)))
     progress("scoring")
     return Measured(
         tagged={"feed": feed, "text": text},
         linked=linked,
         same_story=same_story_of(everything, grouped),
+        pages={key: len(articles) for key, articles in held.items()},
     )
 
 
@@ -449,6 +471,23 @@ def print_same_story(split: str, measured: Measured) -> None:
         print(f"\n- Articles the site does not show, counted as not grouped: {left_out}.")
 
 
+def print_pages(split: str, measured: Measured) -> None:
+    rows = [row for row in read_labels("tag_pages.jsonl") if row["split"] == split]
+    score = score_pages(rows, measured.pages)
+    made, gone = sum(score.made.values()), sum(score.gone.values())
+    print(f"\n### Tag pages ({len(rows)} drawn from the whole corpus's tag index)\n")
+    print("| pages | still made | " + " | ".join(TAG_LABELS[:3]) + " |")
+    print("| --- | --- | " + " | ".join("---" for _ in TAG_LABELS[:3]) + " |")
+    print(
+        f"| {len(rows)} | {made} | "
+        + " | ".join(share(score.made.get(label, 0), made) for label in TAG_LABELS[:3])
+        + " |"
+    )
+    labels = ", ".join(f"{label} {score.gone.get(label, 0)}" for label in TAG_LABELS[:3])
+    print(f"\n- Labelled pages no longer made: {gone} ({labels}).")
+    print(f"- Tag pages of extracted tags now: {len(measured.pages):,}.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -469,6 +508,7 @@ def main() -> None:
         print_tags(split, measured)
         print_related(split, measured)
         print_same_story(split, measured)
+        print_pages(split, measured)
     progress("done")
 
 

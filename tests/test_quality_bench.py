@@ -2,14 +2,17 @@
 it counts as labelled, unjudged, a fragment, a tagged subject, a grouped pair."""
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
+from label_pages_sample import extracted_pages
 from quality import (
     fragments,
     is_run,
     one_case,
+    score_pages,
     score_pairs,
     score_related,
     score_subjects,
@@ -17,7 +20,7 @@ from quality import (
     share,
 )
 
-from generator.model import Tag
+from generator.model import Article, Tag
 
 
 def tag(label: str, key: str) -> Tag:
@@ -122,3 +125,35 @@ def test_pairs_count_grouped_and_true_apart():
 def test_a_share_shows_its_count_and_survives_an_empty_total():
     assert share(31, 50) == "62% (31/50)"
     assert share(0, 0) == "– (0/0)"
+
+
+def test_pages_of_given_tags_are_left_out_and_each_page_lists_its_articles():
+    section, named = tag("رياضة", "رياضه"), tag("ريال مدريد", "ريال مدريد")
+    articles = tuple(
+        Article(
+            id=f"a{n}",
+            slug=f"a{n}",
+            title="",
+            published=datetime(2018, 7, 1, tzinfo=UTC),
+            source="test",
+            origin="test",
+            given_tags=("رياضة",),
+            tags=(section, named) if n < 2 else (section,),
+        )
+        for n in range(3)
+    )
+    held = extracted_pages(articles, (named, section))
+    assert {key: [a.id for a in found] for key, found in held.items()} == {
+        "ريال مدريد": ["a0", "a1"]
+    }
+
+
+def test_labelled_pages_are_counted_apart_when_no_longer_made():
+    rows = [
+        {"key": "ريال مدريد", "label": "good"},
+        {"key": "طبول حرب", "label": "generic"},
+        {"key": "سي نيوز", "label": "cut"},
+    ]
+    score = score_pages(rows, {"ريال مدريد": 40, "سي نيوز": 2, "مصر": 300})
+    assert score.made == {"good": 1, "cut": 1}
+    assert score.gone == {"generic": 1}
