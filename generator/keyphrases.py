@@ -46,6 +46,10 @@ _OTHER_PERSON_SHARE = 0.1
 _AFFIXES = ("ه", "ها", "هم", "هما", "كم", "نا", "ا", "ان", "ين", "ون", "ات")
 # A word is common when its forms with those endings are this share of its own uses.
 _AFFIXED_SHARE = 0.1
+# Possessive pronouns a phrase's word may end with (حملته الانتخابية, علاقاتها التجارية): ه
+# only after the ت a ة turns into before it, نا not at all, since names end so too (ليروي
+# سانيه, ميلينا بوغدير, معاليه أدوميم).
+_POSSESSIVE_ENDINGS = ("ته", "ها", "هم", "هما", "كم")
 # An adjective without the article is this frequent beside its adverb (رسمي: رسميا).
 _ADVERB_STEM_SHARE = 0.3
 # A topic is repeated in its articles at least this much more often than words are.
@@ -303,6 +307,7 @@ class Corpus:
                 and not self._is_description(words)
                 and not self._is_kind(phrase)
                 and not self._wants_more(words[-1])
+                and not any(map(self._is_possessed, words))
             )
         return not (
             self._takes_article_both_ways(phrase)
@@ -709,6 +714,20 @@ class Corpus:
                 if len(base) > 2 and self.count(base) + self.count("ال" + base) >= own:
                     return True
         return False
+
+    def _is_possessed(self, token: str) -> bool:
+        """Whether a word of a phrase has a possessive pronoun (ولايته, محطاته, علاقاتها):
+        the phrase then says whose (المنتهية ولايته, ثاني محطاته الأوروبية, سيرغي سكريبال
+        وابنته), and names nothing a page could gather. A word ending in ته is one only when
+        the site writes it so: مؤقتة and ستة end so once folded too. And only when the word
+        without the ending is as frequent (``_is_affixed``)."""
+        if not _without_article(token).endswith(_POSSESSIVE_ENDINGS):
+            return False
+        if token.endswith("ته"):
+            written = self.forms.get(token)
+            if not written or most_frequent(written).endswith("ة"):
+                return False
+        return self._is_affixed(token)
 
     def _is_adverb(self, token: str) -> bool:
         """An adverb or an accusative (رسميا, اقتصاديا, مهاجرا): the word without its
