@@ -707,6 +707,9 @@ class Corpus:
             if ending == "ا" or not bare.endswith(ending):
                 continue
             stem = bare[: -len(ending)]
+            # before an ending a ة is written ت (مسيرته); read so, the base is the word
+            # itself, so every word ending in ته counts as affixed. Reading the ت both ways
+            # (مسيرة, بيت) was tried: it brought back وابنته and لحيته as tags.
             stems = [stem + "ه"] if stem.endswith("ت") and ending != "ات" else [stem]
             if ending == "ات":
                 stems.append(stem + "ه")  # حافلات: حافلة
@@ -718,9 +721,10 @@ class Corpus:
     def _is_possessed(self, token: str) -> bool:
         """Whether a word of a phrase has a possessive pronoun (ولايته, محطاته, علاقاتها):
         the phrase then says whose (المنتهية ولايته, ثاني محطاته الأوروبية, سيرغي سكريبال
-        وابنته), and names nothing a page could gather. A word ending in ته is one only when
-        the site writes it so: مؤقتة and ستة end so once folded too. And only when the word
-        without the ending is as frequent (``_is_affixed``)."""
+        وابنته), and names nothing a page could gather. A word ending in ته is one where the
+        site writes it so (مؤقتة and ستة end so once folded too); ``_is_affixed`` reads every
+        such word as affixed, so that is the test for it. Any other ending is one where the
+        word without it is as frequent (``_is_affixed``)."""
         if not _without_article(token).endswith(_POSSESSIVE_ENDINGS):
             return False
         if token.endswith("ته"):
