@@ -430,8 +430,11 @@ def _tag_lines(reason: TagReason) -> Iterator[str]:
             f"({phrase.in_title} in the title), in {Count(phrase.articles, 'article')} "
             f"of {_among(reason.window)}; score {phrase.score:.2f}{known}"
         )
-        if phrase.country:
-            yield "    a country the headline names: a tag even when no other article names it"
+        if phrase.place:
+            yield (
+                "    a country or city the headline names: a tag even when no other "
+                "article names it"
+            )
     yield "    to drop it, put in config.yaml (this ignore: line replaces yours):"
     yield from _indented(reason.drop)
     if reason.merge:
@@ -503,7 +506,7 @@ def _phrase_json(reason: TagReason) -> dict[str, Any] | None:
         "articles": phrase.articles,
         "known_tag": phrase.known,
         "score": round(phrase.score, 4),
-        "country": phrase.country,
+        "place": phrase.place,
         "window": reason.window,
     }
 

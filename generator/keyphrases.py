@@ -448,6 +448,14 @@ class Corpus:
         does a common noun or adjective (مالي, financial, beside المالي), never a name."""
         return self._takes_article_both_ways(phrase)
 
+    def is_word_too(self, phrase: str) -> bool:
+        """Whether the site writes a place's name as a word of its own: with and without
+        the article (نوم, sleep, beside النوم), or with a common word's endings in
+        stories of every kind (ترك, left: تركه, تركها; ماهي, what is)."""
+        return self.is_common_word(phrase) or (
+            " " not in phrase and self._takes_affixes(phrase) and self._is_spread(phrase)
+        )
+
     def _takes_article_both_ways(self, phrase: str, share: float = _COMMON_NOUN_SHARE) -> bool:
         definite = indefinite = 0
         for form in itertools.product(*(_with_and_without_article(w) for w in phrase.split())):

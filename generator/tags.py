@@ -16,7 +16,7 @@ import dataclasses
 import functools
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
@@ -38,7 +38,7 @@ from .keyphrases import (
 )
 from .model import Article, Tag
 from .normalize import display_form, tokenize
-from .places import country_names
+from .places import city_names, country_names
 from .problems import Problem
 from .sanitize import clean_text
 from .slugs import slugify, unique_slugs
@@ -205,14 +205,14 @@ class PhraseScore:
     articles: int  # articles of the site with the phrase
     known: bool  # given as a tag elsewhere, or named in config.yaml
     score: float
-    country: bool = False  # a country the headline names (by this phrase): a tag by that
+    place: bool = False  # a country or city the headline names (by this phrase): a tag by that
 
 
 def phrase_scores(
     articles: Sequence[Article], config: TagsConfig, article_id: str, zone: tzinfo = UTC
 ) -> dict[str, PhraseScore]:
     """Each tag key the phrases of one article stand for, with its best-scoring phrase,
-    and each country its headline names (``_with_headline_countries``): every tag the
+    and each place its headline names (``_with_headline_places``): every tag the
     article got by extraction is among them. The articles are those the site was tagged
     from, since a score depends on all of them: those of its window (``windows``)."""
     rules = _Rules.from_config(config)
@@ -235,15 +235,15 @@ def phrase_scores(
         if key and (key not in found or score > found[key].score):
             in_title = text.title[phrase]
             found[key] = PhraseScore(phrase, count, in_title, frequency, family in known, score)
-    countries = _country_keys(corpus)
+    places = _Places.of(corpus)
     for phrase in text.title if _is_arabic(articles[index]) else ():
-        name = _country_named(phrase, corpus, countries)
-        if name is None:
+        name = _place_named(phrase, corpus, places)
+        if name is None or _in_longer_name(phrase, text.title, corpus, places):
             continue
         family = family_key(name)
         key = rules.resolve(known.get(family, family))
         if key and key in found:
-            found[key] = dataclasses.replace(found[key], country=True)
+            found[key] = dataclasses.replace(found[key], place=True)
         elif key:
             frequency = corpus.document_frequency[phrase]
             score = tf_idf(text, phrase, frequency, len(articles), family in known)
@@ -262,9 +262,36 @@ def _is_arabic(article: Article) -> bool:
 
 def _country_keys(corpus: Corpus) -> frozenset[str]:
     """The countries' names in Arabic as ``family_key``s of phrases read on this site.
-    Arabic only: the guard against a common word of the same letters (``_country_named``)
+    Arabic only: the guard against a common word of the same letters (``_place_named``)
     reads the article ال, and in a Hebrew feed ירדן is as often a person as Jordan."""
     return frozenset(family_key(corpus.phrase_of(tag_key(name))) for name in country_names(["ar"]))
+
+
+@dataclass(frozen=True)
+class _Places:
+    """The places a headline names as its story's: the countries (as ``family_key``s of
+    phrases read on the site), by name or by their people's adjective, and the large
+    cities that are no country (as phrases, with the article where the city's name has
+    it: not القاهرة in «قاهرة الكبار»), by name."""
+
+    countries: frozenset[str]
+    cities: frozenset[str]
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> _Places:
+        """The cities the site reads as their names only: not one it reads with a
+        proclitic taken off (كايمان as ايمان, faith), nor one it writes as a word of its
+        own (``Corpus.is_word_too``)."""
+        countries = _country_keys(corpus)
+        phrases = (" ".join(tokenize(name)) for name in city_names(["ar"]))
+        cities = frozenset(
+            phrase
+            for phrase in phrases
+            if corpus.phrase_of(phrase) == phrase
+            and family_key(phrase) not in countries
+            and not corpus.is_word_too(phrase)
+        )
+        return cls(countries, cities)
 
 
 def tag_key(name: str) -> str:
@@ -426,7 +453,7 @@ def _extract(
     picks = _said_once_if_known(picks, corpus.texts, frozenset(rules.canonical.values()))
     picks = _shared(picks, given, corpus.texts, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
-    picks = _with_headline_countries(picks, corpus, given, known, rules, arabic)
+    picks = _with_headline_places(picks, corpus, given, known, rules, arabic)
     picks = _not_straddling(picks, given)
     keys = tuple(tuple(key for _, key in picked) for picked in picks)
     return keys, _spellings(corpus, picks, known)
@@ -844,7 +871,7 @@ def _with_headline_topics(
     return result
 
 
-def _with_headline_countries(
+def _with_headline_places(
     picks: list[list[tuple[str, str]]],
     corpus: Corpus,
     given: Sequence[tuple[str, ...]],
@@ -852,31 +879,33 @@ def _with_headline_countries(
     rules: _Rules,
     arabic: Sequence[bool],
 ) -> list[list[tuple[str, str]]]:
-    """Each Arabic article's tags, and in the room left the countries its headline names, by
-    name or by adjective (``_country_named``). A headline's country is its subject,
-    though the lead may never say it again and no other article of a small site name it
-    (الفلبين تستعيد بلدة من داعش): the site's own evidence cannot tell it from a word
-    said once, the list of the world's countries can. It takes no other tag's place: a
-    headline that names countries often names a person too (هايلي توبخ روسيا), whose
-    tag is the more telling."""
-    countries = _country_keys(corpus)
+    """Each Arabic article's tags, and in the room left the places its headline names
+    (``_place_named``). A headline's country or city is its subject, though the lead may
+    never say it again and no other article of a small site name it (الفلبين تستعيد
+    بلدة من داعش), or the few that do say it once each (بغداد تعاني أزمة خدمية حادة):
+    the site's own evidence cannot tell it from a word said once, the world's lists of
+    countries and cities can. It takes no other tag's place: a headline that names a
+    place often names a person too (هايلي توبخ روسيا), whose tag is the more telling."""
+    places = _Places.of(corpus)
     read = [text for text, is_arabic in zip(corpus.texts, arabic, strict=True) if is_arabic]
     said = set().union(*(text.title for text in read if text is not None))
-    country_of = {phrase: _country_named(phrase, corpus, countries) for phrase in said}
-    country_of = {phrase: name for phrase, name in country_of.items() if name is not None}
+    place_of = {phrase: _place_named(phrase, corpus, places) for phrase in said}
+    place_of = {phrase: name for phrase, name in place_of.items() if name is not None}
     result = []
     for picked, keys, text, is_arabic in zip(picks, given, corpus.texts, arabic, strict=True):
         room = min(_MAX_EXTRACTED, rules.max_per_article - len(keys))
         added = list(picked)
         in_title = text.title if text and is_arabic else ()
-        for name in (country_of[p] for p in in_title if p in country_of):
+        for phrase in (p for p in in_title if p in place_of):
             if len(added) >= room:
                 break
+            name = place_of[phrase]
             family = family_key(name)
             key = rules.resolve(known.get(family, family))
             if (
                 key is not None
                 and key not in keys
+                and not _in_longer_name(phrase, in_title, corpus, places)
                 and not any(key == other or repeats(name, word) for word, other in added)
             ):
                 added.append((name, key))
@@ -884,17 +913,30 @@ def _with_headline_countries(
     return result
 
 
-def _country_named(phrase: str, corpus: Corpus, countries: frozenset[str]) -> str | None:
-    """The country a headline's phrase names, as phrases are read: by its name (الفلبين)
-    or by a relation adjective the site reads as its name (الكويتيون, بلجيكيين).
-    ``countries`` are the names' ``family_key``s."""
-    if family_key(phrase) in countries:
+def _place_named(phrase: str, corpus: Corpus, places: _Places) -> str | None:
+    """The country or city a headline's phrase names, as phrases are read: by its name
+    (الفلبين, بغداد) or, for a country, by a relation adjective the site reads as its
+    name (الكويتيون, بلجيكيين)."""
+    if phrase in places.cities:
+        return phrase
+    if family_key(phrase) in places.countries:
         # مالي, financial, beside المالي: not مالي the country
         return None if corpus.is_common_word(phrase) else phrase
     if " " in phrase or not phrase.endswith(("ي", "يه", "يون", "يين")):
         return None
-    name = corpus.name_of_adjective(phrase, countries)
-    return name if name is not None and family_key(name) in countries else None
+    name = corpus.name_of_adjective(phrase, places.countries)
+    return name if name is not None and family_key(name) in places.countries else None
+
+
+def _in_longer_name(phrase: str, title: Iterable[str], corpus: Corpus, places: _Places) -> bool:
+    """Whether the headline writes a city's name as the end of a longer name (ريال مدريد,
+    القوة القاهرة, القارة السمراء, سبارتاك موسكو): the story is then that name's, not the
+    city's. Not asked of a country: مونديال روسيا, جنوب السودان are stories of the
+    country too."""
+    return phrase in places.cities and any(
+        other.count(" ") == 1 and other.endswith(f" {phrase}") and corpus.is_topic(other)
+        for other in title
+    )
 
 
 def _spellings(

@@ -141,12 +141,12 @@ def test_an_extracted_tag_says_why(
                     "articles",
                     "known_tag",
                     "score",
-                    "country",
+                    "place",
                     "window",
                 }
                 assert why["window"] == "site"
                 assert why["count"] >= why["in_title"] and why["score"] > 0
-                assert why["articles"] >= min_articles or why["country"]
+                assert why["articles"] >= min_articles or why["place"]
     assert found, "the example site has extracted tags"
 
 
@@ -187,15 +187,16 @@ def test_a_tag_the_article_writes_in_another_form_names_that_form(
     assert code == 0 and "written in the article as 'مارادونا'" in out
 
 
-def test_a_country_the_headline_names_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("place", ["الفلبين", "بغداد"])
+def test_a_place_the_headline_names_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], place: str
 ) -> None:
-    """الفلبين, said once in one headline of the site, is a tag as the country the
-    headline names, and the reason says so."""
+    """الفلبين or بغداد, said once in one headline of the site, is a tag as the country or
+    city the headline names, and the reason says so."""
     cases = yaml.safe_load(
-        (Path(__file__).parent / "cases" / "tags_headline_countries.yaml").read_text("utf-8")
+        (Path(__file__).parent / "cases" / "tags_headline_places.yaml").read_text("utf-8")
     )
-    case = next(case for case in cases if case["tag"] == "الفلبين")
+    case = next(case for case in cases if case["tag"] == place)
     site = tmp_path / "site"
     (site / ARTICLES).mkdir(parents=True)
     (site / "config.yaml").write_text(
@@ -206,11 +207,11 @@ def test_a_country_the_headline_names_says_so(
         text = f"---\n{yaml.safe_dump(matter, allow_unicode=True)}---\n{title}\n"
         (site / ARTICLES / f"a{day}.md").write_text(text, encoding="utf-8")
     tags = {tag["label"]: tag for tag in explained(site, capsys, "a1.md")["tags"]}
-    assert tags["الفلبين"]["extracted"]["country"]
-    assert tags["الفلبين"]["articles"] == 1
-    assert not any(tag["extracted"]["country"] for label, tag in tags.items() if label != "الفلبين")
+    assert tags[place]["extracted"]["place"]
+    assert tags[place]["articles"] == 1
+    assert not any(tag["extracted"]["place"] for label, tag in tags.items() if label != place)
     code, out, _ = explain(site, capsys, "a1.md")
-    assert code == 0 and "a country the headline names" in out
+    assert code == 0 and "a country or city the headline names" in out
 
 
 def _apply(site: Path, fix: str) -> None:

@@ -1,4 +1,4 @@
-from generator.places import country_names
+from generator.places import city_names, country_names
 
 
 def test_the_names_are_those_of_each_language_given():
@@ -18,3 +18,13 @@ def test_only_names_of_words_are_kept():
     (الكونغو - كينشاسا): no headline writes those."""
     assert all(name.replace(" ", "").isalpha() for name in country_names(["ar"]))
     assert "العالم" not in country_names(["ar"])  # the world (001) is no country
+
+
+def test_the_cities_are_the_capitals_and_large_cities_of_each_language_given():
+    """The cities CLDR names time zones by, but not the unknown one of Etc/Unknown."""
+    arabic = city_names(["ar"])
+    assert {"بغداد", "بروكسل", "سول", "شيكاغو", "الدار البيضاء"} <= arabic
+    assert "مدينة غير معروفة" not in arabic and "עיר לא ידועה" not in city_names(["he"])
+    assert "بغداد" not in city_names(["he"])
+    assert all(name.replace(" ", "").isalpha() for name in arabic)
+    assert city_names(["zz-unknown"]) == frozenset()
