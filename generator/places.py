@@ -9,6 +9,7 @@ be a name without the site's evidence.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from babel import Locale, UnknownLocaleError
@@ -48,5 +49,6 @@ def _locales(languages: Iterable[str]) -> Iterator[Locale]:
 
 def _is_words(name: str) -> bool:
     """Whether a name is made of words only, as a headline writes it: CLDR also names
-    regions by code and territories with parentheses or dashes (الكونغو - كينشاسا)."""
-    return name.replace(" ", "").isalpha()
+    regions by code and territories with parentheses or dashes (الكونغو - كينشاسا). Its
+    marks are letters' (the damma of عُمان, the shadda of عمّان)."""
+    return "".join(c for c in name if not unicodedata.combining(c)).replace(" ", "").isalpha()
