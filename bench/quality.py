@@ -14,8 +14,9 @@ and prints for each split, as Markdown:
   the unjudged ones (listed), and how many articles open with an unrelated link.
 - Same story: precision and recall of grouping on the labelled cross-source pairs, all of
   them and those told in each source's own words.
-- Tag pages: the labels of the labelled pages of the whole corpus's tag index that the
-  tagger still makes, and of those it no longer makes.
+- Tag pages: the labels of the labelled pages of the whole corpus's tag index that a
+  built site still has (reposts merged away, as the build does), and of those it no
+  longer has.
 
 Every figure gives its count. Progress goes to stderr.
 """
@@ -28,7 +29,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,20 @@ class PageScore:
 
     made: Mapping[str, int]  # label -> labelled pages still made
     gone: Mapping[str, int]  # label -> labelled pages no longer made
+
+
+def shown_pages(
+    held: Mapping[str, Sequence[Article]], shown: Collection[str], min_articles: int
+) -> dict[str, int]:
+    """The tag pages a built site has, each with its number of articles: ``held``, each
+    extracted tag's articles as tagging gave it, less the articles grouping merged away
+    (same-source reposts; ``shown`` are the ids it kept). As the build does, a tag keeps
+    its page only with ``min_articles`` of those left, so a phrase of one text that a
+    source published twice makes none."""
+    counts = {
+        key: sum(article.id in shown for article in articles) for key, articles in held.items()
+    }
+    return {key: count for key, count in counts.items() if count >= min_articles}
 
 
 def score_pages(rows: Sequence[dict], pages: Mapping[str, int]) -> PageScore:
@@ -301,13 +316,14 @@ def measure(corpus: Path, splits: Sequence[str], window: str = "site") -> Measur
     progress(f"same-story grouping: all {len(everything):,} articles")
     grouped, _ = group_same_stories(everything, SameStoryConfig())
     progress(f"tags: all {len(everything):,} articles as one site, for its tag pages")
-    held = extracted_pages(*assign_tags(everything, TagsConfig(window=window)))
+    config = TagsConfig(window=window)
+    held = extracted_pages(*assign_tags(everything, config))
     progress("scoring")
     return Measured(
         tagged={"feed": feed, "text": text},
         linked=linked,
         same_story=same_story_of(everything, grouped),
-        pages={key: len(articles) for key, articles in held.items()},
+        pages=shown_pages(held, {a.id for a in grouped}, config.min_articles),
     )
 
 

@@ -18,6 +18,7 @@ from quality import (
     score_subjects,
     score_tags,
     share,
+    shown_pages,
 )
 
 from generator.model import Article, Tag
@@ -146,6 +147,26 @@ def test_pages_of_given_tags_are_left_out_and_each_page_lists_its_articles():
     assert {key: [a.id for a in found] for key, found in held.items()} == {
         "ريال مدريد": ["a0", "a1"]
     }
+
+
+def _article(article_id: str) -> Article:
+    return Article(
+        id=article_id,
+        slug=article_id,
+        title="",
+        published=datetime(2018, 7, 1, tzinfo=UTC),
+        source="test",
+        origin="test",
+    )
+
+
+def test_a_page_whose_articles_a_site_merges_away_is_none():
+    """A repost merged away leaves a page of one text with one article: no page; a page
+    keeps its other articles, counted."""
+    held = {"فوكودا": ["a0", "a1"], "اليابان": ["a0", "a1", "a2"], "طوكيو": ["a2", "a3"]}
+    held = {key: [_article(i) for i in ids] for key, ids in held.items()}
+    assert shown_pages(held, {"a0", "a2", "a3"}, 2) == {"اليابان": 2, "طوكيو": 2}
+    assert shown_pages(held, {"a0", "a2", "a3"}, 3) == {}
 
 
 def test_labelled_pages_are_counted_apart_when_no_longer_made():
