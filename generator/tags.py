@@ -180,8 +180,36 @@ def extract_phrases(
     against the others."""
     rules = _Rules.from_config(config)
     given = tuple(_given_keys(article, rules) for article in articles)
-    keys, spellings = _extract(words(), given, rules, tuple(map(_is_arabic, articles)))
+    written = words()
+    copy_of = _first_copies(articles, written)
+    read = sorted(set(copy_of))
+    found, spellings = _extract(
+        [written[i] for i in read],
+        [given[i] for i in read],
+        rules,
+        tuple(_is_arabic(articles[i]) for i in read),
+    )
+    keys_of = dict(zip(read, found, strict=True))
+    # a repost gets its first copy's tags, less those given to it and within its room
+    keys = tuple(
+        tuple(key for key in keys_of[first] if key not in own)[
+            : min(_MAX_EXTRACTED, rules.max_per_article - len(own))
+        ]
+        for first, own in zip(copy_of, given, strict=True)
+    )
     return Extracted(keys, spellings)
+
+
+def _first_copies(articles: Sequence[Article], words: Sequence[Words]) -> list[int]:
+    """For each article, the position of the first of the articles of its source with the
+    same title and lead: itself, or the text it reposts. The site shows a repost once
+    (same-story grouping merges it away), so its phrases count once: a phrase of one text
+    that a source published twice (in two sections' feeds) is not one of two articles."""
+    first: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
+    return [
+        first.setdefault((article.source, tuple(title), tuple(lead)), index)
+        for index, (article, (title, lead)) in enumerate(zip(articles, words, strict=True))
+    ]
 
 
 def _with_pages(articles: Sequence[Article], min_articles: int) -> tuple[Tag, ...]:
@@ -219,9 +247,13 @@ def phrase_scores(
     index = next(i for i, article in enumerate(articles) if article.id == article_id)
     window = next(window for _, window in windows(articles, config, zone) if index in window)
     articles = [articles[i] for i in window]
-    index = window.index(index)
+    words = with_one_copy(map(article_words, articles))
+    copy_of = _first_copies(articles, words)  # as in extraction, a repost counts once
+    read = sorted(set(copy_of))
+    index = read.index(copy_of[window.index(index)])
+    articles, words = [articles[i] for i in read], [words[i] for i in read]
     wanted = [i == index for i in range(len(articles))]
-    corpus = Corpus.read(with_one_copy(map(article_words, articles)), wanted)
+    corpus = Corpus.read(words, wanted)
     known = _known(corpus, [_given_keys(article, rules) for article in articles], rules)
     text = corpus.texts[index]  # read, as the only one wanted
     found: dict[str, PhraseScore] = {}

@@ -354,9 +354,9 @@ def test_a_name_merged_with_its_piece_is_labelled_whole():
     assert tags_module._labels_of(spellings) == {whole: "مانويل لوبيز أوبرادور"}
 
 
-def _lopez_obrador_articles(month: int, first: int) -> list[Article]:
+def _lopez_obrador_articles(month: int, first: int, source: str = "test") -> list[Article]:
     """Three ANT articles about one Mexican election (as above), published in ``month``
-    of 2018."""
+    of 2018 by ``source`` (another source's are not reposts of the first's)."""
     texts = [
         (
             "لوبيز أوبرادور يتصدر الانتخابات الرئاسية في المكسيك",
@@ -373,6 +373,7 @@ def _lopez_obrador_articles(month: int, first: int) -> list[Article]:
         dataclasses.replace(
             _article(first + number, title=title, body=body),
             published=datetime(2018, month, 2 + number, tzinfo=UTC),
+            source=source,
         )
         for number, (title, body) in enumerate(texts)
     ]
@@ -381,8 +382,9 @@ def _lopez_obrador_articles(month: int, first: int) -> list[Article]:
 def test_tags_by_month_score_an_article_against_its_month_alone():
     """With ``window: month`` the articles of another month change nothing in a month's
     tags (so a rebuild re-tags the changed month only); scored against the whole site,
-    the same articles republished a month later do change them."""
-    july, august = _lopez_obrador_articles(7, 0), _lopez_obrador_articles(8, 10)
+    the same articles published by another source a month later do change them (the
+    same source's would be reposts, which count once)."""
+    july, august = _lopez_obrador_articles(7, 0), _lopez_obrador_articles(8, 10, "أخرى")
 
     def july_tags(articles: list[Article], config: TagsConfig) -> list[tuple[str, ...]]:
         tagged, _ = assign_tags(articles, config)
@@ -405,7 +407,7 @@ def test_windows_are_the_calendar_months_in_order():
 def test_why_a_tag_by_month_is_told_from_its_month():
     """``digest explain`` scores a phrase as tagging did: with ``window: month``, in how
     many articles of the month it occurs, among how many."""
-    july, august = _lopez_obrador_articles(7, 0), _lopez_obrador_articles(8, 10)
+    july, august = _lopez_obrador_articles(7, 0), _lopez_obrador_articles(8, 10, "أخرى")
     by_month = TagsConfig(window="month")
     month = tags_module.phrase_scores(july + august, by_month, july[0].id)
     assert month == tags_module.phrase_scores(july, by_month, july[0].id)
@@ -423,3 +425,33 @@ def test_a_month_is_the_month_of_the_digest_day():
     assert tags_module.window_of(article, by_month, ZoneInfo("Asia/Riyadh")) == "2018-10"
     assert tags_module.window_of(article, by_month) == "2018-09"
     assert tags_module.window_of(article, TagsConfig(), ZoneInfo("Asia/Riyadh")) == "site"
+
+
+@pytest.mark.parametrize("second_source", ["فرانس 24", "بي بي سي"])
+def test_a_repost_counts_once(second_source):
+    """A source that publishes one text twice (in two sections' feeds) has it once on the
+    site: its phrases are not those of two articles, while the same text from two sources
+    is two articles saying them. France 24's report of 2 July 2018 (ANT
+    FR-internationalNews-2108 and FR-middleEast-719), with two other headlines of the day."""
+    title = 'منظمات غير حكومية تتهم باريس بدعم نظام السيسي و"المشاركة في سحق الشعب المصري"'
+    body = (
+        "<p>اتهمت منظمات غير حكومية حقوقية فرنسا بتقديم الدعم لنظام الرئيس عبد الفتاح السيسي "
+        'على مدى الخمس سنوات الأخيرة لـ"سحق الشعب المصري". ويتمثل الدعم وفق ما ذكر تقرير '
+        "المنظمات الحقوقية الاثنين أن باريس سلمت القاهرة أسلحة حرب وبرامج ومعدات معلوماتية "
+        'أتاحت للنظام "قمع" الشعب.</p>'
+    )
+    articles = [
+        dataclasses.replace(_article(0, title=title, body=body), source="فرانس 24"),
+        dataclasses.replace(_article(1, title=title, body=body), source=second_source),
+        _article(2, title="مصر تعلن نسبة نمو الناتج المحلي"),
+        _article(3, title="ماكرون يستقبل السيسي في باريس"),
+    ]
+    tagged, _ = assign_tags(articles, TagsConfig())
+    labels = _labels(tagged)
+    assert labels["a0"] == labels["a1"]
+    assert ("سحق الشعب المصري" in labels["a0"]) is (second_source != "فرانس 24")
+    # what explain shows of either copy is read as tagging read it
+    scores = [tags_module.phrase_scores(articles, TagsConfig(), i) for i in ("a0", "a1")]
+    assert scores[0] == scores[1]
+    phrase = scores[0].get("سحق شعب مصري")  # none for a phrase of one article
+    assert (phrase.articles if phrase else 1) == (1 if second_source == "فرانس 24" else 2)
