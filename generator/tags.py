@@ -182,17 +182,11 @@ def extract_phrases(
     given = tuple(_given_keys(article, rules) for article in articles)
     written = words()
     copy_of = _first_copies(articles, written)
-    read = sorted(set(copy_of))
-    found, spellings = _extract(
-        [written[i] for i in read],
-        [given[i] for i in read],
-        rules,
-        tuple(_is_arabic(articles[i]) for i in read),
-    )
-    keys_of = dict(zip(read, found, strict=True))
+    reposts = tuple(first != index for index, first in enumerate(copy_of))
+    found, spellings = _extract(written, given, rules, tuple(map(_is_arabic, articles)), reposts)
     # a repost gets its first copy's tags, less those given to it and within its room
     keys = tuple(
-        tuple(key for key in keys_of[first] if key not in own)[
+        tuple(key for key in found[first] if key not in own)[
             : min(_MAX_EXTRACTED, rules.max_per_article - len(own))
         ]
         for first, own in zip(copy_of, given, strict=True)
@@ -203,8 +197,8 @@ def extract_phrases(
 def _first_copies(articles: Sequence[Article], words: Sequence[Words]) -> list[int]:
     """For each article, the position of the first of the articles of its source with the
     same title and lead: itself, or the text it reposts. The site shows a repost once
-    (same-story grouping merges it away), so its phrases count once: a phrase of one text
-    that a source published twice (in two sections' feeds) is not one of two articles."""
+    (same-story grouping merges it away), so a phrase of one text that a source published
+    twice (in two sections' feeds) is not one that two articles share."""
     first: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
     return [
         first.setdefault((article.source, tuple(title), tuple(lead)), index)
@@ -247,13 +241,9 @@ def phrase_scores(
     index = next(i for i, article in enumerate(articles) if article.id == article_id)
     window = next(window for _, window in windows(articles, config, zone) if index in window)
     articles = [articles[i] for i in window]
-    words = with_one_copy(map(article_words, articles))
-    copy_of = _first_copies(articles, words)  # as in extraction, a repost counts once
-    read = sorted(set(copy_of))
-    index = read.index(copy_of[window.index(index)])
-    articles, words = [articles[i] for i in read], [words[i] for i in read]
+    index = window.index(index)
     wanted = [i == index for i in range(len(articles))]
-    corpus = Corpus.read(words, wanted)
+    corpus = Corpus.read(with_one_copy(map(article_words, articles)), wanted)
     known = _known(corpus, [_given_keys(article, rules) for article in articles], rules)
     text = corpus.texts[index]  # read, as the only one wanted
     found: dict[str, PhraseScore] = {}
@@ -393,10 +383,17 @@ def _extract(
     given: Sequence[tuple[str, ...]],
     rules: _Rules,
     arabic: Sequence[bool],
+    reposts: Sequence[bool],
 ) -> tuple[tuple[tuple[str, ...], ...], dict[str, Counter[str]]]:
     """Key phrases per article (as tag keys, best first) and the spellings of new tags.
-    ``arabic`` tells the articles in Arabic (``_is_arabic``)."""
-    wanted = tuple(len(keys) < rules.max_per_article for keys in given)
+    ``arabic`` tells the articles in Arabic (``_is_arabic``); ``reposts`` those that
+    repeat an earlier article's text (``_first_copies``): they count in the site's
+    statistics, as the words are the site's, but pick no phrases, so a phrase of one text
+    is carried by one article, and they get none."""
+    wanted = tuple(
+        len(keys) < rules.max_per_article and not repost
+        for keys, repost in zip(given, reposts, strict=True)
+    )
     if not any(wanted):
         return tuple(() for _ in given), {}
     corpus = Corpus.read(words, wanted)
