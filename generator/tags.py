@@ -398,7 +398,7 @@ def _extract(
         return tuple(() for _ in given), {}
     corpus = Corpus.read(words, wanted)
     known = _known(corpus, given, rules)
-    countries = _country_keys(corpus)
+    places = _Places.of(corpus)
     # names the settings give (aliases): the curator's word that they are topics
     configured = frozenset(family_key(corpus.phrase_of(key)) for key in rules.canonical)
     total = len(given)
@@ -430,7 +430,11 @@ def _extract(
             counted, phrase = said, bare_phrase(said)
             frequency = max(frequency, corpus.document_frequency[phrase])
             if not (corpus.is_topic(phrase) or (configured and family_of(phrase) in configured)):
-                name = corpus.name_of_adjective(phrase, countries) if text.title[counted] else None
+                name = (
+                    corpus.name_of_adjective(phrase, places.countries)
+                    if text.title[counted]
+                    else None
+                )
                 if (
                     name is not None
                     and name not in scored_phrases
@@ -482,7 +486,7 @@ def _extract(
     picks = _said_once_if_known(picks, corpus.texts, frozenset(rules.canonical.values()))
     picks = _shared(picks, given, corpus.texts, rules)
     picks = _with_headline_topics(picks, corpus.texts, given, known, rules)
-    picks = _with_headline_places(picks, corpus, given, known, rules, arabic)
+    picks = _with_headline_places(picks, corpus, places, given, known, rules, arabic)
     picks = _not_straddling(picks, given)
     keys = tuple(tuple(key for _, key in picked) for picked in picks)
     return keys, _spellings(corpus, picks, known)
@@ -903,6 +907,7 @@ def _with_headline_topics(
 def _with_headline_places(
     picks: list[list[tuple[str, str]]],
     corpus: Corpus,
+    places: _Places,
     given: Sequence[tuple[str, ...]],
     known: Mapping[str, str],
     rules: _Rules,
@@ -915,7 +920,6 @@ def _with_headline_places(
     the site's own evidence cannot tell it from a word said once, the world's lists of
     countries and cities can. It takes no other tag's place: a headline that names a
     place often names a person too (هايلي توبخ روسيا), whose tag is the more telling."""
-    places = _Places.of(corpus)
     read = [text for text, is_arabic in zip(corpus.texts, arabic, strict=True) if is_arabic]
     said = set().union(*(text.title for text in read if text is not None))
     place_of = {phrase: _place_named(phrase, corpus, places) for phrase in said}
