@@ -1,6 +1,7 @@
 """The scoring of the quality bench (bench/quality.py) on small hand-made labels: what
 it counts as labelled, unjudged, a fragment, a tagged subject, a grouped pair."""
 
+import dataclasses
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,13 +132,8 @@ def test_a_share_shows_its_count_and_survives_an_empty_total():
 def test_pages_of_given_tags_are_left_out_and_each_page_lists_its_articles():
     section, named = tag("رياضة", "رياضه"), tag("ريال مدريد", "ريال مدريد")
     articles = tuple(
-        Article(
-            id=f"a{n}",
-            slug=f"a{n}",
-            title="",
-            published=datetime(2018, 7, 1, tzinfo=UTC),
-            source="test",
-            origin="test",
+        dataclasses.replace(
+            _article(f"a{n}"),
             given_tags=("رياضة",),
             tags=(section, named) if n < 2 else (section,),
         )
