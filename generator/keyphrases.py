@@ -693,6 +693,14 @@ class Corpus:
         followed by the adjectives of many names, and in many of its articles says whose
         it is that way, since alone it does not tell. A name is followed by a few at most
         (كوريا: الشمالية, الجنوبية); a subject (كرة القدم, النفط) is mostly said alone."""
+        owners, articles = self.owners_of(phrase)
+        return (
+            len(owners) >= _KIND_OF_NAMES and sum(owners.values()) >= _OWNER_SAID_SHARE * articles
+        )
+
+    def owners_of(self, phrase: str) -> tuple[Counter[str], int]:
+        """The relation adjectives the site writes after a phrase, with and without the
+        article on each of its words, with their articles, and the phrase's articles."""
         forms = [
             " ".join(form)
             for form in itertools.product(*map(_with_and_without_article, phrase.split()))
@@ -700,10 +708,7 @@ class Corpus:
         owners: Counter[str] = Counter()
         for form in forms:
             owners.update(self.owners.get(form, {}))
-        articles = sum(self.document_frequency.get(form, 0) for form in forms)
-        return (
-            len(owners) >= _KIND_OF_NAMES and sum(owners.values()) >= _OWNER_SAID_SHARE * articles
-        )
+        return owners, sum(self.document_frequency.get(form, 0) for form in forms)
 
     def _is_affixed(self, token: str) -> bool:
         """A common word with an ending (مسيرته, زميله, عشوائيين, شديدة): the word

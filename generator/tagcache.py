@@ -33,7 +33,7 @@ from .tags import Extracted
 # Bumped whenever tagging (tags.py, keyphrases.py, spellings.py, or what they use) can give
 # other tags for the same articles and settings: tags kept by an earlier version are then
 # never reused. A new release of the package invalidates them too (``cache.stored``).
-TAGS_VERSION = 49
+TAGS_VERSION = 50
 # Settings under ``tags:`` that only lay out the tag pages: tagging never reads them, so
 # changing them keeps the tags. Any other setting there, present or future, is in the key.
 _LAYOUT_ONLY = frozenset({"most_used", "page_size"})

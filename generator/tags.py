@@ -59,6 +59,10 @@ _SUBJECT_SAID = 3
 # A word stands for the longer name it is a piece of when that name has this share of
 # the articles of all the names it is a piece of.
 _ONE_NAME_SHARE = 2 / 3
+# A phrase followed by countries' adjectives in this share of its articles, no country
+# in more than _ONE_COUNTRY_SHARE of them, is a kind of thing countries have.
+_COUNTRIES_SAID_SHARE = 0.2
+_ONE_COUNTRY_SHARE = 2 / 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +303,24 @@ class _Places:
     countries: frozenset[str]
     cities: frozenset[str]
 
+    def is_kind(self, phrase: str, corpus: Corpus) -> bool:
+        """An institution or a thing that several countries have, which the site says
+        whose in a good share of its articles, no country most of the time (مجلس النواب:
+        المصري, العراقي, الأردني; المعارضة: السورية, الإيرانية): alone it tells no reader
+        which. A name is one country's when it is followed by one (ريال مدريد الإسباني)."""
+        owners, articles = corpus.owners_of(phrase)
+        countries: Counter[str] = Counter()
+        for adjective, count in owners.items():
+            name = corpus.name_of_adjective(adjective, self.countries)
+            if name is not None and family_key(name) in self.countries:
+                countries[family_key(name)] += count
+        said = sum(countries.values())
+        return (
+            len(countries) > 1
+            and said >= _COUNTRIES_SAID_SHARE * articles
+            and countries.most_common(1)[0][1] <= _ONE_COUNTRY_SHARE * said
+        )
+
     @classmethod
     def of(cls, corpus: Corpus) -> _Places:
         """The cities the site reads as their names only: not one it reads with a
@@ -406,6 +428,7 @@ def _extract(
     whole_names: dict[str, str] = {}  # a word -> the name it is mostly a piece of
     pairs_seen: set[str] = set()  # two-word topics whose words were looked up in it
     bare_phrase = functools.cache(corpus.without_proclitic)
+    is_kind = functools.cache(functools.partial(places.is_kind, corpus=corpus))
 
     def family_of(phrase: str) -> str:
         return families.get(phrase) or families.setdefault(phrase, family_key(phrase))
@@ -447,6 +470,8 @@ def _extract(
                     score = tf_idf(text, counted, frequency, total, families[name] in known)
                     scored.append((-score, name))
                 continue
+            if is_kind(phrase):
+                continue
             piece_score = 0.0
             if " " not in phrase:
                 if pairs is None:
@@ -455,7 +480,7 @@ def _extract(
                 if whole_said is not None:
                     whole = bare_phrase(whole_said)
                     whole_names[phrase] = whole
-                    if whole in scored_phrases or not corpus.is_topic(whole):
+                    if whole in scored_phrases or not corpus.is_topic(whole) or is_kind(whole):
                         continue
                     # ranked as the piece: a headline's name (الحديدة) that only the
                     # text writes whole (مدينة الحديدة) keeps the headline's weight

@@ -24,6 +24,7 @@ SHORT_FORMS = yaml.safe_load((HERE / "cases" / "tags_short_forms.yaml").read_tex
 SPELLINGS = yaml.safe_load((HERE / "cases" / "tags_spellings.yaml").read_text("utf-8"))
 PLACES = yaml.safe_load((HERE / "cases" / "tags_headline_places.yaml").read_text("utf-8"))
 INSIDE = yaml.safe_load((HERE / "cases" / "tags_inside_one_phrase.yaml").read_text("utf-8"))
+KINDS = yaml.safe_load((HERE / "cases" / "tags_kinds.yaml").read_text("utf-8"))
 KOREA = ("AL-internationalNews-1838-20180708", "AL-internationalNews-1842-20180707")
 
 
@@ -95,8 +96,8 @@ def test_a_place_the_headline_names_is_a_tag(case):
     assert (tags_module.tag_key(case["tag"]) in keys) is case["tagged"]
 
 
-@pytest.mark.parametrize("case", INSIDE, ids=[case["name"] for case in INSIDE])
-def test_a_word_said_only_inside_one_phrase_is_a_piece_of_it(case):
+def _first_article_tagged(case: dict) -> bool:
+    """Whether the case's tag is one of its first article's, the site being its articles."""
     articles = [
         dataclasses.replace(
             _article(n, title=row["title"], body=f"<p>{row['body']}</p>"),
@@ -105,8 +106,17 @@ def test_a_word_said_only_inside_one_phrase_is_a_piece_of_it(case):
         for n, row in enumerate(case["articles"])
     ]
     tagged, _ = assign_tags(articles, TagsConfig(min_articles=1))
-    keys = [tag.key for tag in tagged[0].tags]
-    assert (tags_module.tag_key(case["tag"]) in keys) is case["tagged"]
+    return tags_module.tag_key(case["tag"]) in [tag.key for tag in tagged[0].tags]
+
+
+@pytest.mark.parametrize("case", INSIDE, ids=[case["name"] for case in INSIDE])
+def test_a_word_said_only_inside_one_phrase_is_a_piece_of_it(case):
+    assert _first_article_tagged(case) is case["tagged"]
+
+
+@pytest.mark.parametrize("case", KINDS, ids=[case["name"] for case in KINDS])
+def test_a_kind_of_thing_several_countries_have_is_no_topic_alone(case):
+    assert _first_article_tagged(case) is case["tagged"]
 
 
 def test_a_headline_country_takes_only_the_room_left():
