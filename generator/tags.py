@@ -309,6 +309,8 @@ class _Places:
         المصري, العراقي, الأردني; المعارضة: السورية, الإيرانية): alone it tells no reader
         which. A name is one country's when it is followed by one (ريال مدريد الإسباني)."""
         owners, articles = corpus.owners_of(phrase)
+        if sum(owners.values()) < _COUNTRIES_SAID_SHARE * articles:
+            return False  # the lookups below are the costly part, and mostly not needed
         countries: Counter[str] = Counter()
         for adjective, count in owners.items():
             name = corpus.name_of_adjective(adjective, self.countries)
