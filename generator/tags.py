@@ -314,8 +314,9 @@ class _Places:
         countries: Counter[str] = Counter()
         for adjective, count in owners.items():
             name = corpus.name_of_adjective(adjective, self.countries)
-            if name is not None and family_key(name) in self.countries:
-                countries[family_key(name)] += count
+            country = None if name is None else family_key(name)
+            if country in self.countries:
+                countries[country] += count
         said = sum(countries.values())
         return (
             len(countries) > 1
